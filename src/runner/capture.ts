@@ -1,0 +1,39 @@
+// A step's output as recorded inline: the first and last parts when it is long, so memory and
+// report size stay bounded whatever a step prints. The .log keeps everything.
+export const INLINE_HEAD = 4 * 1024
+export const INLINE_TAIL = 28 * 1024
+
+export class OutputCapture {
+  private head = ''
+  private tail = ''
+  private total = 0
+
+  add(text: string): void {
+    this.total += Buffer.byteLength(text)
+    if (this.head.length < INLINE_HEAD) {
+      const room = INLINE_HEAD - this.head.length
+      this.head += text.slice(0, room)
+      text = text.slice(room)
+    }
+    if (text) {
+      this.tail += text
+      if (this.tail.length > INLINE_TAIL * 2) this.tail = this.tail.slice(-INLINE_TAIL)
+    }
+  }
+
+  get bytes(): number {
+    return this.total
+  }
+
+  get truncated(): boolean {
+    return this.tail.length > INLINE_TAIL
+  }
+
+  text(logName: string): string {
+    if (!this.truncated) return this.head + this.tail
+    const kept = this.tail.slice(-INLINE_TAIL)
+    const cut = kept.indexOf('\n')
+    const tail = cut !== -1 && cut < 1024 ? kept.slice(cut + 1) : kept
+    return `${this.head}\n… (출력이 길어 중간을 생략했습니다. 전체 출력: ${logName}) …\n${tail}`
+  }
+}

@@ -1,0 +1,43 @@
+import { defineCommand } from 'citty'
+import { RunbookError } from '../errors.js'
+import { localDate } from '../lint.js'
+import { findRunbookFiles, loadRunbook } from '../load.js'
+import { plan } from '../plan.js'
+import { renderList, reviewStatus, type CatalogueEntry } from '../render-list.js'
+import { makeChalk } from '../style.js'
+
+export default defineCommand({
+  meta: { name: 'list', description: 'Catalogue: id, title, schedule, owner, steps, destructive count, review, last run' },
+  args: {
+    dir: { type: 'positional', description: 'folder of runbooks (default: runbooks/)', required: false },
+    json: { type: 'boolean', description: 'print JSON for machines' },
+  },
+  async run({ args }) {
+    const files = await findRunbookFiles([args.dir ?? 'runbooks'])
+    const today = localDate()
+    const entries: CatalogueEntry[] = []
+    for (const file of files) {
+      try {
+        const runbook = await loadRunbook(file)
+        const planned = await plan(runbook)
+        entries.push({
+          id: runbook.meta.id,
+          title: runbook.meta.title,
+          path: file,
+          schedule: runbook.meta.schedule ?? null,
+          owner: runbook.meta.owner ?? null,
+          cron: runbook.meta.cron ?? null,
+          steps: planned.steps.length,
+          destructive: planned.steps.filter((s) => s.destructive).length,
+          review: reviewStatus(runbook.meta.review?.next, today),
+          lastRun: null,
+          problems: runbook.diagnostics.filter((d) => d.severity === 'error').length,
+        })
+      } catch (e) {
+        if (!(e instanceof RunbookError)) throw e
+        process.stderr.write(`${e.located}\n`)
+      }
+    }
+    process.stdout.write(args.json ? JSON.stringify(entries, null, 2) + '\n' : renderList(entries, makeChalk()))
+  },
+})

@@ -1,0 +1,43 @@
+import { defineCommand } from 'citty'
+import { keyValues, many } from '../args.js'
+import { runRunbook } from '../run.js'
+
+export default defineCommand({
+  meta: { name: 'run', description: 'Walk through a runbook, step by step, into a dated report' },
+  args: {
+    file: { type: 'positional', description: 'runbook file', required: true },
+    step: { type: 'string', description: 'run only this step' },
+    from: { type: 'string', description: 'start at this step (earlier ones are skipped)' },
+    auto: { type: 'boolean', description: 'run non-destructive steps without pausing' },
+    yes: { type: 'boolean', description: 'confirm destructive and critical steps (for unattended runs)' },
+    'dry-run': { type: 'boolean', description: 'safe steps run; destructive SQL is previewed and rolled back; other destructive steps are skipped' },
+    input: { type: 'string', description: 'an input as K=V (repeatable)' },
+    target: { type: 'string', description: 'read env from environments/NAME.env' },
+    sandbox: { type: 'boolean', description: 'run against the local sandbox (.sandbox/env)' },
+    'env-file': { type: 'string', description: 'read env from this KEY=value file' },
+    set: { type: 'string', description: 'set an env var K=V (repeatable, highest precedence)' },
+    operator: { type: 'string', description: 'who runs it: "Name <mail>" (default: git user)' },
+    reports: { type: 'string', description: 'reports folder (default: reports/ or $RUNBOOK_REPORTS)' },
+    json: { type: 'boolean', description: 'print the run record as JSON on stdout (the walk goes to stderr)' },
+  },
+  async run({ args }) {
+    const result = await runRunbook({
+      file: args.file,
+      step: args.step,
+      from: args.from,
+      auto: args.auto,
+      yes: args.yes,
+      dryRun: args['dry-run'],
+      inputs: keyValues(many(args.input), '--input'),
+      target: args.target,
+      sandbox: args.sandbox,
+      envFile: args['env-file'],
+      sets: keyValues(many(args.set), '--set'),
+      operator: args.operator,
+      reports: args.reports,
+      out: args.json ? process.stderr : process.stdout,
+    })
+    if (args.json) process.stdout.write(JSON.stringify({ report: result.reportPath, ...result.record }, null, 2) + '\n')
+    process.exitCode = result.exitCode
+  },
+})

@@ -1,0 +1,67 @@
+// TS/JS steps in the long-lived worker; every `$` command is checked for destructiveness before
+// it starts, and one the step was not confirmed for goes through the orchestrator's question.
+import { detectShell } from '../detect/shell.js'
+import type { Answer, StepExecutor, TableBlock } from '../run-types.js'
+import { TsHost } from '../ts-host.js'
+
+export function createTsExecutor(): StepExecutor {
+  let host: TsHost | undefined
+  return {
+    async run(ctx) {
+      host ??= new TsHost()
+      let denial: Extract<Answer, { allow: false }> | undefined
+      const result = await host.run(
+        {
+          code: ctx.planned.step.code,
+          loader: ctx.planned.kind === 'ts' ? 'ts' : 'js',
+          env: ctx.env,
+          inputs: ctx.inputs,
+          state: ctx.state,
+          timeoutMs: ctx.timeoutMs,
+          cwd: ctx.cwd,
+          stepId: ctx.planned.id,
+          signal: ctx.signal,
+        },
+        {
+          onOutput: (text, stream) => ctx.io.output(text, stream),
+          onCommand: async (command) => {
+            const detection = await detectShell(command)
+            if (!detection.destructive) return 'allow'
+            const answer = await ctx.ask({ kind: 'command', command, reasons: detection.reasons })
+            if (answer.allow) return 'allow'
+            denial = answer
+            return { deny: answer.reason }
+          },
+          onCommandEnd: (cmd) => ctx.io.command(cmd),
+          onCheck: (check) => ctx.io.check(check),
+          onNote: (md) => ctx.io.note(md),
+          onTable: (rows) => ctx.io.table(toTable(rows)),
+          confirm: async (question) => (await ctx.ask({ kind: 'confirm', message: question })).allow,
+        },
+      )
+      const base = { state: result.state }
+      if (result.blockedCommand && denial) return { ...base, status: denial.status === 'previewed' ? 'blocked' : denial.status, reason: denial.reason }
+      if (result.timedOut) return { ...base, status: 'timed-out', reason: `시간 초과 (${ctx.timeoutMs / 1000}s): 워커와 명령을 정지함` }
+      if (result.interrupted) return { ...base, status: 'interrupted', reason: '중단됨 (Ctrl-C 또는 SIGTERM)' }
+      if (!result.ok) return { ...base, status: 'failed', reason: result.error ?? '실패한 점검이 있음' }
+      return { ...base, status: 'passed' }
+    },
+    async close() {
+      await host?.close()
+      host = undefined
+    },
+  }
+}
+
+/** `table(rows)` accepts an array of objects or of arrays. */
+export function toTable(rows: unknown): TableBlock {
+  const list = Array.isArray(rows) ? rows : [rows]
+  const cell = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v))
+  if (list.every((r) => Array.isArray(r))) {
+    const [head, ...body] = list as unknown[][]
+    return { columns: (head ?? []).map(cell), rows: body.map((r) => r.map(cell)), totalRows: body.length }
+  }
+  const columns = [...new Set(list.flatMap((r) => (r && typeof r === 'object' ? Object.keys(r) : ['value'])))]
+  const body = list.map((r) => (r && typeof r === 'object' ? columns.map((k) => cell((r as Record<string, unknown>)[k])) : [cell(r)]))
+  return { columns, rows: body, totalRows: body.length }
+}
