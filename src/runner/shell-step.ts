@@ -1,0 +1,96 @@
+// A bash/sh step: the code goes to a temp script run with `-e` (bash also `-o pipefail`, and no
+// profile or rc files), in its own process group. `KEY=value` lines the step writes to
+// $RUNBOOK_OUTPUT come back as `outputs` (GitHub Actions' convention, `KEY<<DELIM` heredocs too).
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { runProcess, type OutputStream, type ProcessResult } from './process.js'
+
+export interface ShellStepOptions {
+  code: string
+  shell: 'bash' | 'sh'
+  env: Record<string, string>
+  cwd?: string
+  timeoutMs: number
+  signal?: AbortSignal
+  onOutput?: (text: string, stream: OutputStream) => void
+  interactive?: boolean
+  /** A folder for the step's script and output file (a fresh subfolder is made and removed). */
+  tmpDir: string
+  killGraceMs?: number
+}
+
+export interface ShellStepResult extends ProcessResult {
+  outputs: Record<string, string>
+  /** Lines of $RUNBOOK_OUTPUT that follow neither form, or an unterminated heredoc. */
+  outputErrors: string[]
+}
+
+export async function runShellStep(opts: ShellStepOptions): Promise<ShellStepResult> {
+  const dir = await mkdtemp(join(opts.tmpDir, 'step-'))
+  try {
+    const script = join(dir, opts.shell === 'bash' ? 'step.bash' : 'step.sh')
+    const outputFile = join(dir, 'output')
+    await writeFile(script, opts.code.endsWith('\n') ? opts.code : `${opts.code}\n`, { mode: 0o600 })
+    await writeFile(outputFile, '', { mode: 0o600 })
+    const args = opts.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', script] : ['-e', script]
+    const result = await runProcess({
+      file: opts.shell,
+      args,
+      cwd: opts.cwd,
+      env: { ...opts.env, RUNBOOK_OUTPUT: outputFile },
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      onOutput: opts.onOutput,
+      interactive: opts.interactive,
+      killGraceMs: opts.killGraceMs,
+    })
+    const text = await readFile(outputFile, 'utf8').catch(() => '')
+    return { ...result, ...parseOutputFile(text) }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/
+
+/**
+ * Parses an output file: `KEY=value` (value = rest of the line) and `KEY<<DELIM` … `DELIM`
+ * (the lines between, joined with \n). Like GitHub's runner, the form is chosen by whichever of
+ * `=` and `<<` comes first in the line. Blank lines are skipped; the last write of a key wins.
+ */
+export function parseOutputFile(text: string): { outputs: Record<string, string>; outputErrors: string[] } {
+  const outputs: Record<string, string> = {}
+  const outputErrors: string[] = []
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))
+  if (lines[lines.length - 1] === '') lines.pop()
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    if (line.trim() === '') continue
+    const eq = line.indexOf('=')
+    const heredoc = line.indexOf('<<')
+    if (eq !== -1 && (heredoc === -1 || eq < heredoc)) {
+      const key = line.slice(0, eq)
+      if (KEY.test(key)) outputs[key] = line.slice(eq + 1)
+      else outputErrors.push(`line ${i + 1}: invalid name ${JSON.stringify(key)}`)
+      continue
+    }
+    if (heredoc !== -1) {
+      const key = line.slice(0, heredoc)
+      const delimiter = line.slice(heredoc + 2)
+      if (!KEY.test(key) || delimiter === '') {
+        outputErrors.push(`line ${i + 1}: invalid heredoc ${JSON.stringify(line)}`)
+        continue
+      }
+      const end = lines.indexOf(delimiter, i + 1)
+      if (end === -1) {
+        outputErrors.push(`line ${i + 1}: ${key}<<${delimiter} is never closed by a line ${delimiter}`)
+        break
+      }
+      outputs[key] = lines.slice(i + 1, end).join('\n')
+      i = end
+      continue
+    }
+    outputErrors.push(`line ${i + 1}: expected KEY=value or KEY<<DELIMITER, got ${JSON.stringify(line)}`)
+  }
+  return { outputs, outputErrors }
+}
