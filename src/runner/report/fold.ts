@@ -1,0 +1,108 @@
+// Events → record. The journal is a list of RunEvents; the report's views are rendered from the
+// record folded from them. Folding is pure: every call returns a new record and never changes
+// its argument.
+//
+// A step that has started but not finished is visible in the record itself: `step-started` sets
+// the step's `started` and clears its `finished`, and `step-finished` always carries a
+// `finished`. So `markIncomplete` can tell which step a killed run was in, from the journal or
+// from a JSON rendered mid-run alike.
+import type { RunEvent, RunRecord, StepRecord } from '../run-types.js'
+
+export const INTERRUPTED_REASON = '실행 중에 중단됨 (끝나지 않은 보고서에서 발견)'
+
+export function applyEvent(record: RunRecord, event: RunEvent): RunRecord {
+  switch (event.type) {
+    case 'run-started':
+      return structuredClone(event.record)
+    case 'run-resumed':
+      return {
+        ...record,
+        status: 'running',
+        finished: null,
+        resumes: [...record.resumes, { at: event.at, operator: event.operator, fromStep: event.fromStep }],
+      }
+    case 'step-started':
+      return updateStep(record, event.stepId, (step) => {
+        // A new attempt: what an earlier attempt recorded no longer describes the step.
+        const next: StepRecord = {
+          ...step,
+          status: 'not-run',
+          started: event.at,
+          checks: [],
+          notes: [],
+          tables: [],
+          commands: [],
+          statements: [],
+          output: '',
+          outputBytes: 0,
+          outputTruncated: false,
+        }
+        for (const key of ['finished', 'durationMs', 'exitCode', 'reason', 'consent'] as const) delete next[key]
+        return next
+      })
+    case 'step-finished': {
+      const step: StepRecord = { ...event.step, finished: event.step.finished ?? event.at }
+      const index = record.steps.findIndex((s) => s.id === step.id)
+      const steps = [...record.steps]
+      if (index === -1) steps.push(step)
+      else steps[index] = step
+      return { ...record, steps }
+    }
+    case 'state-changed': {
+      const next: RunRecord = { ...record, state: event.state }
+      // Forward-compatible: an event that also carries other record fields (e.g. `outputs`)
+      // replaces them too.
+      for (const [key, value] of Object.entries(event)) {
+        if (key !== 'type' && key !== 'state') (next as unknown as Record<string, unknown>)[key] = value
+      }
+      return next
+    }
+    case 'checklist-ticked': {
+      const checklist = record.checklist.filter((t) => t.line !== event.tick.line)
+      checklist.push(event.tick)
+      checklist.sort((a, b) => a.line - b.line)
+      return { ...record, checklist }
+    }
+    case 'run-finished':
+      return { ...record, status: event.status, finished: event.at }
+  }
+}
+
+/** The record a journal describes. The first event must be `run-started`. A journal whose last
+ * event is not `run-finished` gives a record with status 'running' (see `markIncomplete`). */
+export function foldEvents(events: RunEvent[]): RunRecord {
+  const first = events[0]
+  if (!first || first.type !== 'run-started') {
+    throw new Error(`a run journal must begin with a run-started event (found ${first ? first.type : 'no events'})`)
+  }
+  let record = applyEvent(first.record, first)
+  for (const event of events.slice(1)) record = applyEvent(record, event)
+  return record
+}
+
+/** A record found on disk still 'running' (its process died, e.g. kill -9) becomes 'incomplete';
+ * the step that had started but not finished becomes 'interrupted'. Other records are returned
+ * unchanged. */
+export function markIncomplete(record: RunRecord): RunRecord {
+  if (record.status !== 'running') return record
+  return {
+    ...record,
+    status: 'incomplete',
+    steps: record.steps.map((step) =>
+      isInFlight(step) ? { ...step, status: 'interrupted', reason: INTERRUPTED_REASON } : step,
+    ),
+  }
+}
+
+/** Started and not finished: the step a running record is in. */
+export function isInFlight(step: StepRecord): boolean {
+  return step.started !== undefined && step.finished === undefined
+}
+
+function updateStep(record: RunRecord, id: string, change: (step: StepRecord) => StepRecord): RunRecord {
+  const index = record.steps.findIndex((s) => s.id === id)
+  if (index === -1) return record
+  const steps = [...record.steps]
+  steps[index] = change(steps[index]!)
+  return { ...record, steps }
+}
