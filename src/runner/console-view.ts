@@ -2,6 +2,7 @@
 // object writes it, streams step output with a gutter, and shows elapsed time while a step is quiet.
 import type { ChalkInstance } from 'chalk'
 import { formatDuration } from './duration.js'
+import { redact } from './redact.js'
 import type { RunRecord, StepRecord, StepStatus } from './run-types.js'
 import type { PlannedStep } from './types.js'
 
@@ -68,7 +69,8 @@ export interface ConsoleView {
   stepEnded(): void
 }
 
-export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance): ConsoleView {
+/** `write` redacts what it prints; `output` expects text already through a stream redactor. */
+export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, secrets: string[] = []): ConsoleView {
   const tty = Boolean(stream.isTTY)
   let atLineStart = true
   let ticker: NodeJS.Timeout | undefined
@@ -86,7 +88,7 @@ export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance):
       clearStatus()
       if (!atLineStart) stream.write('\n')
       atLineStart = true
-      stream.write(text)
+      stream.write(redact(text, secrets))
     },
     stepStarted(label) {
       started = lastOutput = Date.now()

@@ -168,9 +168,9 @@ async function walk(
 ): Promise<RunResult> {
   const out = opts.out ?? process.stdout
   const c = makeChalk(out)
-  const view = createConsoleView(out, c)
   const secretNames = runbook.meta.env.filter((e) => e.secret).map((e) => e.name)
   const secrets = secretValues(env.values, secretNames)
+  const view = createConsoleView(out, c, secrets)
   const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'runbook-'))
   const executors = createExecutors()
   const interrupts = installInterrupts()

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty'
-import { keyValues, many } from '../args.js'
+import { keyValues, repeated } from '../args.js'
 import { resumeRun } from '../run.js'
 
 export default defineCommand({
@@ -13,14 +13,14 @@ export default defineCommand({
     set: { type: 'string', description: 'set an env var K=V (repeatable)' },
     operator: { type: 'string', description: 'who resumes it: "Name <mail>"' },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const result = await resumeRun({
       report: args.report,
       force: args.force,
       yes: args.yes,
       auto: args.auto,
       envFile: args['env-file'],
-      sets: keyValues(many(args.set), '--set'),
+      sets: keyValues(repeated(rawArgs, 'set'), '--set'),
       operator: args.operator,
     })
     process.exitCode = result.exitCode

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty'
-import { keyValues, many } from '../args.js'
+import { keyValues, repeated } from '../args.js'
 import { runRunbook } from '../run.js'
 
 export default defineCommand({
@@ -20,7 +20,7 @@ export default defineCommand({
     reports: { type: 'string', description: 'reports folder (default: reports/ or $RUNBOOK_REPORTS)' },
     json: { type: 'boolean', description: 'print the run record as JSON on stdout (the walk goes to stderr)' },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const result = await runRunbook({
       file: args.file,
       step: args.step,
@@ -28,11 +28,11 @@ export default defineCommand({
       auto: args.auto,
       yes: args.yes,
       dryRun: args['dry-run'],
-      inputs: keyValues(many(args.input), '--input'),
+      inputs: keyValues(repeated(rawArgs, 'input'), '--input'),
       target: args.target,
       sandbox: args.sandbox,
       envFile: args['env-file'],
-      sets: keyValues(many(args.set), '--set'),
+      sets: keyValues(repeated(rawArgs, 'set'), '--set'),
       operator: args.operator,
       reports: args.reports,
       out: args.json ? process.stderr : process.stdout,

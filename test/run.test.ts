@@ -1,0 +1,419 @@
+// `runbook run` and `runbook resume` through the real CLI, without a TTY (as cron runs them).
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook } from './helpers/cli.js'
+
+function alive(marker: string): boolean {
+  return spawnSync('pgrep', ['-f', marker]).status === 0
+}
+
+async function goneSoon(marker: string, ms = 4000): Promise<boolean> {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    if (!alive(marker)) return true
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return !alive(marker)
+}
+
+function setup(name: string, body: string) {
+  const dir = tempDir()
+  const file = writeRunbook(dir, name, body)
+  const reports = path.join(dir, 'reports')
+  return { dir, file, reports }
+}
+
+const canaryRunbook = (canary: string) => `---
+id: canary
+---
+# 카나리아
+
+## 준비
+
+\`\`\`bash {id=before}
+echo before
+\`\`\`
+
+## 파일 만들기
+
+\`\`\`bash {id=make-canary destructive="creates the canary"}
+touch ${canary}
+\`\`\`
+
+## 그 다음
+
+\`\`\`bash {id=after}
+echo after
+\`\`\`
+`
+
+describe('safety gates without a TTY', () => {
+  test('a destructive step is blocked: canary not created, later steps not-run, exit 3', async () => {
+    const { dir, file, reports } = setup('canary.md', '')
+    const canary = path.join(dir, 'canary')
+    writeFileSync(file, canaryRunbook(canary))
+    const r = await runCli(['run', file, '--reports', reports])
+    expect(r.code).toBe(3)
+    expect(existsSync(canary)).toBe(false)
+    const [report] = reportFiles(reports)
+    const { json, md } = readReport(report!)
+    expect(json.status).toBe('blocked')
+    expect(stepStatus(json)).toEqual({ before: 'passed', 'make-canary': 'blocked', after: 'not-run' })
+    expect(md).toContain('blocked')
+  })
+
+  test('--yes runs it and records the consent', async () => {
+    const { dir, file, reports } = setup('canary.md', '')
+    const canary = path.join(dir, 'canary')
+    writeFileSync(file, canaryRunbook(canary))
+    const r = await runCli(['run', file, '--yes', '--reports', reports, '--operator', 'Kim Ops <kim@example.com>'])
+    expect(r.code).toBe(0)
+    expect(existsSync(canary)).toBe(true)
+    const { json, md } = readReport(reportFiles(reports)[0]!)
+    expect(json.status).toBe('passed')
+    const step = json.steps.find((s) => s.id === 'make-canary')!
+    expect(step.consent).toMatchObject({ by: 'flag', who: 'Kim Ops <kim@example.com>', how: '--yes' })
+    expect(md).toContain('--yes')
+  })
+
+  test('--dry-run skips destructive shell steps and passes', async () => {
+    const { dir, file, reports } = setup('canary.md', '')
+    const canary = path.join(dir, 'canary')
+    writeFileSync(file, canaryRunbook(canary))
+    const r = await runCli(['run', file, '--dry-run', '--reports', reports])
+    expect(r.code).toBe(0)
+    expect(existsSync(canary)).toBe(false)
+    const { json } = readReport(reportFiles(reports)[0]!)
+    expect(stepStatus(json)).toEqual({ before: 'passed', 'make-canary': 'skipped', after: 'passed' })
+  })
+
+  test('a destructive $ command inside an undeclared TS step is blocked at run time', async () => {
+    const { dir, file, reports } = setup('ts-cmd.md', '')
+    const canary = path.join(dir, 'victim')
+    writeFileSync(canary, 'keep me')
+    writeFileSync(
+      file,
+      `# 동적 명령
+
+\`\`\`ts {id=dynamic}
+const verb: string = ['r', 'm'].join('')
+await $\`\${verb} -f ${canary}\`
+\`\`\`
+
+\`\`\`ts {id=later}
+console.log('later')
+\`\`\`
+`,
+    )
+    const r = await runCli(['run', file, '--reports', reports])
+    expect(r.code).toBe(3)
+    expect(readFileSync(canary, 'utf8')).toBe('keep me')
+    const { json } = readReport(reportFiles(reports)[0]!)
+    expect(stepStatus(json)).toEqual({ dynamic: 'blocked', later: 'not-run' })
+    expect(json.steps[0]!.reason).toContain('rm -f')
+  })
+})
+
+describe('recording', () => {
+  test('secrets printed on stdout and stderr, also split across writes, appear in no artefact', async () => {
+    const secret = 'S3cr3t-Pa$$w0rd.+*?'
+    const { file, reports } = setup(
+      'secret.md',
+      `---
+env:
+  API_TOKEN: { secret: true, required: true, description: 토큰 }
+---
+# 비밀
+
+\`\`\`bash {id=shell-leak}
+echo "token=$API_TOKEN"
+echo "err=$API_TOKEN" >&2
+printf '%s' "\${API_TOKEN:0:5}"; sleep 0.2; printf '%s\\n' "\${API_TOKEN:5}"
+\`\`\`
+
+\`\`\`ts {id=ts-leak}
+process.stdout.write(env.API_TOKEN.slice(0, 4))
+await sleep(100)
+console.log(env.API_TOKEN.slice(4))
+console.error('db: postgres://app:' + env.API_TOKEN + '@db/excel')
+check('has token ' + env.API_TOKEN, true)
+\`\`\`
+
+\`\`\`bash {id=huge-leak}
+for i in $(seq 1 3000); do echo "line $i $API_TOKEN padding padding padding"; done
+\`\`\`
+`,
+    )
+    const r = await runCli(['run', file, '--reports', reports, '--set', `API_TOKEN=${secret}`])
+    expect(r.code).toBe(0)
+    const md = reportFiles(reports)[0]!
+    const base = md.replace(/\.md$/, '')
+    const artefacts = [md, `${base}.json`, `${base}.log`].filter(existsSync)
+    expect(artefacts.length).toBe(3)
+    for (const f of artefacts) expect(readFileSync(f, 'utf8')).not.toContain(secret)
+    expect(r.stdout + r.stderr).not.toContain(secret)
+    expect(readFileSync(md, 'utf8')).toContain('token=***')
+  })
+
+  test('state flows from a shell step to a TS step; TypeScript annotations run', async () => {
+    const { file, reports } = setup(
+      'state.md',
+      `# 상태
+
+\`\`\`bash {id=publish}
+echo "BACKUP_FILE=/var/backups/x.sql.gz" >> "$RUNBOOK_OUTPUT"
+\`\`\`
+
+\`\`\`ts {id=consume}
+interface Backup { file: string }
+const b: Backup = { file: String(state.BACKUP_FILE) }
+check('state has backup file', b.file === '/var/backups/x.sql.gz', b.file)
+check('env has backup file', env.BACKUP_FILE === '/var/backups/x.sql.gz')
+state.seen = true
+\`\`\`
+
+\`\`\`bash {id=env-later}
+test "$BACKUP_FILE" = /var/backups/x.sql.gz
+\`\`\`
+`,
+    )
+    const r = await runCli(['run', file, '--reports', reports])
+    expect(r.stdout + r.stderr).toContain('consume')
+    expect(r.code).toBe(0)
+    const { json } = readReport(reportFiles(reports)[0]!)
+    expect(json.state).toMatchObject({ BACKUP_FILE: '/var/backups/x.sql.gz', seen: true })
+  })
+
+  test('two runs started in the same second get two reports', async () => {
+    const { file, reports } = setup('twice.md', "# 두 번\n\n```bash\necho hi\n```\n")
+    const [a, b] = await Promise.all([runCli(['run', file, '--reports', reports]), runCli(['run', file, '--reports', reports])])
+    expect(a.code).toBe(0)
+    expect(b.code).toBe(0)
+    const files = reportFiles(reports)
+    expect(files).toHaveLength(2)
+    expect(new Set(files.map((f) => readReport(f).json.runId)).size).toBe(2)
+  })
+
+  test('an unwritable reports folder is an error before any step runs', async () => {
+    const { dir, file } = setup('canary.md', '')
+    const canary = path.join(dir, 'canary')
+    writeFileSync(file, canaryRunbook(canary).replace('touch', 'echo; touch').replace(' destructive="creates the canary"', ' safe="test"'))
+    writeFileSync(path.join(dir, 'afile'), '')
+    const r = await runCli(['run', file, '--reports', path.join(dir, 'afile', 'reports')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/reports/)
+    expect(existsSync(canary)).toBe(false)
+  })
+})
+
+describe('timeouts and failures', () => {
+  test('timeout stops the whole process group, backgrounded children too; an infinite TS loop is stopped', async () => {
+    const { file, reports } = setup(
+      'timeout.md',
+      `# 시간 초과
+
+\`\`\`bash {id=slow timeout=2s continue-on-error}
+sleep 4321.5 &
+sleep 4321.6
+\`\`\`
+
+\`\`\`ts {id=spin timeout=2s continue-on-error}
+while (true) {}
+\`\`\`
+
+\`\`\`bash {id=after}
+echo still here
+\`\`\`
+`,
+    )
+    const r = await runCli(['run', file, '--reports', reports])
+    expect(r.code).toBe(1)
+    const { json } = readReport(reportFiles(reports)[0]!)
+    expect(stepStatus(json)).toEqual({ slow: 'timed-out', spin: 'timed-out', after: 'passed' })
+    expect(await goneSoon('sleep 4321.5')).toBe(true)
+    expect(await goneSoon('sleep 4321.6')).toBe(true)
+  })
+
+  test('a failing step stops the run; resume after fixing the cause runs only the rest', async () => {
+    const { dir, file, reports } = setup('resume.md', '')
+    const flag = path.join(dir, 'ready')
+    const counter = path.join(dir, 'count')
+    writeFileSync(
+      file,
+      `# 재개
+
+\`\`\`bash {id=first}
+echo x >> ${counter}
+\`\`\`
+
+\`\`\`bash {id=needs-flag}
+test -f ${flag}
+\`\`\`
+
+\`\`\`bash {id=last}
+echo done
+\`\`\`
+`,
+    )
+    const first = await runCli(['run', file, '--reports', reports])
+    expect(first.code).toBe(1)
+    const [md] = reportFiles(reports)
+    expect(stepStatus(readReport(md!).json)).toEqual({ first: 'passed', 'needs-flag': 'failed', last: 'not-run' })
+
+    writeFileSync(flag, '')
+    const resumed = await runCli(['resume', md!])
+    expect(resumed.code).toBe(0)
+    const { json } = readReport(md!)
+    expect(json.status).toBe('passed')
+    expect(stepStatus(json)).toEqual({ first: 'passed', 'needs-flag': 'passed', last: 'passed' })
+    expect(json.resumes).toHaveLength(1)
+    expect(readFileSync(counter, 'utf8')).toBe('x\n') // the passed step did not run again
+    expect(reportFiles(reports)).toHaveLength(1)
+  })
+
+  test('resume refuses a changed runbook unless --force', async () => {
+    const { file, reports } = setup('changed.md', "# 변경\n\n```bash {id=a}\nfalse\n```\n")
+    await runCli(['run', file, '--reports', reports])
+    const [md] = reportFiles(reports)
+    writeFileSync(file, "# 변경\n\n```bash {id=a}\ntrue\n```\n")
+    const refused = await runCli(['resume', md!])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/changed/)
+    const forced = await runCli(['resume', md!, '--force'])
+    expect(forced.code).toBe(0)
+  })
+})
+
+describe('interrupts', () => {
+  test('SIGINT stops the step, saves the report with the step interrupted, exits 130, leaves no children', async () => {
+    const { file, reports } = setup(
+      'sigint.md',
+      `# 중단
+
+\`\`\`bash {id=first}
+echo first
+\`\`\`
+
+\`\`\`bash {id=long}
+sleep 4322.7
+\`\`\`
+
+\`\`\`bash {id=never}
+echo never
+\`\`\`
+`,
+    )
+    const r = await runCli(['run', file, '--reports', reports], {
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (alive('sleep 4322.7')) {
+            clearInterval(poll)
+            child.kill('SIGINT')
+          }
+        }, 100)
+      },
+    })
+    expect(r.code).toBe(130)
+    const { json } = readReport(reportFiles(reports)[0]!)
+    expect(json.status).toBe('interrupted')
+    expect(stepStatus(json)).toEqual({ first: 'passed', long: 'interrupted', never: 'not-run' })
+    expect(await goneSoon('sleep 4322.7')).toBe(true)
+  })
+})
+
+describe('environment precedence', () => {
+  const envRunbook = `---
+env:
+  DATABASE_URL: { required: true, secret: true, description: DB }
+  APP_URL: { default: "http://default" }
+---
+# env
+
+\`\`\`bash {id=show}
+echo "app=$APP_URL"
+echo "db-host=\${DATABASE_URL#*@}"
+\`\`\`
+`
+  test('--target env file beats an exported production URL; --set beats the target', async () => {
+    const { dir, file, reports } = setup('env.md', envRunbook)
+    mkdirSync(path.join(dir, 'environments'))
+    writeFileSync(path.join(dir, 'environments', 'staging.env'), 'DATABASE_URL=postgres://u:pw@staging-db/app\nAPP_URL=http://staging\n')
+    const prod = { DATABASE_URL: 'postgres://u:pw@PRODUCTION-db/app', APP_URL: 'http://production' }
+    const r = await runCli(['run', file, '--target', 'staging', '--reports', reports], { cwd: dir, env: prod })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('db-host=staging-db/app')
+    expect(r.stdout).toContain('app=http://staging')
+    expect(r.stdout).not.toContain('PRODUCTION')
+    const { json } = readReport(reportFiles(reports)[0]!)
+    expect(json.target).toBe('staging')
+
+    const s = await runCli(['run', file, '--target', 'staging', '--set', 'APP_URL=http://override', '--reports', reports], { cwd: dir, env: prod })
+    expect(s.stdout).toContain('app=http://override')
+  })
+
+  test('--sandbox reads .sandbox/env, never the exported production URL', async () => {
+    const { dir, file, reports } = setup('env.md', envRunbook)
+    mkdirSync(path.join(dir, '.sandbox'))
+    writeFileSync(path.join(dir, '.sandbox', 'env'), 'DATABASE_URL=postgres://sandbox@127.0.0.1/excelapp_sandbox\n')
+    const r = await runCli(['run', file, '--sandbox', '--reports', reports], { cwd: dir, env: { DATABASE_URL: 'postgres://u:pw@PRODUCTION-db/app' } })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('db-host=127.0.0.1/excelapp_sandbox')
+    expect(r.stdout).toContain('app=http://default')
+  })
+
+  test('a missing required env var or input without a TTY is exit 2 and runs nothing', async () => {
+    const { file, reports } = setup('env.md', envRunbook)
+    const r = await runCli(['run', file, '--reports', reports])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('DATABASE_URL')
+    expect(reportFiles(reports)).toHaveLength(0)
+
+    const withInput = setup('input.md', `---\ninputs:\n  severity: { type: choice, choices: [P0, P1, P2, P3], description: 장애 등급 }\n---\n# x\n\n\`\`\`bash\necho $RUNBOOK_INPUT\n\`\`\`\n`)
+    const missing = await runCli(['run', withInput.file, '--reports', withInput.reports])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('severity')
+    const bad = await runCli(['run', withInput.file, '--input', 'severity=P9', '--reports', withInput.reports])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('P0, P1, P2, P3')
+    const good = await runCli(['run', withInput.file, '--input', 'severity=P1', '--reports', withInput.reports])
+    expect(good.code).toBe(0)
+    expect(readReport(reportFiles(withInput.reports)[0]!).json.inputs).toEqual({ severity: 'P1' })
+  })
+})
+
+describe('the daily health check on this machine', () => {
+  test('runs for real: checks fail honestly where a service is absent, no hang', async () => {
+    const dir = tempDir()
+    const reports = path.join(dir, 'reports')
+    const started = Date.now()
+    const r = await runCli(
+      [
+        'run',
+        'runbooks/daily/health-check.md',
+        '--reports',
+        reports,
+        '--set',
+        'APP_URL=http://127.0.0.1:9',
+        '--set',
+        'FORMULA_ENGINE_URL=http://127.0.0.1:9',
+        '--set',
+        `DATABASE_URL=${process.env.RB_TEST_PG_ADMIN_URL}`,
+        '--set',
+        `REDIS_URL=${process.env.RB_TEST_REDIS_URL}`,
+      ],
+      { timeoutMs: 60_000 },
+    )
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(r.code).toBe(1)
+    const { json } = readReport(reportFiles(reports)[0]!)
+    const statuses = stepStatus(json)
+    expect(statuses['app-up']).toBe('failed')
+    expect(statuses['formula-engine-health']).toBe('failed')
+    expect(json.steps.find((s) => s.id === 'app-up')!.checks[0]!.ok).toBe(false)
+    // PostgreSQL and Redis run on this machine (or the suite's throwaway servers).
+    expect(statuses['db-ping']).toBe('passed')
+    expect(statuses['redis-ping']).toBe('passed')
+  })
+})
