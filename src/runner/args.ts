@@ -3,9 +3,20 @@
 import type { ArgsDef } from 'citty'
 import { RunbookError } from './errors.js'
 
-export function many(value: unknown): string[] {
-  if (value === undefined || value === null || value === false) return []
-  return (Array.isArray(value) ? value : [value]).map(String)
+/** Every value of a repeatable option (`--set A=1 --set B=2`, `--set=A=1`); citty keeps only the last. */
+export function repeated(rawArgs: string[], name: string): string[] {
+  const values: string[] = []
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!
+    if (arg === '--') break
+    if (arg === `--${name}`) {
+      const next = rawArgs[i + 1]
+      if (next === undefined) throw new RunbookError(`--${name} needs a value`, 2)
+      values.push(next)
+      i++
+    } else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3))
+  }
+  return values
 }
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)
