@@ -218,7 +218,7 @@ async function walk(
         operator: initial.operator,
         cwd: process.cwd(),
         tmpDir,
-        env: env.values,
+        env: { ...env.values, ...inputsAsEnv(initial.inputs) },
         inputs: initial.inputs,
         logName: path.basename(writer.logPath),
       },
@@ -232,6 +232,11 @@ async function walk(
   await writer.finish(record, runbook)
   view.write(renderRunSummary(record, writer.mdPath, c))
   return { record, exitCode: RUN_EXIT[record.status], reportPath: writer.mdPath }
+}
+
+/** Inputs reach shell steps as INPUT_<NAME>, GitHub Actions' convention. */
+export function inputsAsEnv(inputs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
 }
 
 async function openWriter(dir: string | undefined, runbookId: string, started: Date): Promise<ReportWriter> {

@@ -1,0 +1,74 @@
+// The real CLI under a pseudo-terminal (util-linux `script`), typed at like an operator would.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { expect, test } from 'vitest'
+import { BIN, readReport, reportFiles, tempDir, writeRunbook } from './helpers/cli.js'
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`
+}
+
+/** Runs a command in a pty; `script` types to it: each answer is sent once `waitFor` shows up. */
+function inPty(command: string, answers: { waitFor: string; keys: string }[]): Promise<{ code: number | null; screen: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: '1', COLUMNS: '120', LINES: '40' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let screen = ''
+    let next = 0
+    let seenUpTo = 0
+    child.stdout.on('data', (d: Buffer) => {
+      screen += d.toString()
+      const answer = answers[next]
+      if (answer && screen.indexOf(answer.waitFor, seenUpTo) !== -1) {
+        seenUpTo = screen.length
+        next++
+        setTimeout(() => child.stdin.write(answer.keys), 150)
+      }
+    })
+    child.stderr.on('data', (d: Buffer) => (screen += d.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, screen })
+    })
+  })
+}
+
+test('under a pty: the destructive step is shown in red with the target, and runs after the operator confirms', async () => {
+  const dir = tempDir('rb-pty-')
+  const canary = path.join(dir, 'canary')
+  const file = writeRunbook(
+    dir,
+    'pty.md',
+    `# 터미널에서
+
+## 확인
+
+\`\`\`bash {id=look}
+echo looking
+\`\`\`
+
+## 정리
+
+\`\`\`bash {id=clean destructive="creates the canary"}
+touch ${canary}
+\`\`\`
+`,
+  )
+  const reports = path.join(dir, 'reports')
+  const command = [process.execPath, BIN, 'run', file, '--auto', '--reports', reports, '--operator', 'Park Pty <park@example.com>'].map(shellQuote).join(' ')
+  const { code, screen } = await inPty(command, [
+    { waitFor: 'clean: 실행할까요?', keys: '\x1b[A\r' }, // up from "skip" to "run"
+    { waitFor: '계속할까요?', keys: 'y\r' },
+  ])
+  expect(screen).toContain('looking')
+  expect(screen).toContain('위험(destructive) 단계 — 대상: local')
+  expect(code).toBe(0)
+  expect(existsSync(canary)).toBe(true)
+  const { json } = readReport(reportFiles(reports)[0]!)
+  expect(json.steps.find((s) => s.id === 'clean')!.consent).toMatchObject({ by: 'operator', who: 'Park Pty <park@example.com>' })
+})
