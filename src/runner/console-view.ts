@@ -49,7 +49,9 @@ export function renderStepResult(r: StepRecord, c: ChalkInstance): string {
   for (const check of r.checks) {
     lines.push(`    ${check.ok ? c.green('✔') : c.red('✘')} ${check.name}${check.detail ? c.dim(` — ${check.detail}`) : ''}`)
   }
-  if (r.reason && r.status !== 'passed') lines.push(`    ${color(r.reason)}`)
+  // Failed checks are listed above; a reason that only repeats them is left out.
+  const onlyChecks = r.checks.some((ch) => !ch.ok) && r.reason?.startsWith('실패한 점검')
+  if (r.reason && r.status !== 'passed' && !onlyChecks) lines.push(`    ${color(r.reason)}`)
   if (r.consent) lines.push(c.dim(`    동의: ${r.consent.who} (${r.consent.how})`))
   return lines.join('\n') + '\n'
 }

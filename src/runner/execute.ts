@@ -78,6 +78,8 @@ export const RUN_EXIT: Record<RunStatus, number> = {
   running: 1,
 }
 
+export const CHECKS_FAILED = '실패한 점검: '
+
 /** Statuses a resume does not run again. */
 const SETTLED: StepStatus[] = ['passed', 'skipped', 'previewed']
 
@@ -172,7 +174,7 @@ export async function executeRun(
       }
       if (status === 'declined') sawDecline = true
       if (status !== 'failed' && status !== 'timed-out') break
-      if (prompts) {
+      if (prompts && !planned.step.attrs.continueOnError) {
         await deps.recorder.render(record)
         const choice = await prompts.afterFailure(`${planned.id} 단계가 실패했습니다 (${status}). 어떻게 할까요?`)
         if (choice === 'retry') continue
@@ -357,7 +359,8 @@ async function runStep(
   if (signal.aborted && (status === 'failed' || status === 'passed')) status = 'interrupted'
   if (status === 'passed' && rec.checks.some((ch) => !ch.ok)) status = 'failed'
   const failedChecks = rec.checks.filter((ch) => !ch.ok).map((ch) => ch.name)
-  const reason = outcome.reason ?? (failedChecks.length ? `실패한 점검: ${failedChecks.join(', ')}` : undefined)
+  const checksOnly = failedChecks.length > 0 && (!outcome.reason || outcome.reason.startsWith('check failed'))
+  const reason = checksOnly ? `${CHECKS_FAILED}${failedChecks.join(', ')}` : outcome.reason
   const ended = deps.now()
   const step: StepRecord = {
     ...rec,
