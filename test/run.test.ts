@@ -321,6 +321,53 @@ echo never
     expect(stepStatus(json)).toEqual({ first: 'passed', long: 'interrupted', never: 'not-run' })
     expect(await goneSoon('sleep 4322.7')).toBe(true)
   })
+
+  test('SIGTERM stops the run the same way, without asking; kill -9 leaves a journal that resume continues', async () => {
+    const { dir, file, reports } = setup('sigterm.md', '')
+    const flag = path.join(dir, 'second-ok')
+    const fast = path.join(dir, 'fast')
+    writeFileSync(
+      file,
+      `# 종료
+
+\`\`\`bash {id=long}
+if [ -f ${fast} ]; then echo fast; else sleep 4323.8; fi
+\`\`\`
+
+\`\`\`bash {id=second}
+touch ${flag}
+\`\`\`
+`,
+    )
+    const stopWith = (signal: NodeJS.Signals) => (child: import('node:child_process').ChildProcess) => {
+      const poll = setInterval(() => {
+        if (alive('sleep 4323.8')) {
+          clearInterval(poll)
+          child.kill(signal)
+        }
+      }, 100)
+    }
+    const term = await runCli(['run', file, '--reports', reports], { onSpawn: stopWith('SIGTERM') })
+    expect(term.code).toBe(130)
+    const [md] = reportFiles(reports)
+    expect(stepStatus(readReport(md!).json)).toEqual({ long: 'interrupted', second: 'not-run' })
+    expect(await goneSoon('sleep 4323.8')).toBe(true)
+
+    const killedReports = path.join(dir, 'killed')
+    const killed = await runCli(['run', file, '--reports', killedReports], { onSpawn: stopWith('SIGKILL') })
+    expect(killed.signal).toBe('SIGKILL')
+    // The runner died without cleaning up; its step's process group is stopped by hand here.
+    spawnSync('pkill', ['-f', 'sleep 4323.8'])
+    const [killedMd] = reportFiles(killedReports)
+    expect(existsSync(killedMd!.replace(/\.md$/, '.journal.jsonl'))).toBe(true)
+    writeFileSync(fast, '')
+    const resumed = await runCli(['resume', killedMd!])
+    expect(resumed.code).toBe(0)
+    const { json } = readReport(killedMd!)
+    expect(stepStatus(json)).toEqual({ long: 'passed', second: 'passed' })
+    expect(json.resumes).toHaveLength(1)
+    expect(existsSync(flag)).toBe(true)
+  }, 60_000)
 })
 
 describe('environment precedence', () => {
