@@ -208,6 +208,60 @@ test "$BACKUP_FILE" = /var/backups/x.sql.gz
   })
 })
 
+describe('selection and skip rules', () => {
+  const body = `# 선택
+
+\`\`\`bash {id=one}
+echo one
+\`\`\`
+
+\`\`\`bash {id=needs-tool requires=no-such-tool-xyz}
+echo never
+\`\`\`
+
+\`\`\`bash {id=probed probe="echo docker not running >&2; exit 1"}
+echo never
+\`\`\`
+
+\`\`\`bash {id=example skip}
+rm -rf /
+\`\`\`
+
+\`\`\`bash {id=tty-only interactive}
+vim
+\`\`\`
+
+\`\`\`bash {id=three}
+echo three
+\`\`\`
+`
+  test('requires, probe and skip skip with the reason; an interactive step is blocked without a TTY', async () => {
+    const { file, reports } = setup('skips.md', body)
+    const r = await runCli(['run', file, '--reports', reports])
+    expect(r.code).toBe(3)
+    const { json } = readReport(reportFiles(reports)[0]!)
+    expect(stepStatus(json)).toEqual({ one: 'passed', 'needs-tool': 'skipped', probed: 'skipped', example: 'skipped', 'tty-only': 'blocked', three: 'not-run' })
+    const reason = (id: string) => json.steps.find((s) => s.id === id)!.reason ?? ''
+    expect(reason('needs-tool')).toContain('no-such-tool-xyz')
+    expect(reason('probed')).toContain('docker not running')
+    expect(reason('tty-only')).toContain('TTY')
+  })
+
+  test('--step runs one step, --from starts later; an unknown id is exit 2', async () => {
+    const { file, reports } = setup('skips.md', body)
+    const only = await runCli(['run', file, '--step', 'three', '--reports', reports])
+    expect(only.code).toBe(0)
+    expect(only.stdout).toContain('three')
+    const from = await runCli(['run', file, '--from', 'three', '--reports', path.join(reports, 'b')])
+    expect(from.code).toBe(0)
+    const { json } = readReport(reportFiles(path.join(reports, 'b'))[0]!)
+    expect(stepStatus(json)).toMatchObject({ one: 'skipped', three: 'passed' })
+    const unknown = await runCli(['run', file, '--step', 'nope', '--reports', reports])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('nope')
+  })
+})
+
 describe('timeouts and failures', () => {
   test('timeout stops the whole process group, backgrounded children too; an infinite TS loop is stopped', async () => {
     const { file, reports } = setup(
