@@ -64,9 +64,11 @@ touch ${canary}
   const { code, screen } = await inPty(command, [
     { waitFor: 'clean: 실행할까요?', keys: '\x1b[A\r' }, // up from "skip" to "run"
     { waitFor: '계속할까요?', keys: 'y\r' },
+    { waitFor: '서명할까요?', keys: '\r' }, // the sign-off offer: No (the default)
   ])
   expect(screen).toContain('looking')
   expect(screen).toContain('위험(destructive) 단계 — 대상: local')
+  expect(screen).toContain('보고서에 지금 서명할까요?')
   expect(code).toBe(0)
   expect(existsSync(canary)).toBe(true)
   const { json } = readReport(reportFiles(reports)[0]!)

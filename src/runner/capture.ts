@@ -7,6 +7,7 @@ export class OutputCapture {
   private head = ''
   private tail = ''
   private total = 0
+  private dropped = false
 
   add(text: string): void {
     this.total += Buffer.byteLength(text)
@@ -17,7 +18,11 @@ export class OutputCapture {
     }
     if (text) {
       this.tail += text
-      if (this.tail.length > INLINE_TAIL * 2) this.tail = this.tail.slice(-INLINE_TAIL)
+      // Trim in batches, not per chunk, so a long stream costs amortised O(1) per byte.
+      if (this.tail.length > INLINE_TAIL * 2) {
+        this.tail = this.tail.slice(-INLINE_TAIL)
+        this.dropped = true
+      }
     }
   }
 
@@ -26,7 +31,7 @@ export class OutputCapture {
   }
 
   get truncated(): boolean {
-    return this.tail.length > INLINE_TAIL
+    return this.dropped || this.tail.length > INLINE_TAIL
   }
 
   text(logName: string): string {

@@ -1,9 +1,11 @@
 // The `runbook` command: maps argv to a command and errors to exit codes. Commands are loaded
 // lazily so `runbook --version` pays for nothing else.
-import { defineCommand, runCommand, showUsage, type CommandDef } from 'citty'
+import { stripVTControlCharacters } from 'node:util'
+import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty'
 import pkg from '../../package.json' with { type: 'json' }
 import { rejectUnknownFlags } from './args.js'
 import { EXIT, RunbookError } from './errors.js'
+import { colorLevel } from './style.js'
 
 // citty's CommandDef is generic over its args; the registry only needs "some command".
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,12 +20,21 @@ export const COMMANDS: Record<string, Lazy> = {
   lint: lazy(() => import('./commands/lint.js')),
   run: lazy(() => import('./commands/run.js')),
   resume: lazy(() => import('./commands/resume.js')),
+  sign: lazy(() => import('./commands/sign.js')),
+  verify: lazy(() => import('./commands/verify.js')),
+  history: lazy(() => import('./commands/history.js')),
 }
 
 const main = defineCommand({
   meta: { name: 'runbook', version: pkg.version, description: 'Executable runbooks for ExcelApp operations' },
   subCommands: COMMANDS,
 })
+
+/** citty colours its usage unless NO_COLOR is exactly "1", even into a pipe; follow our rule. */
+async function showUsage(command: AnyCommand, parent?: AnyCommand): Promise<void> {
+  const usage = await renderUsage(command, parent)
+  process.stdout.write(`${colorLevel() === 0 ? stripVTControlCharacters(usage) : usage}\n\n`)
+}
 
 async function cli(argv: string[]): Promise<void> {
   const [name, ...rest] = argv

@@ -151,7 +151,18 @@ export interface ChecklistTick {
 export interface RunRecord {
   schemaVersion: 1
   runId: string
-  runbook: { id: string; title: string; path: string; sha256: string; gitCommit: string | null; gitDirty: boolean | null }
+  runbook: {
+    id: string
+    title: string
+    path: string
+    sha256: string
+    gitCommit: string | null
+    gitDirty: boolean | null
+    /** Signatures from different people needed to complete the report (front matter `approvals`). */
+    approvals?: number
+    /** Checklist items in the runbook, to tell a finished checklist from an unfinished one. */
+    checklistItems?: number
+  }
   target: string
   operator: string
   host: string

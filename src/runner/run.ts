@@ -1,6 +1,6 @@
 // The library entry for `runbook run` and `runbook resume`: resolves env, inputs and target,
 // opens the report, wires the real terminal, prompts and executors into executeRun.
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -20,6 +20,7 @@ import { localIso } from './report/time.js'
 import { loadReport, ReportWriter } from './report/writer.js'
 import type { RunRecord } from './run-types.js'
 import { runShellStep } from './shell-step.js'
+import { findSignoffs } from './signoff.js'
 import { makeChalk } from './style.js'
 import type { InputSpec, Plan, Runbook } from './types.js'
 
@@ -75,7 +76,16 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
   const initial: RunRecord = {
     schemaVersion: 1,
     runId: crypto.randomUUID(),
-    runbook: { id: runbook.meta.id, title: runbook.meta.title, path: runbook.path, sha256: runbook.sha256, gitCommit: git.commit, gitDirty: git.dirty },
+    runbook: {
+      id: runbook.meta.id,
+      title: runbook.meta.title,
+      path: runbook.path,
+      sha256: runbook.sha256,
+      gitCommit: git.commit,
+      gitDirty: git.dirty,
+      approvals: runbook.meta.approvals,
+      checklistItems: runbook.checklist.length,
+    },
     target,
     operator,
     host: os.hostname(),
@@ -153,8 +163,8 @@ export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
 }
 
 function isSigned(loaded: Awaited<ReturnType<typeof loadReport>>): boolean {
-  const record = loaded.record as RunRecord & { signoffs?: unknown[] }
-  return Array.isArray(record.signoffs) && record.signoffs.length > 0
+  if (!existsSync(loaded.paths.md)) return false
+  return findSignoffs(readFileSync(loaded.paths.md, 'utf8')).blocks.length > 0
 }
 
 async function walk(

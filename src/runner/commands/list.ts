@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty'
 import { RunbookError } from '../errors.js'
 import { localDate } from '../lint.js'
+import { lastRuns, readHistory, reportsDir } from '../history.js'
 import { findRunbookFiles, loadRunbook } from '../load.js'
 import { plan } from '../plan.js'
 import { renderList, reviewStatus, type CatalogueEntry } from '../render-list.js'
@@ -11,10 +12,12 @@ export default defineCommand({
   args: {
     dir: { type: 'positional', description: 'folder of runbooks (default: runbooks/)', required: false },
     json: { type: 'boolean', description: 'print JSON for machines' },
+    reports: { type: 'string', description: 'reports folder for the last run (default: reports/ or $RUNBOOK_REPORTS)' },
   },
   async run({ args }) {
     const files = await findRunbookFiles([args.dir ?? 'runbooks'])
     const today = localDate()
+    const last = lastRuns(await readHistory(reportsDir(args.reports)))
     const entries: CatalogueEntry[] = []
     for (const file of files) {
       try {
@@ -30,7 +33,7 @@ export default defineCommand({
           steps: planned.steps.length,
           destructive: planned.steps.filter((s) => s.destructive).length,
           review: reviewStatus(runbook.meta.review?.next, today),
-          lastRun: null,
+          lastRun: lastRunOf(last.get(runbook.meta.id)),
           problems: runbook.diagnostics.filter((d) => d.severity === 'error').length,
         })
       } catch (e) {
@@ -41,3 +44,7 @@ export default defineCommand({
     process.stdout.write(args.json ? JSON.stringify(entries, null, 2) + '\n' : renderList(entries, makeChalk()))
   },
 })
+
+function lastRunOf(entry: { started: string; status: string; report: string } | undefined): CatalogueEntry['lastRun'] {
+  return entry ? { started: entry.started, status: entry.status, report: entry.report } : null
+}

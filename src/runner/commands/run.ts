@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty'
 import { keyValues, repeated } from '../args.js'
-import { runRunbook } from '../run.js'
+import { isInteractive, runRunbook } from '../run.js'
 
 export default defineCommand({
   meta: { name: 'run', description: 'Walk through a runbook, step by step, into a dated report' },
@@ -39,5 +39,20 @@ export default defineCommand({
     })
     if (args.json) process.stdout.write(JSON.stringify({ report: result.reportPath, ...result.record }, null, 2) + '\n')
     process.exitCode = result.exitCode
+    if (isInteractive() && !args.json && result.record.status !== 'interrupted') await offerSignoff(result.reportPath, args.operator)
   },
 })
+
+/** At the end of an interactive run the operator may sign the report right away. */
+async function offerSignoff(report: string, operator: string | undefined): Promise<void> {
+  const { confirm, input } = await import('@inquirer/prompts')
+  try {
+    if (!(await confirm({ message: '보고서에 지금 서명할까요? (runbook sign)', default: false }))) return
+    const comment = await input({ message: '서명 의견 (없으면 엔터):' })
+    const { signReport } = await import('../sign.js')
+    const { statement } = await signReport({ report, comment, operator })
+    process.stderr.write(`✔ ${statement.principal} 서명 완료: ${report}\n`)
+  } catch (e) {
+    process.stderr.write(`서명하지 못했습니다: ${(e as Error).message}\n  나중에: runbook sign ${report}\n`)
+  }
+}
