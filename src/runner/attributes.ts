@@ -41,7 +41,7 @@ export function parseInfo(info: string): ParsedInfo {
   if (!rest.startsWith('{') || !rest.endsWith('}')) {
     return { language, attrs: {}, problems: [`attributes must be written in braces, like {id=my-step}: "${rest}"`] }
   }
-  const pairs = rest.startsWith('{"') || rest === '{}' ? parseJsonForm(rest, problems) : parseBraceForm(rest.slice(1, -1), problems)
+  const pairs = /^\{\s*("|\}$)/.test(rest) ? parseJsonForm(rest, problems) : parseBraceForm(rest.slice(1, -1), problems)
   return { language, attrs: applyRules(pairs, problems), problems }
 }
 

@@ -115,11 +115,16 @@ export function parseFrontMatter(split: FrontMatterSplit, file: string, fallback
   if (split.present && split.yaml.trim() !== '') {
     const lineCounter = new LineCounter()
     const doc = parseDocument(split.yaml, { lineCounter, prettyErrors: false, uniqueKeys: true })
-    const toFileLine = (offset: number) => lineCounter.linePos(offset).line + split.yamlLine - 1
+    // An error at the very end (an unclosed bracket or quote) belongs to the last YAML line, not
+    // to the closing `---`.
+    const lastOffset = Math.max(0, split.yaml.trimEnd().length - 1)
+    const toFileLine = (offset: number) => lineCounter.linePos(Math.min(offset, lastOffset)).line + split.yamlLine - 1
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         error(toFileLine(e.pos[0]), 'front-matter-yaml', `invalid YAML in front matter: ${firstLine(e.message)}`)
       }
+    } else if (doc.contents === null) {
+      // Only comments: as good as empty.
     } else if (!isMap(doc.contents)) {
       const offset = doc.contents?.range?.[0] ?? 0
       error(toFileLine(offset), 'front-matter-shape', 'front matter must be a mapping of keys (id, title, …)')
@@ -127,7 +132,7 @@ export function parseFrontMatter(split: FrontMatterSplit, file: string, fallback
       const result = frontMatterSchema.safeParse(doc.toJS())
       if (result.success) data = result.data
       else {
-        for (const issue of result.error.issues) {
+        for (const issue of flattenUnions(result.error.issues)) {
           const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
           for (const { key, offset } of issueLocations(doc, path, issue)) {
             const where = [...path, ...(key === undefined ? [] : [key])].join('.')
@@ -148,6 +153,31 @@ function firstLine(text: string): string {
 }
 
 type Issue = z.core.$ZodIssue
+
+/** zod reports a failed union (an env var is a value or a mapping) as one vague "Invalid input";
+ * report the problems of the branch the value's shape chose instead, or the types expected. */
+function flattenUnions(issues: readonly Issue[], prefix: PropertyKey[] = []): Issue[] {
+  return issues.flatMap((issue): Issue[] => {
+    const path = [...prefix, ...issue.path]
+    if (issue.code !== 'invalid_union') return [{ ...issue, path }]
+    const branch = issue.errors.find((b) => !b.some(wrongShape))
+    if (branch) return flattenUnions(branch, path)
+    const expected = [...new Set(issue.errors.flat().flatMap(expectedTypes))]
+    return [{ ...issue, path, message: expected.length ? `expected ${expected.join(' or ')}` : issue.message }]
+  })
+}
+
+/** A branch failed on the value's type itself, not on something inside it. */
+function wrongShape(issue: Issue): boolean {
+  if (issue.path.length > 0) return false
+  return issue.code === 'invalid_type' || (issue.code === 'invalid_union' && issue.errors.every((b) => b.some(wrongShape)))
+}
+
+function expectedTypes(issue: Issue): string[] {
+  if (issue.code === 'invalid_type') return [issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`]
+  if (issue.code === 'invalid_union') return issue.errors.flat().flatMap(expectedTypes)
+  return []
+}
 
 function issueLocations(doc: Document, path: (string | number)[], issue: Issue): { key?: string; offset: number }[] {
   if (issue.code === 'unrecognized_keys') {
@@ -190,6 +220,9 @@ function describeIssue(where: string, issue: Issue, key: string | undefined): st
     return top
       ? `unknown front-matter key "${key}" (known keys: ${KNOWN_KEYS})`
       : `unknown key "${where}"`
+  }
+  if (issue.code === 'invalid_key') {
+    return `${where}: bad name, ${issue.issues[0]?.message ?? issue.message}`
   }
   if (issue.code === 'invalid_value' && 'values' in issue) {
     return `${where}: expected one of ${issue.values.map(String).join(', ')}`

@@ -30,7 +30,8 @@ export const STEP_RULES: Record<string, StepRule> = {
         ]
       : [],
   'syntax': (s) =>
-    s.detection.syntaxErrors.map((e) =>
+    // For shell, `bash -n` is the authority: when it rejects the step, its message says it once.
+    (s.kind === 'shell' && shellSyntax(s).length > 0 ? [] : s.detection.syntaxErrors).map((e) =>
       error(codeLine(s, e.line), 'syntax', `${languageName(s)} in step "${s.id}" does not parse: ${e.message}`),
     ),
   'bash-n': (s) => (s.kind === 'shell' ? shellSyntax(s) : []),
@@ -65,7 +66,7 @@ export const RUNBOOK_RULES: Record<string, RunbookRule> = {
   'review-overdue': ({ runbook, today }) => {
     const next = runbook.meta.review?.next
     return next && next < today
-      ? [warning(frontMatterLine(runbook, 'next'), 'review-overdue', `review was due on ${next}; review the runbook and update review.next`)]
+      ? [warning(frontMatterLine(runbook, 'next', 'review'), 'review-overdue', `review was due on ${next}; review the runbook and update review.next`)]
       : []
   },
   'no-steps': ({ runbook }) =>
@@ -97,22 +98,37 @@ function languageName(s: PlannedStep): string {
   return { ts: 'TypeScript', js: 'JavaScript', shell: 'Shell', sql: 'SQL', redis: 'Redis' }[s.kind]
 }
 
-/** `bash -n` is the authority on what bash accepts; detection's parser may be stricter or looser. */
+const shellSyntaxSeen = new WeakMap<PlannedStep, Omit<Diagnostic, 'file'>[]>()
+
+/** `bash -n` is the authority on what bash accepts; detection's parser may be stricter or looser.
+ * Run once per step: two rules ask. */
 function shellSyntax(s: PlannedStep): Omit<Diagnostic, 'file'>[] {
+  let found = shellSyntaxSeen.get(s)
+  if (!found) shellSyntaxSeen.set(s, (found = runBashN(s)))
+  return found
+}
+
+function runBashN(s: PlannedStep): Omit<Diagnostic, 'file'>[] {
   const shell = s.language === 'sh' ? 'sh' : 'bash'
   const result = spawnSync(shell, ['-n'], { input: s.step.code, encoding: 'utf8', timeout: 5000 })
   if (result.status === 0 || result.error) return []
   const first = result.stderr.split('\n').find((l) => l.trim()) ?? 'syntax error'
-  const line = Number(/line (\d+)/.exec(first)?.[1] ?? 1)
-  const message = first.replace(/^(bash|sh): (line \d+: )?/, '')
+  // bash says `bash: line 2: message`, dash (Debian's sh) says `sh: 2: message`.
+  const located = /^[^:]*: (?:line )?(\d+): (.*)$/.exec(first)
+  const line = Number(located?.[1] ?? 1)
+  const message = located?.[2] ?? first.replace(/^(bash|sh): /, '')
   return [error(codeLine(s, line), 'bash-n', `${shell} -n rejects step "${s.id}": ${message}`)]
 }
 
-/** The line of a front-matter key, found textually: good enough to point an editor at it. */
-function frontMatterLine(runbook: Runbook, key: string): number {
+/** The line of a front-matter key, found textually: good enough to point an editor at it. The key
+ * may sit in a flow mapping (`review: { next: … }`), so the first key found on any line wins. */
+function frontMatterLine(runbook: Runbook, ...keys: string[]): number {
   const lines = runbook.source.split('\n').slice(0, Math.max(1, runbook.bodyLine - 1))
-  const index = lines.findIndex((l) => new RegExp(`^\\s*${key}\\s*:`).test(l))
-  return index === -1 ? 1 : index + 1
+  for (const key of keys) {
+    const index = lines.findIndex((l) => new RegExp(`(^\\s*|[{,]\\s*)${key}\\s*:`).test(l))
+    if (index !== -1) return index + 1
+  }
+  return 1
 }
 
 export function localDate(d = new Date()): string {

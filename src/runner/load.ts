@@ -43,15 +43,12 @@ function binaryProblem(bytes: Buffer): { what: string; line: number } | undefine
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
-    // Find the first bad byte for the message.
-    for (let i = 0; i < bytes.length; i += 4096) {
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, Math.min(bytes.length, i + 4096)), { stream: true })
-      } catch {
-        return { what: 'bytes that are not UTF-8', line: lineAt(i) }
-      }
-    }
-    return { what: 'bytes that are not UTF-8', line: 1 }
+    // Valid UTF-8 survives a decode and re-encode byte for byte, so the first difference is the
+    // first bad byte.
+    const again = Buffer.from(bytes.toString('utf8'))
+    let i = 0
+    while (i < bytes.length && bytes[i] === again[i]) i++
+    return { what: 'bytes that are not UTF-8', line: lineAt(i) }
   }
   return undefined
 }

@@ -74,7 +74,7 @@ export function renderPlan(plan: Plan, c: ChalkInstance): string {
   }
   if (plan.env.length > 0) out.push('', c.bold('Environment'), ...plan.env.map((e) => `  ${renderEnv(e, c)}`))
   if (plan.inputs.length > 0) out.push('', c.bold('Inputs'), ...plan.inputs.map((i) => `  ${renderInput(i, c)}`))
-  if (plan.checklist.length > 0) out.push('', c.bold('Checklist'), ...plan.checklist.map((i) => `  ☐ ${i.text}`))
+  if (plan.checklist.length > 0) out.push('', c.bold('Checklist'), ...plan.checklist.map((i) => `  ${i.checked ? '☑' : '☐'} ${i.text}`))
   return out.join('\n') + '\n'
 }
 

@@ -29,9 +29,11 @@ export function renderRead(runbook: Runbook, plan: Plan, view: ReadView): string
   for (const segment of runbook.segments) {
     if (segment.type === 'heading') {
       const { level, text } = segment.heading
-      out.push('', level <= 1 ? c.bold.underline(text) : c.bold(`${'#'.repeat(level)} ${text}`))
+      // The `#` marks stay, so headings stand out without colour too (NO_COLOR, a pipe).
+      const marked = `${'#'.repeat(level)} ${text}`
+      out.push('', level <= 1 ? c.bold.underline(marked) : c.bold(marked))
     } else if (segment.type === 'prose') {
-      out.push(renderProse(segment.markdown, c))
+      out.push('', renderProse(segment.markdown, c))
     } else if (segment.type === 'step') {
       const planned = plan.steps[segment.step.index]!
       const n = `${segment.step.index + 1}/${plan.steps.length}`
@@ -40,7 +42,7 @@ export function renderRead(runbook: Runbook, plan: Plan, view: ReadView): string
       out.push(gutter(view.highlight(planned.language, segment.step.code.replace(/\n$/, '')), planned.destructive ? c.red('┃ ') : c.cyan('│ ')))
     } else {
       const { language, code } = segment.block
-      out.push(c.dim(`  (${language || 'text'}: 보기용, 실행하지 않음)`), gutter(c.dim(code.replace(/\n$/, '')), c.dim('│ ')))
+      out.push('', c.dim(`  (${language || 'text'}: 보기용, 실행하지 않음)`), gutter(c.dim(code.replace(/\n$/, '')), c.dim('│ ')))
     }
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n'

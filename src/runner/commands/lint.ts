@@ -14,15 +14,27 @@ export default defineCommand({
   },
   async run({ args }) {
     const paths = args._.length > 0 ? args._.map(String) : ['runbooks']
-    const files = await findRunbookFiles(paths)
     const diagnostics: Diagnostic[] = []
+    const unreadable = (e: unknown, file: string) => {
+      if (!(e instanceof RunbookError)) throw e
+      diagnostics.push({ file: e.file ?? file, line: e.line ?? 1, severity: 'error', rule: 'unreadable', message: e.message })
+    }
+    // A path that does not exist is a problem to report like any other, not a reason to stop.
+    const found: string[] = []
+    for (const p of paths) {
+      try {
+        found.push(...(await findRunbookFiles([p])))
+      } catch (e) {
+        unreadable(e, p)
+      }
+    }
+    const files = [...new Set(found)]
     for (const file of files) {
       try {
         const runbook = await loadRunbook(file)
         diagnostics.push(...lint(runbook, await plan(runbook)))
       } catch (e) {
-        if (!(e instanceof RunbookError)) throw e
-        diagnostics.push({ file: e.file ?? file, line: e.line ?? 1, severity: 'error', rule: 'unreadable', message: e.message })
+        unreadable(e, file)
       }
     }
     const errors = diagnostics.filter((d) => d.severity === 'error').length
