@@ -5,11 +5,16 @@
 //
 // The step's timeout clock pauses while the host waits for the operator (command checks and
 // `confirm`), so a step is not timed out while a question is on screen.
+//
+// Steps' `sql` and `redis` clients live in the worker (ts-clients.ts). The worker reports the
+// PostgreSQL backends it opened, so that a worker killed in the middle of a statement also has
+// that statement cancelled on the server; `close()` lets the worker close its connections first.
 import { existsSync, statSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
 import { transform } from 'esbuild'
+import { cancelBackend, type PgBackendKey } from './executors/sql.js'
 import { runProcess, stopGroup, trackGroup, untrackGroup, type OutputStream } from './process.js'
 
 export interface TsStepRequest {
@@ -25,6 +30,29 @@ export interface TsStepRequest {
   stepId: string
   /** Abort = interrupt the step (Ctrl-C). */
   signal?: AbortSignal
+  /** How the step's `sql` and `redis` behave (default: not destructive, DATABASE_URL, REDIS_URL). */
+  db?: StepDbOptions
+}
+
+export interface StepDbOptions {
+  /** The step is destructive (confirmed as a whole): sql autocommits, redis commands are not asked. */
+  destructive: boolean
+  /** Declared `safe`: sql that detection finds destructive still runs (read-only). */
+  safe: boolean
+  dbVar: string
+  redisVar: string
+  runbookId: string
+  stepId: string
+}
+
+/** A `sql` call of a step, for the report. */
+export interface TsStatement {
+  sql: string
+  command: string
+  rowCount: number | null
+  durationMs: number
+  /** 1-based line in the step's code, when known. */
+  line?: number
 }
 
 export interface TsCheck {
@@ -43,8 +71,12 @@ export type CommandDecision = 'allow' | { deny: string }
 
 export interface TsHooks {
   onOutput(text: string, stream: OutputStream): void
-  /** Called before every `$` command starts; the command waits for the answer. */
-  onCommand(command: string): Promise<CommandDecision>
+  /**
+   * Called before every `$` command starts, and before a `redis` command that was judged
+   * destructive (then with `reasons`); the command waits for the answer.
+   */
+  onCommand(command: string, reasons?: string[]): Promise<CommandDecision>
+  onStatement?(statement: TsStatement): void
   onCommandEnd?(command: TsCommand): void
   onCheck?(check: TsCheck): void
   onNote?(markdown: string): void
@@ -79,9 +111,11 @@ export interface RunMessage {
   inputs: Record<string, unknown>
   state: Record<string, unknown>
   cwd: string
+  timeoutMs?: number
+  db?: StepDbOptions
 }
 
-export type HostToWorker = RunMessage | { t: 'confirmed'; id: number; value?: boolean; error?: string }
+export type HostToWorker = RunMessage | { t: 'confirmed'; id: number; value?: boolean; error?: string } | { t: 'close' }
 
 type Pos = { line: number; col: number }
 
@@ -97,8 +131,11 @@ export type WorkerToHost =
   | { t: 'commandEnd'; runId: number; command: string; exitCode: number | null; durationMs: number }
   | { t: 'uncaught'; runId: number; error: string; pos?: Pos }
   | { t: 'done'; runId: number; state?: Record<string, unknown>; error?: string; pos?: Pos }
+  | { t: 'statement'; runId: number; sql: string; command: string; rowCount: number | null; durationMs: number; pos?: Pos }
+  | { t: 'pgBackend'; host: string; port: number; processID: number; secretKey: number }
+  | { t: 'closed' }
   // answered through the sync port while the worker blocks:
-  | { t: 'gate'; runId: number; command: string }
+  | { t: 'gate'; runId: number; command: string; reasons?: string[] }
   | {
       t: 'exec'
       runId: number
@@ -129,6 +166,9 @@ interface Live {
   ready: Promise<void>
   dead: boolean
   step?: StepRun
+  /** PostgreSQL backends the worker's `sql` opened (cancelled when the worker is killed). */
+  backends: Map<number, PgBackendKey>
+  onClosed?: () => void
 }
 
 type Ending =
@@ -172,14 +212,35 @@ export class TsHost {
     return result
   }
 
-  /** Stops a running step (as interrupted) and the worker. */
+  /** Stops a running step (as interrupted) and the worker; an idle worker first closes its connections. */
   async close(): Promise<void> {
     this.#closed = true
     const live = this.#live
     this.#live = undefined
+    const wasRunning = live?.step !== undefined
     live?.step?.end({ kind: 'abort' })
     await this.#queue
-    if (live) await this.#discard(live)
+    if (!live) return
+    if (!wasRunning && !live.dead) await this.#closeClients(live)
+    await this.#discard(live)
+  }
+
+  /** Asks the worker to close its sql/redis connections; gives up after a few seconds. */
+  async #closeClients(live: Live): Promise<void> {
+    const closed = new Promise<void>((resolve) => {
+      live.onClosed = resolve
+      const timer = setTimeout(resolve, 3000)
+      timer.unref()
+    })
+    try {
+      live.worker.ref()
+      live.worker.postMessage({ t: 'close' } satisfies HostToWorker)
+      await closed
+    } catch {
+      // the worker is gone
+    } finally {
+      live.worker.unref()
+    }
   }
 
   async #run(req: TsStepRequest, hooks: TsHooks): Promise<TsStepResult> {
@@ -249,7 +310,17 @@ export class TsHost {
     live.step = run
     live.worker.ref()
     req.signal?.addEventListener('abort', onAbort, { once: true })
-    const msg: RunMessage = { t: 'run', runId: run.runId, js, env: req.env, inputs: req.inputs, state: req.state, cwd }
+    const msg: RunMessage = {
+      t: 'run',
+      runId: run.runId,
+      js,
+      env: req.env,
+      inputs: req.inputs,
+      state: req.state,
+      cwd,
+      timeoutMs: req.timeoutMs,
+      ...(req.db ? { db: req.db } : {}),
+    }
     try {
       live.worker.postMessage(msg)
     } catch (err) {
@@ -357,9 +428,12 @@ export class TsHost {
         markReady = res
         failStart = rej
       }),
+      backends: new Map(),
     }
     worker.on('message', (msg: WorkerToHost) => {
       if (msg.t === 'ready') markReady()
+      else if (msg.t === 'closed') live.onClosed?.()
+      else if (msg.t === 'pgBackend') live.backends.set(msg.processID, msg)
       else this.#onMessage(live, msg)
     })
     const died = (why: string): void => {
@@ -376,7 +450,11 @@ export class TsHost {
   async #discard(live: Live): Promise<void> {
     live.dead = true
     this.#reply(live, { deny: 'the step was stopped' }) // wake it if it waits on a command check
-    await live.worker.terminate().catch(() => undefined)
+    // Its PostgreSQL sessions die with it (an open transaction rolls back), but a statement the
+    // server is running would go on until it next talks to the client: cancel it.
+    const backends = [...live.backends.values()]
+    live.backends.clear()
+    await Promise.all([live.worker.terminate().catch(() => undefined), ...backends.map((key) => cancelBackend(key).catch(() => undefined))])
     live.port.close()
   }
 
@@ -395,7 +473,7 @@ export class TsHost {
     const mine = step !== undefined && 'runId' in msg && msg.runId === step.runId
     switch (msg.t) {
       case 'gate':
-        void this.#gate(live, mine ? step : undefined, msg.command)
+        void this.#gate(live, mine ? step : undefined, msg.command, msg.reasons)
         return
       case 'exec':
         void this.#exec(live, mine ? step : undefined, msg)
@@ -437,6 +515,12 @@ export class TsHost {
       case 'confirm':
         void this.#confirm(live, step, msg.id, msg.question)
         return
+      case 'statement': {
+        const line = msg.pos ? originalLine(step.mappings, msg.pos.line, msg.pos.col) : undefined
+        const statement: TsStatement = { sql: msg.sql, command: msg.command, rowCount: msg.rowCount, durationMs: msg.durationMs, ...(line ? { line } : {}) }
+        safely(() => hooks.onStatement?.(statement))
+        return
+      }
       case 'uncaught':
         step.end({ kind: 'uncaught', error: msg.error, pos: msg.pos })
         return
@@ -448,14 +532,14 @@ export class TsHost {
     }
   }
 
-  async #gate(live: Live, step: StepRun | undefined, command: string): Promise<void> {
+  async #gate(live: Live, step: StepRun | undefined, command: string, reasons?: string[]): Promise<void> {
     let reply: GateReply
     if (!step) reply = { deny: 'the step has ended' }
     else if (step.blocked) reply = { deny: step.blocked.reason }
     else {
       step.deadline.pause()
       try {
-        const decision = await step.hooks.onCommand(command)
+        const decision = await step.hooks.onCommand(command, reasons)
         reply = decision === 'allow' ? { allow: true } : { deny: decision.deny || 'denied' }
       } catch (err) {
         reply = { deny: `the command check failed: ${errorText(err)}` }

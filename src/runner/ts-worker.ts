@@ -15,6 +15,9 @@
 //   ran. The command line comes first, as `$ cmd`.
 // - stdin is closed at once unless the command gets `input`, a pipe, or is written to in the
 //   same tick (a command waiting on stdin would otherwise hang until the step's timeout).
+// `sql` and `redis` (ts-clients.ts) connect on first use, judge every call before it is sent
+// (read-only SQL and Redis command checks in steps that are not destructive) and are closed when
+// the host asks the worker to close at the end of the run.
 // `process.chdir` is not available in workers: `cd()` sets the cwd of later `$` calls (scoped by
 // `within` like zx's own); `fs` calls with relative paths still resolve against the runner's cwd.
 import { spawn as cpSpawn, type ChildProcess, type SpawnOptions, type SpawnSyncReturns } from 'node:child_process'
@@ -28,6 +31,7 @@ import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from '
 import { $, ProcessOutput, ProcessPromise, YAML, chalk, echo, fetch, fs, glob, os, path, quote, retry, sleep, which, within } from 'zx'
 import type { LogEntry } from 'zx'
 import { stopGroup } from './process.js'
+import { beginStep, closeClients, endStep, stepGlobals, type ClientStep } from './ts-clients.js'
 import type { ExecReply, GateReply, HostToWorker, RunMessage, WorkerToHost } from './ts-host.js'
 
 if (!parentPort) throw new Error('ts-worker.js must run as a worker thread')
@@ -107,12 +111,15 @@ class CommandBlocked extends Error {
   override name = 'CommandBlocked'
 }
 
-/** Asks the host before a command starts; throws when it is denied. */
-function gate(command: string): void {
+/**
+ * Asks the host before a command starts; throws when it is denied. `reasons`: the command was
+ * already judged destructive (a `redis` command); without them the host judges it as shell.
+ */
+function gate(command: string, reasons?: string[]): void {
   const step = current
   if (!step) throw new CommandBlocked('no step is running')
   if (step.blocked) throw new CommandBlocked(step.blocked.reason)
-  const reply = callHost<GateReply>({ t: 'gate', runId: step.runId, command })
+  const reply = callHost<GateReply>({ t: 'gate', runId: step.runId, command, ...(reasons ? { reasons } : {}) })
   if ('deny' in reply) {
     step.blocked = { command, reason: reply.deny }
     throw new CommandBlocked(reply.deny)
@@ -279,7 +286,7 @@ function cd(dir: string | ProcessOutput): void {
 // ---------------------------------------------------------------------------------------------
 // Steps
 
-const GLOBALS = ['$', 'cd', 'within', 'retry', 'sleep', 'fs', 'path', 'os', 'chalk', 'fetch', 'echo', 'glob', 'YAML', 'which', 'quote', 'env', 'inputs', 'state', 'check', 'note', 'table', 'confirm'] as const
+const GLOBALS = ['$', 'cd', 'within', 'retry', 'sleep', 'fs', 'path', 'os', 'chalk', 'fetch', 'echo', 'glob', 'YAML', 'which', 'quote', 'env', 'inputs', 'state', 'check', 'note', 'table', 'confirm', 'sql', 'redis'] as const
 type Globals = Record<(typeof GLOBALS)[number], unknown>
 
 const stepFile = (id: number): string => `file:///runbook/step-${id}.js`
@@ -302,10 +309,11 @@ function plain(value: unknown): unknown {
   }
 }
 
-function globalsFor(step: Current, msg: RunMessage): Globals {
+function globalsFor(step: Current, msg: RunMessage, clients: ClientStep): Globals {
   const id = step.runId
   return {
     $, cd, within, retry, sleep, fs, path, os, chalk, fetch, echo, glob, YAML, which, quote,
+    ...stepGlobals(clients),
     env: msg.env,
     inputs: msg.inputs,
     state: msg.state,
@@ -367,13 +375,33 @@ function setProcessEnv(env: Record<string, string>): void {
   Object.assign(process.env, env)
 }
 
+function clientStep(step: Current, msg: RunMessage): ClientStep {
+  const db = msg.db
+  return {
+    runId: msg.runId,
+    env: msg.env,
+    destructive: db?.destructive ?? false,
+    safe: db?.safe ?? false,
+    dbVar: db?.dbVar ?? 'DATABASE_URL',
+    redisVar: db?.redisVar ?? 'REDIS_URL',
+    timeoutMs: msg.timeoutMs ?? 0,
+    applicationName: `runbook:${db?.runbookId ?? 'ts'}/${db?.stepId ?? msg.runId}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 63),
+    connectionName: `runbook:${db?.runbookId ?? 'ts'}`,
+    gate: (command, reasons) => gate(command, reasons),
+    blocked: () => step.blocked?.reason,
+    post,
+  }
+}
+
 async function runStep(msg: RunMessage): Promise<void> {
   const step: Current = { runId: msg.runId }
   current = step
   setProcessEnv(msg.env)
+  const clients = clientStep(step, msg)
+  beginStep(clients)
   let failure: { message: string; pos?: { line: number; col: number } } | undefined
   try {
-    const body = compile(msg.js, msg.runId)(globalsFor(step, msg))
+    const body = compile(msg.js, msg.runId)(globalsFor(step, msg, clients))
     await within(async () => {
       $.env = msg.env
       $.cwd = msg.cwd
@@ -388,6 +416,7 @@ async function runStep(msg: RunMessage): Promise<void> {
   } catch (err) {
     failure ??= { message: `state is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}` }
   }
+  endStep(clients)
   current = undefined
   post({ t: 'done', runId: msg.runId, state, ...(failure ? { error: failure.message, pos: failure.pos } : {}) })
 }
@@ -403,6 +432,7 @@ process.on('unhandledRejection', onUncaught)
 
 port.on('message', (msg: HostToWorker) => {
   if (msg.t === 'run') void runStep(msg)
+  else if (msg.t === 'close') void closeClients().finally(() => post({ t: 'closed' }))
   else if (msg.t === 'confirmed') {
     const pending = confirms.get(msg.id)
     if (!pending) return

@@ -415,8 +415,22 @@ function parseStaticTable(text: string): Map<string, RedisCommandSpec> {
   return table
 }
 
+/**
+ * Test-only hook: `RUNBOOK_TEST_REDIS_STATIC_OMIT=set,del` drops those commands from the built-in
+ * table, so that tests can show the run-time check (the server's own `COMMAND` table) catching a
+ * write the built-in table does not know. It can only make the built-in table smaller; the
+ * server's table still judges every command at run time. Never set it outside tests.
+ */
+export const TEST_REDIS_STATIC_OMIT_VAR = 'RUNBOOK_TEST_REDIS_STATIC_OMIT'
+
+function withoutOmitted(table: Map<string, RedisCommandSpec>): Map<string, RedisCommandSpec> {
+  const omit = (typeof process === 'undefined' ? undefined : process.env[TEST_REDIS_STATIC_OMIT_VAR]) ?? ''
+  for (const name of omit.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean)) table.delete(name)
+  return table
+}
+
 /** The built-in table (Redis 7.0), used when no server's own table is at hand. */
-export const STATIC_REDIS_TABLE: RedisCommandTable = parseStaticTable(STATIC_TABLE_TEXT)
+export const STATIC_REDIS_TABLE: RedisCommandTable = withoutOmitted(parseStaticTable(STATIC_TABLE_TEXT))
 
 /**
  * Converts ioredis' raw `COMMAND INFO` (or `COMMAND`) reply to a table. Each entry is

@@ -36,8 +36,8 @@ const CELL_MAX_CHARS = 200
 /** Top-level array elements printed to the terminal; the rest is summarised. */
 const OUTPUT_MAX_ELEMENTS = 1000
 
-/** Commands after which a connection is not handed to the next step. */
-const STATEFUL = new Set([
+/** Commands after which a connection is not handed to the next step (also used by TS steps' `redis`). */
+export const STATEFUL = new Set([
   'select',
   'multi',
   'watch',

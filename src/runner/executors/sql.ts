@@ -176,7 +176,7 @@ export function applicationName(runbookId: string, stepId: string): string {
 // ---------------------------------------------------------------------------------------------
 // Cancelling a running statement: PostgreSQL's CancelRequest on a separate socket.
 
-interface PgBackendKey {
+export interface PgBackendKey {
   host: string
   port: number
   processID?: number | null
@@ -184,7 +184,11 @@ interface PgBackendKey {
 }
 
 function sendCancelRequest(client: pg.PoolClient): Promise<void> {
-  const key = client as unknown as PgBackendKey
+  return cancelBackend(client as unknown as PgBackendKey)
+}
+
+/** Asks the server to cancel what the backend `key` runs (no effect on an idle backend). */
+export function cancelBackend(key: PgBackendKey): Promise<void> {
   const { processID, secretKey } = key
   if (typeof processID !== 'number' || typeof secretKey !== 'number') return Promise.resolve()
   return new Promise((resolve) => {

@@ -1,5 +1,7 @@
 // TS/JS steps in the long-lived worker; every `$` command is checked for destructiveness before
 // it starts, and one the step was not confirmed for goes through the orchestrator's question.
+// So does a `redis` command the worker judged destructive in a step that is not destructive.
+// `sql` calls are recorded as the step's statements (see ts-clients.ts for their rules).
 import { detectShell } from '../detect/shell.js'
 import type { Answer, StepExecutor, TableBlock } from '../run-types.js'
 import { TsHost } from '../ts-host.js'
@@ -21,18 +23,38 @@ export function createTsExecutor(): StepExecutor {
           cwd: ctx.cwd,
           stepId: ctx.planned.id,
           signal: ctx.signal,
+          db: {
+            destructive: ctx.planned.destructive,
+            safe: ctx.planned.declared === 'safe',
+            dbVar: ctx.planned.step.attrs.db ?? 'DATABASE_URL',
+            redisVar: ctx.planned.step.attrs.redis ?? 'REDIS_URL',
+            runbookId: ctx.runbookId,
+            stepId: ctx.planned.id,
+          },
         },
         {
           onOutput: (text, stream) => ctx.io.output(text, stream),
-          onCommand: async (command) => {
-            const detection = await detectShell(command)
-            if (!detection.destructive) return 'allow'
-            const answer = await ctx.ask({ kind: 'command', command, reasons: detection.reasons })
+          onCommand: async (command, judged) => {
+            let reasons = judged ?? []
+            if (!judged) {
+              const detection = await detectShell(command)
+              if (!detection.destructive) return 'allow'
+              reasons = detection.reasons
+            }
+            const answer = await ctx.ask({ kind: 'command', command, reasons })
             if (answer.allow) return 'allow'
             denial = answer
             return { deny: answer.reason }
           },
           onCommandEnd: (cmd) => ctx.io.command(cmd),
+          onStatement: (st) =>
+            ctx.io.statement({
+              line: ctx.planned.step.codeLine + (st.line ?? 1) - 1,
+              sql: st.sql,
+              command: st.command,
+              rowCount: st.rowCount,
+              durationMs: st.durationMs,
+            }),
           onCheck: (check) => ctx.io.check(check),
           onNote: (md) => ctx.io.note(md),
           onTable: (rows) => ctx.io.table(toTable(rows)),
