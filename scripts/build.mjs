@@ -1,8 +1,17 @@
 // Bundles the runner's own code into dist/ (dependencies stay in node_modules), so that
-// `bin/runbook` starts without a TypeScript loader.
+// `bin/runbook` starts without a TypeScript loader. The hash of the detection code is injected so
+// the on-disk detection cache never serves results of another detector.
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
 import { build } from 'esbuild'
 
-await build({
+const detectHash = createHash('sha256')
+for (const file of readdirSync('src/runner/detect').sort()) detectHash.update(file).update(readFileSync(`src/runner/detect/${file}`))
+const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'))
+for (const dep of ['mvdan-sh', '@pgsql/parser', 'esbuild', 'acorn']) detectHash.update(lock.packages?.[`node_modules/${dep}`]?.version ?? '')
+
+const result = await build({
   entryPoints: { cli: 'src/runner/cli.ts', 'ts-worker': 'src/runner/ts-worker.ts' },
   outdir: 'dist',
   bundle: true,
@@ -10,7 +19,19 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // Dependencies are bundled too: one file to load instead of hundreds saves most of the
+  // start-up time. Those with native parts, WASM, or files they read at run time stay external.
+  external: ['esbuild', '@pgsql/parser', 'pg-native', 'zx', 'zx/*', 'mvdan-sh', '@inquirer/*'],
+  banner: { js: "import { createRequire as __runbookRequire } from 'node:module'; const require = __runbookRequire(import.meta.url);" },
   sourcemap: 'linked',
   logLevel: 'warning',
+  define: { __DETECT_HASH__: JSON.stringify(detectHash.digest('hex')) },
+  metafile: true,
 })
+
+// Remove what earlier builds left; files are replaced in place (not by emptying dist/ first) so a
+// runner already started by a test or an operator keeps finding its chunks.
+const produced = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(f)))
+if (existsSync('dist')) {
+  for (const file of readdirSync('dist')) if (!produced.has(path.resolve('dist', file))) rmSync(path.join('dist', file), { force: true })
+}

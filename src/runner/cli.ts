@@ -1,11 +1,9 @@
 // The `runbook` command: maps argv to a command and errors to exit codes. Commands are loaded
 // lazily so `runbook --version` pays for nothing else.
-import { stripVTControlCharacters } from 'node:util'
 import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty'
 import pkg from '../../package.json' with { type: 'json' }
 import { rejectUnknownFlags } from './args.js'
 import { EXIT, RunbookError } from './errors.js'
-import { colorLevel } from './style.js'
 
 // citty's CommandDef is generic over its args; the registry only needs "some command".
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,6 +18,8 @@ export const COMMANDS: Record<string, Lazy> = {
   lint: lazy(() => import('./commands/lint.js')),
   run: lazy(() => import('./commands/run.js')),
   resume: lazy(() => import('./commands/resume.js')),
+  sandbox: lazy(() => import('./commands/sandbox.js')),
+  cron: lazy(() => import('./commands/cron.js')),
   sign: lazy(() => import('./commands/sign.js')),
   verify: lazy(() => import('./commands/verify.js')),
   history: lazy(() => import('./commands/history.js')),
@@ -32,6 +32,7 @@ const main = defineCommand({
 
 /** citty colours its usage unless NO_COLOR is exactly "1", even into a pipe; follow our rule. */
 async function showUsage(command: AnyCommand, parent?: AnyCommand): Promise<void> {
+  const [{ colorLevel }, { stripVTControlCharacters }] = await Promise.all([import('./style.js'), import('node:util')])
   const usage = await renderUsage(command, parent)
   process.stdout.write(`${colorLevel() === 0 ? stripVTControlCharacters(usage) : usage}\n\n`)
 }

@@ -1,6 +1,6 @@
 // plan(runbook) → Plan: each step's effective safety classification and limits, the env and
 // inputs it needs. Pure apart from the lazily loaded parsers detection uses.
-import { detect } from './detect/index.js'
+import { openDetectionCache, type DetectionCache } from './detect-cache.js'
 import { parseDuration } from './duration.js'
 import type { Declared, Plan, PlannedStep, Runbook, Step } from './types.js'
 
@@ -18,8 +18,18 @@ export function effectiveTimeoutMs(step: Step, runbook: Runbook): number {
   return own ?? runbook.meta.defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS
 }
 
-export async function planStep(step: Step, runbook: Runbook): Promise<PlannedStep> {
+async function detectCached(step: Step, cache: DetectionCache) {
+  const hit = cache.get(step.kind, step.code)
+  if (hit) return hit
+  // Loaded only on a cache miss: the parsers behind it are the slowest imports of the runner.
+  const { detect } = await import('./detect/index.js')
   const detection = await detect(step.kind, step.code)
+  cache.set(step.kind, step.code, detection)
+  return detection
+}
+
+export async function planStep(step: Step, runbook: Runbook, cache: DetectionCache = openDetectionCache()): Promise<PlannedStep> {
+  const detection = await detectCached(step, cache)
   const declared = declaredOf(step)
   const reasons: string[] = []
   if (declared === 'critical') reasons.push('declared critical')
@@ -48,10 +58,12 @@ export async function planStep(step: Step, runbook: Runbook): Promise<PlannedSte
   }
 }
 
-export async function plan(runbook: Runbook): Promise<Plan> {
+export async function plan(runbook: Runbook, cache: DetectionCache = openDetectionCache()): Promise<Plan> {
+  const steps = await Promise.all(runbook.steps.map((s) => planStep(s, runbook, cache)))
+  cache.save()
   return {
     runbook: { id: runbook.meta.id, title: runbook.meta.title, path: runbook.path },
-    steps: await Promise.all(runbook.steps.map((s) => planStep(s, runbook))),
+    steps,
     env: runbook.meta.env,
     inputs: runbook.meta.inputs,
     checklist: runbook.checklist,

@@ -1,11 +1,24 @@
-// One executor per step language.
-import type { ExecutorRegistry } from '../run-types.js'
-import { createRedisExecutor } from './redis.js'
-import { createShellExecutor } from './shell.js'
-import { createSqlExecutor } from './sql.js'
-import { createTsExecutor } from './ts.js'
+// One executor per step language, each loaded on first use: a bash-only runbook never pays for
+// pg, ioredis, esbuild or the TS worker.
+import type { ExecutorRegistry, StepExecutor } from '../run-types.js'
+
+function lazyExecutor(load: () => Promise<StepExecutor>): StepExecutor {
+  let loaded: Promise<StepExecutor> | undefined
+  return {
+    run: async (ctx) => (await (loaded ??= load())).run(ctx),
+    close: async () => {
+      if (loaded) await (await loaded).close?.()
+    },
+  }
+}
 
 export function createExecutors(): ExecutorRegistry {
-  const ts = createTsExecutor()
-  return { ts, js: ts, shell: createShellExecutor(), sql: createSqlExecutor(), redis: createRedisExecutor() }
+  const ts = lazyExecutor(() => import('./ts.js').then((m) => m.createTsExecutor()))
+  return {
+    ts,
+    js: ts,
+    shell: lazyExecutor(() => import('./shell.js').then((m) => m.createShellExecutor())),
+    sql: lazyExecutor(() => import('./sql.js').then((m) => m.createSqlExecutor())),
+    redis: lazyExecutor(() => import('./redis.js').then((m) => m.createRedisExecutor())),
+  }
 }
