@@ -1,7 +1,7 @@
-// A bash/sh step: the code goes to a temp script run with `-e` (bash also `-o pipefail`, and no
-// profile or rc files), in its own process group. `KEY=value` lines the step writes to
+// A bash/sh step: the code runs as `bash -c` text (a temp script when large) with `-e` (bash
+// also `-o pipefail`, and no profile or rc files), in its own process group. `KEY=value` lines the step writes to
 // $RUNBOOK_OUTPUT come back as `outputs` (GitHub Actions' convention, `KEY<<DELIM` heredocs too).
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runProcess, type OutputStream, type ProcessResult } from './process.js'
 
@@ -25,14 +25,21 @@ export interface ShellStepResult extends ProcessResult {
   outputErrors: string[]
 }
 
+/** Scripts up to this size go to bash as `-c` text (no temp file); larger ones as a file. */
+const INLINE_SCRIPT_MAX = 64 * 1024
+let sequence = 0
+
 export async function runShellStep(opts: ShellStepOptions): Promise<ShellStepResult> {
-  const dir = await mkdtemp(join(opts.tmpDir, 'step-'))
+  // Small synchronous file operations: cheaper per step than thread-pool round trips.
+  const base = join(opts.tmpDir, `step-${process.pid}-${++sequence}`)
+  const outputFile = `${base}.output`
+  const code = opts.code.endsWith('\n') ? opts.code : `${opts.code}\n`
+  const scriptFile = Buffer.byteLength(code) > INLINE_SCRIPT_MAX ? `${base}.${opts.shell}` : undefined
   try {
-    const script = join(dir, opts.shell === 'bash' ? 'step.bash' : 'step.sh')
-    const outputFile = join(dir, 'output')
-    await writeFile(script, opts.code.endsWith('\n') ? opts.code : `${opts.code}\n`, { mode: 0o600 })
-    await writeFile(outputFile, '', { mode: 0o600 })
-    const args = opts.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', script] : ['-e', script]
+    writeFileSync(outputFile, '', { mode: 0o600 })
+    if (scriptFile) writeFileSync(scriptFile, code, { mode: 0o600 })
+    const source = scriptFile ? [scriptFile] : ['-c', code, `runbook-step`]
+    const args = opts.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', ...source] : ['-e', ...source]
     const result = await runProcess({
       file: opts.shell,
       args,
@@ -44,10 +51,16 @@ export async function runShellStep(opts: ShellStepOptions): Promise<ShellStepRes
       interactive: opts.interactive,
       killGraceMs: opts.killGraceMs,
     })
-    const text = await readFile(outputFile, 'utf8').catch(() => '')
+    let text = ''
+    try {
+      text = readFileSync(outputFile, 'utf8')
+    } catch {
+      // the step removed it
+    }
     return { ...result, ...parseOutputFile(text) }
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    rmSync(outputFile, { force: true })
+    if (scriptFile) rmSync(scriptFile, { force: true })
   }
 }
 
