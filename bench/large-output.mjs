@@ -7,7 +7,7 @@ import { alternate, BIN, measure, report, tmp, writeFile } from './lib/measure.m
 const MB = Number(process.env.RB_BENCH_OUTPUT_MB ?? 500)
 const dir = tmp()
 const produce = `yes 'runbook benchmark line: the quick brown fox jumps over the lazy dog 0123456789' | head -c ${MB}000000`
-const md = writeFile(dir, 'big.md', `# big\n\n\`\`\`bash {timeout=10m}\n${produce}\n\`\`\`\n`)
+const md = writeFile(dir, "big.md", `# big\n\n\`\`\`bash {timeout=10m}\nset +o pipefail # yes(1) ends on SIGPIPE when head has enough\n${produce}\n\`\`\`\n`)
 let n = 0
 const medians = await alternate([
   { name: `bash -c '… > file' (${MB} MB)`, run: () => measure('bash', ['-c', `${produce} > ${path.join(dir, 'out.txt')}`]) },

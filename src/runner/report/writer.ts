@@ -188,10 +188,14 @@ export class ReportWriter {
       this.lastLogStep = stepId
     }
     this.pushLog(text)
+    // Written synchronously once the buffer is full: a step printing hundreds of megabytes must
+    // not pile up queued writes in memory.
     if (this.logBytes >= LOG_BUFFER_BYTES) {
-      this.enqueue(() => this.writeLog(false)).catch((e: unknown) => {
+      try {
+        this.writeLogSync()
+      } catch (e) {
         this.failure ??= e as Error
-      })
+      }
     }
   }
 
