@@ -30,6 +30,8 @@ export interface RunSettings {
   only?: string
   from?: string
   target: string
+  /** The sandbox folder in --sandbox runs: steps that would change the host outside it are refused (rule 5). */
+  sandboxDir?: string
   operator: string
   cwd: string
   tmpDir: string
@@ -79,6 +81,8 @@ export const RUN_EXIT: Record<RunStatus, number> = {
 }
 
 export const CHECKS_FAILED = '실패한 점검: '
+/** Why a --sandbox run refused a step (safety rule 5). */
+export const SANDBOX_REFUSED = '샌드박스 밖의 호스트를 바꾸는 단계라 실행하지 않음 (안전 규칙 5): '
 
 /** Statuses a resume does not run again. */
 const SETTLED: StepStatus[] = ['passed', 'skipped', 'previewed']
@@ -215,6 +219,12 @@ async function gateStep(planned: PlannedStep, settings: RunSettings, deps: RunDe
   }
 
   const previewable = planned.kind === 'sql' && !attrs.autocommit
+  if (settings.sandboxDir && !(planned.destructive && settings.dryRun && !previewable)) {
+    const env = { ...settings.env, ...(record().outputs ?? {}) }
+    const { sandboxStepViolations } = await import('./sandbox/guard.js')
+    const violations = await sandboxStepViolations(planned, env, settings.sandboxDir, attrs.cwd ?? settings.cwd)
+    if (violations.length > 0) return { block: `${SANDBOX_REFUSED}${violations.join('; ')}` }
+  }
   if (planned.destructive && settings.dryRun) {
     // Destructive SQL runs in its transaction and is always rolled back: the preview.
     return previewable ? { run: true } : { skip: 'dry run: 위험 단계는 실행하지 않음' }
@@ -412,6 +422,11 @@ async function answerQuestion(
     return ok
       ? { allow: true, consent: { by: 'operator', who: settings.operator, at: now(), how: question.critical ? '미리보기 후 단계 id를 입력해 커밋' : '미리보기 후 커밋' } }
       : { allow: false, reason: '운영자가 롤백을 선택함', status: 'declined' }
+  }
+  if (settings.sandboxDir) {
+    const { sandboxViolations } = await import('./sandbox/guard.js')
+    const violations = await sandboxViolations(question.command, 'shell', settings.sandboxDir, { cwd: planned.step.attrs.cwd ?? settings.cwd, env: settings.env })
+    if (violations.length > 0) return { allow: false, reason: `${SANDBOX_REFUSED}${question.command}: ${violations.join('; ')}`, status: 'blocked' }
   }
   // A command found destructive only at run time, inside a step that was not confirmed for it.
   if (stepConsent) return { allow: true, consent: stepConsent }

@@ -19,6 +19,7 @@ import { secretValues } from './redact.js'
 import { localIso } from './report/time.js'
 import { loadReport, ReportWriter } from './report/writer.js'
 import type { RunRecord } from './run-types.js'
+import { sandboxDir } from './sandbox/paths.js'
 import { runShellStep } from './shell-step.js'
 import { findSignoffs } from './signoff.js'
 import { makeChalk } from './style.js'
@@ -50,6 +51,11 @@ export interface RunResult {
 }
 
 export const SANDBOX_ENV_FILE = path.join('.sandbox', 'env')
+
+/** The sandbox's env file: `.sandbox/env` in the current directory, or in $RUNBOOK_SANDBOX_DIR. */
+export function sandboxEnvFile(): string {
+  return path.join(sandboxDir(), 'env')
+}
 
 export function isInteractive(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY)
@@ -225,6 +231,7 @@ async function walk(
         only: opts.step,
         from: opts.from,
         target: initial.target,
+        sandboxDir: initial.target === 'sandbox' ? sandboxDir() : undefined,
         operator: initial.operator,
         cwd: process.cwd(),
         tmpDir,
@@ -259,12 +266,12 @@ async function openWriter(dir: string | undefined, runbookId: string, started: D
 }
 
 async function resolveRunEnv(runbook: Runbook, opts: Pick<RunOptions, 'sets' | 'target' | 'sandbox' | 'envFile'>, prompts: Prompts | null): Promise<ResolvedEnv> {
-  const targetFile = opts.sandbox ? SANDBOX_ENV_FILE : opts.target ? targetEnvFile(opts.target) : undefined
+  const targetFile = opts.sandbox ? sandboxEnvFile() : opts.target ? targetEnvFile(opts.target) : undefined
   if (opts.sandbox) {
     try {
-      accessSync(SANDBOX_ENV_FILE, constants.R_OK)
+      accessSync(sandboxEnvFile(), constants.R_OK)
     } catch {
-      throw new RunbookError('the sandbox is not up (no .sandbox/env here); run `runbook sandbox up` first', EXIT.usage)
+      throw new RunbookError(`the sandbox is not up (no ${path.relative(process.cwd(), sandboxEnvFile()) || sandboxEnvFile()}); run \`runbook sandbox up\` first`, EXIT.usage)
     }
   }
   const env = resolveEnv(runbook.meta.env, { sets: opts.sets ?? {}, targetFile, envFile: opts.envFile, processEnv: process.env })

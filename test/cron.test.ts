@@ -1,0 +1,73 @@
+// renderCrontab(entries, options) → crontab text, and `runbook cron` over the project's runbooks.
+import { describe, expect, test } from 'vitest'
+import { cronCommand, renderCrontab, shellQuote, type CronEntry } from '../src/runner/render-cron.js'
+import { ROOT, runCli } from './helpers/cli.js'
+
+const daily: CronEntry = { id: 'backup-daily-database', title: '일일 데이터베이스 백업', path: 'runbooks/backup/daily-database.md', cron: '0 2 * * *', schedule: 'daily' }
+const weekly: CronEntry = { id: 'backup-weekly-full', title: '주간 전체 백업', path: 'runbooks/backup/weekly-full.md', cron: '0 1 * * 0', schedule: 'weekly' }
+
+describe('renderCrontab', () => {
+  test('one line per scheduled runbook: cd into the repo, run unattended against the target, log to reports/cron.log', () => {
+    const text = renderCrontab([daily, weekly], { repo: '/srv/runbooks', target: 'production' })
+    expect(text).toContain(
+      '0 2 * * * cd /srv/runbooks && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production >> reports/cron.log 2>&1',
+    )
+    expect(text).toContain('0 1 * * 0 cd /srv/runbooks && mkdir -p reports && ./bin/runbook run runbooks/backup/weekly-full.md --yes --auto --target production >> reports/cron.log 2>&1')
+    expect(text).toContain('# backup-daily-database — 일일 데이터베이스 백업 (daily)')
+    expect(text).toMatch(/^SHELL=\/bin\/bash$/m)
+    // every non-comment, non-assignment line is a valid five-field crontab entry
+    const entries = text.split('\n').filter((l) => l && !l.startsWith('#') && !/^[A-Z]+=/.test(l))
+    expect(entries).toHaveLength(2)
+    for (const l of entries) expect(l).toMatch(/^(\S+ ){5}cd /)
+  })
+
+  test('--sandbox replaces the target', () => {
+    const text = renderCrontab([daily], { repo: '/srv/runbooks', sandbox: true, target: 'production' })
+    expect(text).toContain('--yes --auto --sandbox >> reports/cron.log')
+    expect(text).not.toContain('--target')
+  })
+
+  test('paths with spaces are quoted and % is escaped for cron', () => {
+    expect(shellQuote('/srv/my runbooks')).toBe("'/srv/my runbooks'")
+    expect(shellQuote("it's")).toBe("'it'\\''s'")
+    const cmd = cronCommand({ path: 'runbooks/100%.md' }, { repo: '/srv/my runbooks', target: 'prod' })
+    expect(cmd).toBe("cd '/srv/my runbooks' && mkdir -p reports && ./bin/runbook run runbooks/100\\%.md --yes --auto --target prod >> reports/cron.log 2>&1")
+  })
+
+  test('a runbook whose inputs have no default is listed commented out, with the reason', () => {
+    const text = renderCrontab([{ ...daily, missingInputs: ['severity'] }], { repo: '/r', target: 'production' })
+    expect(text).toContain('# 무인 실행 불가: 입력 severity에 기본값이 없습니다')
+    expect(text).toMatch(/^# 0 2 \* \* \* cd \/r /m)
+  })
+
+  test('PATH line when given; a note when nothing is scheduled', () => {
+    expect(renderCrontab([daily], { repo: '/r', target: 'x', path: '/opt/node/bin:/usr/bin' })).toMatch(/^PATH=\/opt\/node\/bin:\/usr\/bin$/m)
+    expect(renderCrontab([{ ...daily, cron: '' }], { repo: '/r', target: 'x' })).toContain('# cron 시각이 있는 런북이 없습니다.')
+  })
+})
+
+describe('runbook cron', () => {
+  test("schedules the guide's 02:00 daily backup and 01:00 Sunday full backup", async () => {
+    const r = await runCli(['cron'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(`0 2 * * * cd ${ROOT.replace(/\/$/, '')} && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production >> reports/cron.log 2>&1`)
+    expect(r.stdout).toContain('0 1 * * 0 cd ')
+    expect(r.stdout).toContain('runbooks/backup/weekly-full.md --yes --auto --target production')
+    expect(r.stdout).toContain('0 9 * * * cd ')
+    expect(r.stdout).toContain('runbooks/daily/health-check.md')
+    // incident runbooks have no cron time
+    expect(r.stdout).not.toContain('runbooks/incident/')
+  })
+
+  test('--sandbox, --target and --dir', async () => {
+    const sandbox = await runCli(['cron', '--sandbox'])
+    expect(sandbox.stdout).toContain('--yes --auto --sandbox')
+    const staging = await runCli(['cron', '--target', 'staging', '--dir', 'runbooks/backup'])
+    expect(staging.stdout).toContain('runbooks/backup/daily-database.md --yes --auto --target staging')
+    expect(staging.stdout).not.toContain('runbooks/daily/')
+    const both = await runCli(['cron', '--target', 'x', '--sandbox'])
+    expect(both.code).toBe(2)
+    const bad = await runCli(['cron', '--target', '../etc'])
+    expect(bad.code).toBe(2)
+  })
+})

@@ -1,0 +1,178 @@
+// The runbook library end to end: every runbook under runbooks/ runs against one sandbox without a
+// TTY (--yes where it has destructive steps, --input where it has inputs) and passes; no step is
+// skipped except for the reasons listed below by name. The restore drill proves equal row counts,
+// and each incident runbook detects its sandbox fault and its repair step heals it.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { findRunbookFiles } from '../src/runner/load.js'
+import { readReport, reportFiles, ROOT, runCli, tempDir, type CliResult, type ReportJson } from './helpers/cli.js'
+
+const REDIS_BASE = (() => {
+  const u = new URL(process.env.RB_TEST_REDIS_URL!)
+  u.pathname = ''
+  return u.toString().replace(/\/$/, '')
+})()
+
+const dir = path.join(tempDir('rb-runbooks-'), 'sb')
+const reports = path.join(path.dirname(dir), 'reports')
+const env: Record<string, string> = {
+  RUNBOOK_SANDBOX_DIR: dir,
+  SANDBOX_FORMULA_ENGINE_PORT: '0',
+  // A throwaway PostgreSQL of the sandbox's own (nothing listens on port 1), so pg_stat_statements
+  // is preloaded when the contrib package is installed; Redis: one database of the test server.
+  SANDBOX_LOCAL_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
+  SANDBOX_REDIS_URL: REDIS_BASE,
+}
+
+const sb = (args: string[], timeoutMs = 180_000): Promise<CliResult> => runCli(['sandbox', ...args], { env, timeoutMs })
+
+interface Ran extends CliResult {
+  json: ReportJson
+  md: string
+}
+
+async function run(file: string, args: string[] = [], timeoutMs = 240_000): Promise<Ran> {
+  const before = new Set(reportFiles(reports))
+  const r = await runCli(['run', path.join('runbooks', file), '--sandbox', '--reports', reports, ...args], { env, timeoutMs })
+  const report = reportFiles(reports).find((f) => !before.has(f))
+  if (!report) throw new Error(`no report for ${file} (exit ${r.code}):\n${r.stderr.slice(-2000)}`)
+  const { json, md } = readReport(report)
+  return { ...r, json, md }
+}
+
+/** Reasons a step may be skipped, by name: what the sandbox (or a machine) does not have. */
+const ALLOWED_SKIPS: Record<string, { step: string; reason: RegExp }> = {
+  'pg_stat_statements is not loaded on this server (statistics info)': { step: 'performance-queries/statements-info', reason: /pg_stat_statements/ },
+  'pg_stat_statements is not loaded on this server (slow queries)': { step: 'performance-queries/slow-queries', reason: /pg_stat_statements/ },
+  'pg_stat_statements is not loaded on this server (frequent queries)': { step: 'performance-queries/frequent-queries', reason: /pg_stat_statements/ },
+  'the host has no sshd_config (the sandbox does not simulate SSH)': { step: 'security-access-review/ssh-access', reason: /sshd_config 를 읽을 수 없음/ },
+  'the host has no sudoers file (the sandbox does not simulate sudo policy)': { step: 'security-access-review/sudo-access', reason: /sudoers 를 읽을 수 없음/ },
+  'the sandbox app has no package.json (no Node dependencies)': { step: 'security-package-audit/npm-audit', reason: /package\.json이 없음/ },
+  'Docker Scout is not installed / not simulated': { step: 'security-package-audit/container-scan', reason: /docker scout/ },
+}
+
+function expectPassed(file: string, r: Ran): void {
+  const problems = r.json.steps
+    .filter((s) => s.status !== 'passed' && s.status !== 'skipped')
+    .map((s) => `${s.id}: ${s.status} ${s.reason ?? ''} ${s.checks.filter((c) => !c.ok).map((c) => c.name).join(', ')}`)
+  expect(problems, `${file}\n${r.stderr.slice(-3000)}`).toEqual([])
+  for (const s of r.json.steps.filter((x) => x.status === 'skipped')) {
+    const key = `${(r.json as unknown as { runbook: { id: string } }).runbook.id}/${s.id}`
+    const allowed = Object.entries(ALLOWED_SKIPS).find(([, a]) => a.step === key && a.reason.test(s.reason ?? ''))
+    expect(allowed, `${file}: step ${s.id} skipped for a reason no one allowed: ${s.reason}`).toBeDefined()
+  }
+  expect(r.json.status, file).toBe('passed')
+  expect(r.code, `${file}\n${r.stderr.slice(-2000)}`).toBe(0)
+}
+
+// The whole library, in an order that makes sense on one sandbox: the daily backup before what
+// needs a fresh backup (restore drill, restore, maintenance), the restore drill before the old-data
+// clean-up changes row counts, the rollback (which moves the app's checkout) last.
+const LIBRARY: { file: string; args?: string[] }[] = [
+  { file: 'daily/health-check.md' },
+  { file: 'daily/resources.md' },
+  { file: 'daily/log-review.md' },
+  { file: 'monitoring/key-metrics.md' },
+  { file: 'backup/daily-database.md', args: ['--yes'] },
+  { file: 'backup/restore-drill.md', args: ['--yes'] },
+  { file: 'backup/weekly-full.md', args: ['--yes'] },
+  { file: 'backup/files.md', args: ['--yes'] },
+  { file: 'backup/restore.md', args: ['--yes', '--input', 'backup=latest'] },
+  { file: 'performance/indexes.md' },
+  { file: 'performance/queries.md' },
+  { file: 'performance/configuration.md' },
+  { file: 'security/package-audit.md', args: ['--yes'] },
+  { file: 'security/code-scan.md' },
+  { file: 'security/access-review.md' },
+  { file: 'security/login-monitoring.md' },
+  { file: 'capacity/disk.md', args: ['--yes'] },
+  { file: 'capacity/database.md', args: ['--yes'] },
+  { file: 'maintenance/weekly.md' },
+  { file: 'maintenance/monthly.md' },
+  { file: 'maintenance/quarterly.md' },
+  { file: 'maintenance/yearly.md' },
+  { file: 'incident/triage.md', args: ['--input', 'severity=P2', '--input', 'summary=정기 훈련'] },
+  { file: 'incident/database.md', args: ['--yes'] },
+  { file: 'incident/memory.md', args: ['--yes'] },
+  { file: 'incident/formula-engine.md', args: ['--yes'] },
+  { file: 'incident/slow-app.md', args: ['--yes'] },
+  { file: 'incident/disk-full.md', args: ['--yes'] },
+  { file: 'backup/rollback.md', args: ['--yes', '--input', 'version=v1.2.3'] },
+]
+
+beforeAll(async () => {
+  const r = await sb(['up'])
+  expect(r.code, r.stderr).toBe(0)
+}, 300_000)
+
+afterAll(async () => {
+  await sb(['down', '--purge'])
+}, 120_000)
+
+describe.sequential('every runbook passes against the sandbox', () => {
+  test('the list covers every runbook under runbooks/', async () => {
+    const files = (await findRunbookFiles([path.join(ROOT, 'runbooks')])).map((f) => path.relative(path.join(ROOT, 'runbooks'), f)).sort()
+    expect(LIBRARY.map((e) => e.file).sort()).toEqual(files)
+  })
+
+  for (const entry of LIBRARY) {
+    test(entry.file, async () => {
+      const r = await run(entry.file, entry.args)
+      expectPassed(entry.file, r)
+      if (entry.file === 'backup/restore-drill.md') {
+        const compare = r.json.steps.find((s) => s.id === 'compare-counts')!
+        expect(compare.checks).toEqual([expect.objectContaining({ name: '모든 테이블의 행 수가 원본과 같음', ok: true })])
+        // the table in the report: every row marked equal, and there are rows
+        const rows = r.md.split('\n').filter((l) => /^\| [a-z_\\]+ \| \d+ \| \d+ \|/.test(l))
+        expect(rows.length).toBeGreaterThan(5)
+        for (const row of rows) {
+          const cells = row.split('|').map((c) => c.trim())
+          expect(cells[2], row).toBe(cells[3])
+        }
+      }
+    }, 300_000)
+  }
+})
+
+// Each drill: the runbook's detection step fails on the fault, its repair step passes, the check
+// after the repair passes, and the sandbox reports the fault healed.
+const DRILLS: { fault: string; file: string; detect: string; repair?: string; verify?: string; args?: string[] }[] = [
+  { fault: 'formula-engine-down', file: 'incident/formula-engine.md', detect: 'health', repair: 'restart', verify: 'health-recheck', args: ['--yes'] },
+  { fault: 'memory-pressure', file: 'incident/memory.md', detect: 'memory-usage', repair: 'restart-app', verify: 'memory-recheck', args: ['--yes'] },
+  { fault: 'db-lock', file: 'incident/database.md', detect: 'lock-waits', repair: 'terminate-blockers', verify: 'recheck-locks', args: ['--yes'] },
+  { fault: 'slow-app', file: 'incident/slow-app.md', detect: 'measure', repair: 'restart-app', verify: 'recheck', args: ['--yes'] },
+  { fault: 'disk-full', file: 'incident/disk-full.md', detect: 'disk-usage', repair: 'free-space', verify: 'disk-recheck', args: ['--yes'] },
+  // Triage and the daily log review detect an error burst; nothing in a runbook "repairs" one.
+  { fault: 'error-burst', file: 'incident/triage.md', detect: 'impact', args: ['--input', 'severity=P1'] },
+  { fault: 'error-burst', file: 'daily/log-review.md', detect: 'error-log' },
+]
+
+describe.sequential('incident drills: each runbook detects its fault and heals it', () => {
+  for (const d of DRILLS) {
+    test(`${d.fault} → ${d.file}`, async () => {
+      expect((await sb(['heal'])).code).toBe(0)
+      const broke = await sb(['break', d.fault])
+      expect(broke.code, broke.stderr).toBe(0)
+      const r = await run(d.file, d.args)
+      const status = Object.fromEntries(r.json.steps.map((s) => [s.id, s]))
+      expect(status[d.detect]?.status, `${d.detect} should detect ${d.fault}`).toBe('failed')
+      expect(status[d.detect]!.checks.some((c) => !c.ok)).toBe(true)
+      expect(r.code).toBe(1)
+      if (d.repair) {
+        expect(status[d.repair]?.status, r.stderr.slice(-2000)).toBe('passed')
+        expect(status[d.verify!]?.status, r.stderr.slice(-2000)).toBe('passed')
+        const faults = JSON.parse((await sb(['status', '--json'])).stdout).faults as { name: string }[]
+        expect(faults.map((f) => f.name)).not.toContain(d.fault)
+      }
+      // every step other than the detection ran (nothing blocked, nothing left behind)
+      for (const s of r.json.steps) if (s.id !== d.detect && s.id !== 'verify-resolved') expect(s.status, `${s.id}: ${s.reason ?? ''}`).toBe('passed')
+      await sb(['heal'])
+    }, 300_000)
+  }
+})
+
+test('the runbook index lists every runbook', async () => {
+  const index = readFileSync(path.join(ROOT, 'runbooks', 'README.md'), 'utf8')
+  for (const e of LIBRARY) expect(index, e.file).toContain(`(${e.file})`)
+})
