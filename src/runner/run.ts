@@ -13,6 +13,7 @@ import { loadHighlighter } from './highlight.js'
 import { assertValid, loadRunbook } from './load.js'
 import { gitState, operatorIdentity } from './operator.js'
 import { plan as planRunbook } from './plan.js'
+import { acquireRunLock, type RunLock } from './lock.js'
 import { killAllRunning } from './process.js'
 import { inquirerPrompts, type Prompts } from './prompts.js'
 import { secretValues } from './redact.js'
@@ -78,7 +79,14 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
   const operator = operatorIdentity(opts.operator)
   const started = new Date()
   const git = gitState(runbook.path)
-  const writer = await openWriter(opts.reports, runbook.meta.id, started)
+  const lock = await takeLock(runbook, env, operator)
+  let writer: ReportWriter
+  try {
+    writer = await openWriter(opts.reports, runbook.meta.id, started)
+  } catch (e) {
+    await lock?.release()
+    throw e
+  }
   const initial: RunRecord = {
     schemaVersion: 1,
     runId: crypto.randomUUID(),
@@ -107,7 +115,13 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
     resumes: [],
   }
   await writer.append({ type: 'run-started', record: initial })
-  return walk(runbook, plan, initial, writer, env, prompts, opts)
+  return walk(runbook, plan, initial, writer, env, prompts, opts, lock)
+}
+
+/** `exclusive: true`: one run at a time, on the target database when there is one. */
+async function takeLock(runbook: Runbook, env: ResolvedEnv, operator: string): Promise<RunLock | undefined> {
+  if (!runbook.meta.exclusive) return undefined
+  return acquireRunLock({ runbookId: runbook.meta.id, operator, databaseUrl: env.values.DATABASE_URL || undefined })
 }
 
 export interface ResumeOptions {
@@ -150,7 +164,11 @@ export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
   const previous = new Map(record.steps.map((s) => [s.id, s]))
   const steps = plan.steps.map((p) => previous.get(p.id) ?? blankStep(p))
   const firstOpen = steps.find((s) => !['passed', 'skipped', 'previewed'].includes(s.status) || s.attempts === 0)
-  const writer = await ReportWriter.reopen(loaded.paths.md)
+  const lock = await takeLock(runbook, env, operator)
+  const writer = await ReportWriter.reopen(loaded.paths.md).catch(async (e: unknown) => {
+    await lock?.release()
+    throw e
+  })
   const resumed: RunRecord = {
     ...record,
     steps,
@@ -165,7 +183,7 @@ export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
     dryRun: record.options.dryRun,
     operator,
     out: opts.out,
-  })
+  }, lock)
 }
 
 function isSigned(loaded: Awaited<ReturnType<typeof loadReport>>): boolean {
@@ -181,6 +199,7 @@ async function walk(
   env: ResolvedEnv,
   prompts: Prompts | null,
   opts: RunOptions,
+  lock?: RunLock,
 ): Promise<RunResult> {
   const out = opts.out ?? process.stdout
   const c = makeChalk(out)
@@ -241,14 +260,36 @@ async function walk(
       },
       deps,
     )
+  } catch (e) {
+    throw await unrecordable(e, writer)
   } finally {
     interrupts.dispose()
     await Promise.all(Object.values(executors).map((e) => e.close?.().catch(() => undefined)))
     await rm(tmpDir, { recursive: true, force: true })
+    await lock?.release()
   }
-  await writer.finish(record, runbook)
+  try {
+    await writer.finish(record, runbook)
+  } catch (e) {
+    throw await unrecordable(e, writer)
+  }
   view.write(renderRunSummary(record, writer.mdPath, c))
   return { record, exitCode: RUN_EXIT[record.status], reportPath: writer.mdPath }
+}
+
+/**
+ * The report could not be written (disk full, folder gone, permissions changed mid-run): the walk
+ * stopped before the next step, since its result could not be recorded. What was recorded stays
+ * in the journal, which `resume` reads.
+ */
+async function unrecordable(error: unknown, writer: ReportWriter): Promise<unknown> {
+  const code = (error as NodeJS.ErrnoException).code
+  if (!code || !/^(ENOSPC|EDQUOT|EACCES|EPERM|EROFS|ENOENT|EIO|EBADF)$/.test(code)) return error
+  await writer.close().catch(() => undefined)
+  return new RunbookError(
+    `cannot record results (${code}: ${(error as Error).message}); stopped before the next step. What was recorded so far is in ${writer.journalPath}; free space or fix the folder, then \`runbook resume ${writer.mdPath}\``,
+    EXIT.failed,
+  )
 }
 
 /** Inputs reach shell steps as INPUT_<NAME>, GitHub Actions' convention. */
