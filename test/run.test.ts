@@ -410,12 +410,20 @@ touch ${flag}
     const killedReports = path.join(dir, 'killed')
     const killed = await runCli(['run', file, '--reports', killedReports], { onSpawn: stopWith('SIGKILL') })
     expect(killed.signal).toBe('SIGKILL')
-    // The runner died without cleaning up; its step's process group is stopped by hand here.
-    spawnSync('pkill', ['-f', 'sleep 4323.8'])
     const [killedMd] = reportFiles(killedReports)
     expect(existsSync(killedMd!.replace(/\.md$/, '.journal.jsonl'))).toBe(true)
+    // The next history and verify see the run as incomplete.
+    const history = await runCli(['history', '--reports', killedReports, '--json'])
+    expect(JSON.parse(history.stdout)[0].status).toBe('incomplete')
+    const verify = await runCli(['verify', killedMd!, '--allowed-signers', file])
+    expect(verify.code).not.toBe(0)
+    expect(verify.stderr).toContain('incomplete')
+    // The killed step's process group outlived the runner; resume stops it and says so.
+    expect(alive('sleep 4323.8')).toBe(true)
     writeFileSync(fast, '')
     const resumed = await runCli(['resume', killedMd!])
+    expect(resumed.stderr).toMatch(/stopped \d+ process\(es\) left running by step long/)
+    expect(await goneSoon('sleep 4323.8')).toBe(true)
     expect(resumed.code).toBe(0)
     const { json } = readReport(killedMd!)
     expect(stepStatus(json)).toEqual({ long: 'passed', second: 'passed' })

@@ -356,6 +356,9 @@ async function runStep(
         table: (t) => rec.tables.push(t),
         command: (cmd) => rec.commands.push(cmd),
         statement: (s) => rec.statements.push(s),
+        process: (pgid) => {
+          emit({ type: 'step-process', stepId: planned.id, pgid }).catch(() => undefined)
+        },
       },
       ask,
     })

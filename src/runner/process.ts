@@ -19,6 +19,8 @@ export interface ProcessOptions {
   onOutput?: (text: string, stream: OutputStream) => void
   /** The raw bytes, for callers that need them. */
   onData?: (chunk: Buffer, stream: OutputStream) => void
+  /** Called with the pid (= process group id, unless interactive) once the child started. */
+  onSpawn?: (pid: number) => void
   /** Written to stdin, which is then closed. Without it stdin is /dev/null (EOF at once). */
   input?: string | Uint8Array
   /** stdio inherited, not detached (keeps the controlling terminal), nothing captured. */
@@ -196,6 +198,7 @@ export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
     let leftoverKilled = 0
     const pid = child.pid
     const grouped = !interactive && pid !== undefined
+    if (pid !== undefined) opts.onSpawn?.(pid)
 
     if (pid !== undefined) (grouped ? liveGroups : liveChildren).add(pid)
 

@@ -63,6 +63,8 @@ export interface StepIO {
   table(table: TableBlock): void
   command(command: CommandRecord): void
   statement(statement: SqlStatementRecord): void
+  /** The process group a step started, journaled so a run killed with -9 can stop it later. */
+  process?(pgid: number): void
 }
 
 export interface StepOutcome {
@@ -138,6 +140,8 @@ export interface StepRecord {
   outputBytes: number
   /** True when `output` is cut; the full output is in the .log. */
   outputTruncated: boolean
+  /** Process group of the running attempt (while it runs; kept when the runner died). */
+  pgid?: number
 }
 
 export interface ChecklistTick {
@@ -183,6 +187,7 @@ export type RunEvent =
   | { type: 'run-started'; record: RunRecord }
   | { type: 'run-resumed'; at: string; operator: string; fromStep: string }
   | { type: 'step-started'; at: string; stepId: string }
+  | { type: 'step-process'; stepId: string; pgid: number }
   | { type: 'step-finished'; at: string; step: StepRecord }
   | { type: 'state-changed'; state: Record<string, unknown>; outputs?: Record<string, string> }
   | { type: 'checklist-ticked'; tick: ChecklistTick }

@@ -14,7 +14,7 @@ import { assertValid, loadRunbook } from './load.js'
 import { gitState, operatorIdentity } from './operator.js'
 import { plan as planRunbook } from './plan.js'
 import { acquireRunLock, type RunLock } from './lock.js'
-import { killAllRunning } from './process.js'
+import { killAllRunning, signalGroup, stopGroup } from './process.js'
 import { inquirerPrompts, type Prompts } from './prompts.js'
 import { secretValues } from './redact.js'
 import { localIso } from './report/time.js'
@@ -152,6 +152,7 @@ export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
     )
   }
   const plan = await planRunbook(runbook)
+  if (loaded.fromJournal) await stopLeftovers(record, opts.out ?? process.stderr)
   const prompts = opts.prompts === undefined ? (isInteractive() ? inquirerPrompts() : null) : opts.prompts
   const target = record.target
   const env = await resolveRunEnv(
@@ -184,6 +185,15 @@ export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
     operator,
     out: opts.out,
   }, lock)
+}
+
+/** A runner killed with -9 could not stop the step it was running: do it now, and say so. */
+async function stopLeftovers(record: RunRecord, out: NodeJS.WritableStream): Promise<void> {
+  for (const step of record.steps) {
+    if (step.pgid === undefined || step.status !== 'interrupted' || !signalGroup(step.pgid, 0)) continue
+    const stopped = await stopGroup(step.pgid)
+    if (stopped > 0) out.write(`runbook: stopped ${stopped} process(es) left running by step ${step.id} of the killed run (process group ${step.pgid})\n`)
+  }
 }
 
 function isSigned(loaded: Awaited<ReturnType<typeof loadReport>>): boolean {

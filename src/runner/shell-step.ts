@@ -17,6 +17,7 @@ export interface ShellStepOptions {
   /** A folder for the step's script and output file (a fresh subfolder is made and removed). */
   tmpDir: string
   killGraceMs?: number
+  onSpawn?: (pid: number) => void
 }
 
 export interface ShellStepResult extends ProcessResult {
@@ -50,6 +51,7 @@ export async function runShellStep(opts: ShellStepOptions): Promise<ShellStepRes
       onOutput: opts.onOutput,
       interactive: opts.interactive,
       killGraceMs: opts.killGraceMs,
+      onSpawn: opts.onSpawn,
     })
     let text = ''
     try {

@@ -33,7 +33,7 @@ interface Artefacts {
 async function readArtefacts(report: string): Promise<Artefacts> {
   const paths = reportPaths(report)
   if (existsSync(paths.journal)) {
-    throw new RunbookError('this run has not finished (its journal is still there); resume it or let it end first', EXIT.usage, paths.md)
+    throw new RunbookError('this run is incomplete (its journal is still there: the runner was stopped, or is still running); resume it or let it end first', EXIT.usage, paths.md)
   }
   const md = await readFile(paths.md).catch(() => {
     throw new RunbookError('no such report', EXIT.usage, paths.md)

@@ -16,6 +16,7 @@ export function createShellExecutor(): StepExecutor {
         onOutput: (text, stream) => ctx.io.output(text, stream),
         interactive: step.attrs.interactive,
         tmpDir: ctx.tmpDir,
+        onSpawn: step.attrs.interactive ? undefined : (pid) => ctx.io.process?.(pid),
       })
       if (result.leftoverKilled > 0) {
         ctx.io.note(`단계가 끝난 뒤 남아 있던 프로세스 ${result.leftoverKilled}개를 정지했습니다 (오래 살아야 하는 서비스는 systemctl, docker 또는 setsid로 시작하세요).`)

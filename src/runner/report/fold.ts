@@ -40,6 +40,8 @@ export function applyEvent(record: RunRecord, event: RunEvent): RunRecord {
         for (const key of ['finished', 'durationMs', 'exitCode', 'reason', 'consent'] as const) delete next[key]
         return next
       })
+    case 'step-process':
+      return updateStep(record, event.stepId, (step) => ({ ...step, pgid: event.pgid }))
     case 'step-finished': {
       const step: StepRecord = { ...event.step, finished: event.step.finished ?? event.at }
       const index = record.steps.findIndex((s) => s.id === step.id)

@@ -171,7 +171,7 @@ export class ReportWriter {
     return this.enqueue(async () => {
       if (event.type === 'step-finished') this.writeLogSync()
       writeAll(this.journal.fd, line)
-      if (event.type !== 'step-started') fdatasyncSync(this.journal.fd)
+      if (event.type !== 'step-started' && event.type !== 'step-process') fdatasyncSync(this.journal.fd)
     })
   }
 

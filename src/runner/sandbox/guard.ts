@@ -451,8 +451,11 @@ function sandboxEnv(ctx: Ctx): Record<string, string> {
 }
 
 async function checkDbClient(name: string, args: string[], argv: string[], scope: Scope, ctx: Ctx): Promise<void> {
-  const file = name === 'psql' ? option(args, '-o', '--output') : name.startsWith('pg_dump') ? option(args, '-f', '--file') : undefined
+  const file = name === 'psql' ? option(args, '-o', '--output') : name.startsWith('pg_dump') || name === 'pg_restore' ? option(args, '-f', '--file') : undefined
   if (file) checkPath(file, `${name} -f`, scope, ctx)
+  // pg_restore's positional is the archive it reads: it reaches a database only through -d, and
+  // never when it lists the archive (-l) or writes a script (no -d).
+  if (name === 'pg_restore' && (args.some((a) => a === '-l' || a === '--list') || option(args, '-d', '--dbname') === undefined)) return
   const d = await detectShellArgv(argv)
   if (!d.destructive && !['dropdb', 'createdb', 'pg_restore'].includes(name)) return
   const sandbox = sandboxEnv(ctx).DATABASE_URL

@@ -869,6 +869,9 @@ function crontab(args: string[]): number {
   return 0
 }
 
+const SUDO_WITH_VALUE = ['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-R', '--user', '--group', '--host', '--prompt', '--close-from', '--chdir', '--role', '--type', '--other-user', '--command-timeout', '--chroot']
+
+/** sudo [OPTIONS] [VAR=value…] COMMAND: runs COMMAND as we are (-u USER and -E change nothing here), with the assignments in its env. */
 function sudo(args: string[]): number {
   let i = 0
   while (i < args.length) {
@@ -878,15 +881,20 @@ function sudo(args: string[]): number {
       break
     }
     if (!a.startsWith('-')) break
-    if (['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '-R'].includes(a)) i += 2
+    if (SUDO_WITH_VALUE.includes(a)) i += 2
     else if (a === '-i' || a === '-s' || a === '--login' || a === '--shell') {
       err('(sandbox) sudo -i/-s would open a root shell; run the commands one by one instead')
       return 1
     } else i++
   }
+  const env = { ...process.env }
+  for (; i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!); i++) {
+    const eq = args[i]!.indexOf('=')
+    env[args[i]!.slice(0, eq)] = args[i]!.slice(eq + 1)
+  }
   const rest = args.slice(i)
   if (rest.length === 0) return 0
-  const r = spawnSync(rest[0]!, rest.slice(1), { stdio: 'inherit', env: process.env })
+  const r = spawnSync(rest[0]!, rest.slice(1), { stdio: 'inherit', env })
   if (r.error) {
     err(`sudo: ${rest[0]}: command not found`)
     return 1
