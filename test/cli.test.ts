@@ -96,6 +96,21 @@ describe.concurrent('--version and --help', () => {
     }
   })
 
+  test('a subcommand\'s --help shows its own usage, not its parent\'s', async () => {
+    const up = await runbook(['sandbox', 'up', '--help'])
+    expect(up.code, up.stderr).toBe(0)
+    expect(up.stdout).toContain('USAGE runbook sandbox up')
+    expect(up.stdout).toContain('Start the sandbox')
+    expect(up.stdout).not.toContain('up|down|status')
+    const down = await runbook(['sandbox', 'down', '-h'])
+    expect(down.stdout).toContain('USAGE runbook sandbox down')
+    expect(down.stdout).toContain('--purge')
+    const brk = await runbook(['sandbox', 'break', '--help'])
+    expect(brk.stdout).toContain('USAGE runbook sandbox break')
+    expect(brk.stdout).toContain('<FAULT>')
+    expect((await runbook(['sandbox', '--help'])).stdout).toContain('USAGE runbook sandbox [OPTIONS] up|down|status|reset|break|heal')
+  })
+
   test('help text honours NO_COLOR and is plain when piped', async () => {
     expect((await runbook(['plan', '--help'])).stdout).not.toContain('\x1b[')
     expect((await runbook(['plan', '--help'], { env: { NO_COLOR: '' } })).stdout).not.toContain('\x1b[')

@@ -46,9 +46,6 @@ const ALLOWED_SKIPS: Record<string, { step: string; reason: RegExp }> = {
   'pg_stat_statements is not loaded on this server (statistics info)': { step: 'performance-queries/statements-info', reason: /pg_stat_statements/ },
   'pg_stat_statements is not loaded on this server (slow queries)': { step: 'performance-queries/slow-queries', reason: /pg_stat_statements/ },
   'pg_stat_statements is not loaded on this server (frequent queries)': { step: 'performance-queries/frequent-queries', reason: /pg_stat_statements/ },
-  'the host has no sshd_config (the sandbox does not simulate SSH)': { step: 'security-access-review/ssh-access', reason: /sshd_config 를 읽을 수 없음/ },
-  'the host has no sudoers file (the sandbox does not simulate sudo policy)': { step: 'security-access-review/sudo-access', reason: /sudoers 를 읽을 수 없음/ },
-  'the sandbox app has no package.json (no Node dependencies)': { step: 'security-package-audit/npm-audit', reason: /package\.json이 없음/ },
   'Docker Scout is not installed / not simulated': { step: 'security-package-audit/container-scan', reason: /docker scout/ },
 }
 
@@ -120,8 +117,26 @@ describe.sequential('every runbook passes against the sandbox', () => {
     test(entry.file, async () => {
       const r = await run(entry.file, entry.args)
       expectPassed(entry.file, r)
+      const step = (id: string) => r.json.steps.find((s) => s.id === id)!
+      if (entry.file === 'security/access-review.md') {
+        // the sandbox's sshd_config and sudoers, not skipped
+        expect(step('ssh-access').status).toBe('passed')
+        expect(step('ssh-access').output).toMatch(/sshd_config:AllowUsers deploy/)
+        expect(step('ssh-access').output).toMatch(/50-excelapp\.conf:AllowGroups ops/)
+        expect(step('ssh-access').output).not.toContain('⚠')
+        expect(step('sudo-access').output).toMatch(/sudoers:#includedir /)
+        expect(step('sudo-access').output).toMatch(/excelapp-deploy:deploy ALL=\(root\) NOPASSWD:/)
+      }
+      if (entry.file === 'security/login-monitoring.md') {
+        expect(step('failed-logins').output).toContain(`출처: ${path.join(dir, 'host', 'log', 'auth.log')}`)
+        expect(step('failed-logins').output).toContain('실패한 로그인 시도: 23건')
+        expect(step('failed-logins').output).toMatch(/^\s+20 from 203\.0\.113\.45$/m)
+        expect(step('suspicious-activity').output).toContain(`출처: ${path.join(dir, 'host', 'log', 'syslog')}`)
+        expect(step('suspicious-activity').output).toContain('일치한 줄: 2건')
+      }
+      if (entry.file === 'security/package-audit.md') expect(step('npm-audit').status).toBe('passed')
       if (entry.file === 'backup/restore-drill.md') {
-        const compare = r.json.steps.find((s) => s.id === 'compare-counts')!
+        const compare = step('compare-counts')
         expect(compare.checks).toEqual([expect.objectContaining({ name: '모든 테이블의 행 수가 원본과 같음', ok: true })])
         // the table in the report: every row marked equal, and there are rows
         const rows = r.md.split('\n').filter((l) => /^\| [a-z_\\]+ \| \d+ \| \d+ \|/.test(l))

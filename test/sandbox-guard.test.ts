@@ -61,6 +61,9 @@ describe('shell steps', () => {
     ['redis-cli -h prod-redis FLUSHALL', 'prod-redis'],
     ['mkdir -p /var/backups/postgresql', 'mkdir'],
     ['BACKUP_DIR=/var/backups/postgresql; rm -f $BACKUP_DIR/old.sql.gz', '/var/backups/postgresql/old.sql.gz'],
+    ['sudo -E -u root DEBIAN_FRONTEND=noninteractive rm -rf /etc/rb-test', '/etc/rb-test'],
+    ['pg_restore -d postgres://u@prod-db/app "$BACKUP_DIR/x.dump"', 'prod-db'],
+    ['pg_restore --list "$BACKUP_DIR/x.dump" -f /etc/rb-toc', 'pg_restore -f /etc/rb-toc'],
   ])('%s is refused', async (code, mention) => {
     const v = await check(code)
     expect(v.join('\n')).toContain(mention)
@@ -88,8 +91,20 @@ describe('shell steps', () => {
     'pg_dump "$DATABASE_URL" | gzip > "$BACKUP_DIR/excelapp_$(date +%Y%m%d).sql.gz"',
     'free -h; df -h; top -bn1 | grep "Cpu(s)"; ps aux | grep -E "(rails|node)" | grep -v grep',
     'kill -0 $$',
+    'sudo DEBIAN_FRONTEND=noninteractive apt-get -y upgrade',
+    'sudo -E -u deploy systemctl restart excelapp-rails',
+    'pg_restore --list "$BACKUP_DIR/x.dump" | grep -vc "^;"',
+    'pg_restore -l "$BACKUP_DIR/x.dump"',
+    'pg_restore "$BACKUP_DIR/x.dump" > "$BACKUP_DIR/x.sql"',
+    'pg_restore -d "$DATABASE_URL" --clean "$BACKUP_DIR/x.dump"',
   ])('%s is allowed', async (code) => {
     expect(await check(code)).toEqual([])
+  })
+
+  test('listing a dump touches no database, even with PGHOST set (the file is not a database name)', async () => {
+    const pgEnv = { ...env, PGHOST: '127.0.0.1', PGPORT: '5432', PGDATABASE: 'excelapp_sandbox_abc' }
+    for (const code of ['pg_restore --list "$BACKUP_DIR/x.dump"', 'pg_restore -l "$BACKUP_DIR/x.dump"']) expect(await sandboxViolations(code, 'shell', root, { cwd: project, env: pgEnv })).toEqual([])
+    expect((await sandboxViolations('pg_restore -d other_db "$BACKUP_DIR/x.dump"', 'shell', root, { cwd: project, env: pgEnv })).join()).toContain('other_db')
   })
 
   test('relative writes are judged from the step folder', async () => {

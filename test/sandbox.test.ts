@@ -267,7 +267,7 @@ describe('sandbox on this machine\'s PostgreSQL and Redis', () => {
     expect(env.BACKUP_S3_URI).toBe('s3://excelapp-backups')
     expect(new URL(env.DATABASE_URL!).pathname).toMatch(/^\/excelapp_sandbox_[0-9a-f]{10}$/)
     expect(env.DATABASE_URL).not.toBe(PG_ADMIN)
-    for (const key of ['LOG_DIR', 'STORAGE_DIR', 'BACKUP_DIR', 'APP_DIR']) expect(env[key]!.startsWith(`${s.dir}/`), key).toBe(true)
+    for (const key of ['LOG_DIR', 'STORAGE_DIR', 'BACKUP_DIR', 'APP_DIR', 'SSHD_CONFIG', 'SUDOERS', 'AUTH_LOG', 'SYSLOG', 'SYSTEM_LOG_DIR']) expect(env[key]?.startsWith(`${s.dir}/`), key).toBe(true)
 
     // Data: realistic proportions, enough for the guide's clean-ups and index reviews.
     const [counts] = await query<Record<string, string>>(
@@ -308,6 +308,17 @@ describe('sandbox on this machine\'s PostgreSQL and Redis', () => {
     expect(readdirSync(env.BACKUP_DIR!).filter((f) => f.endsWith('.sql.gz'))).toHaveLength(14)
     expect(readdirSync(path.join(s.dir, 's3', 'excelapp-backups', 'database')).length).toBeGreaterThan(14)
     expect(execFileSync('git', ['-C', env.APP_DIR!, 'tag'], { encoding: 'utf8' })).toContain('v1.2.3')
+    expect(execFileSync('git', ['-C', env.APP_DIR!, 'status', '--porcelain'], { encoding: 'utf8' })).toBe('')
+    expect(JSON.parse(readFileSync(path.join(env.APP_DIR!, 'package-lock.json'), 'utf8')).packages['node_modules/@hotwired/turbo-rails'].version).toBe('8.0.12')
+
+    // The simulated host's security files, where the security runbooks' env points.
+    expect(readFileSync(env.SSHD_CONFIG!, 'utf8')).toMatch(/^AllowUsers /m)
+    expect(readFileSync(path.join(`${env.SSHD_CONFIG}.d`, '50-excelapp.conf'), 'utf8')).toMatch(/^AllowGroups /m)
+    expect(readFileSync(env.SUDOERS!, 'utf8')).toContain(`#includedir ${env.SUDOERS}.d`)
+    expect(readdirSync(`${env.SUDOERS}.d`)).toContain('excelapp-deploy')
+    expect(readFileSync(env.AUTH_LOG!, 'utf8')).toMatch(/^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d excelapp-prod-1 sshd\[\d+\]: Failed password for invalid user admin from 203\.0\.113\.45 port \d+ ssh2$/m)
+    expect(readFileSync(env.AUTH_LOG!, 'utf8')).toContain('POSSIBLE BREAK-IN ATTEMPT!')
+    expect(readFileSync(env.SYSLOG!, 'utf8')).toMatch(/suspicious/)
   }, 120_000)
 
   test('up again is idempotent: same servers, ports and processes, no new data', async () => {
@@ -333,6 +344,14 @@ describe('sandbox on this machine\'s PostgreSQL and Redis', () => {
     expect(json.redis.db).not.toBe(0)
     expect(json.standins.app.ok).toBe(true)
     expect(json.standins['formula-engine'].ok).toBe(true)
+  })
+
+  test('the sudo shim runs the command after its options and VAR=value assignments, as real sudo does', () => {
+    const shims = { ...process.env, ...s.envFile() }
+    expect(sh('sudo', ['RB_SUDO_TEST=1', 'printenv', 'RB_SUDO_TEST'], shims)).toBe('1\n')
+    expect(sh('sudo', ['-E', '-u', 'deploy', 'A=x', 'B=y=z', 'sh', '-c', 'echo "$A $B"'], shims)).toBe('x y=z\n')
+    expect(sh('sudo', ['--user', 'root', '--', 'printenv', 'RB_SUDO_OUTER'], { ...shims, RB_SUDO_OUTER: 'kept' })).toBe('kept\n')
+    expect(sh('sudo', ['DEBIAN_FRONTEND=noninteractive', 'apt-get', '-s', 'upgrade'], shims)).toMatch(/^Inst \S+ \[/m)
   })
 
   test('the daily health check passes against the healthy sandbox, and so do the guide\'s log and resource checks', async () => {

@@ -37,6 +37,27 @@ async function showUsage(command: AnyCommand, parent?: AnyCommand): Promise<void
   process.stdout.write(`${colorLevel() === 0 ? stripVTControlCharacters(usage) : usage}\n\n`)
 }
 
+/**
+ * The command `--help` is about: `sandbox up --help` is `up`'s (citty's subcommands, nested), shown
+ * under a parent named by the path (`runbook sandbox`).
+ */
+async function helpTarget(command: AnyCommand, name: string, rest: string[]): Promise<[AnyCommand, AnyCommand]> {
+  const resolve = async <T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T> => (typeof v === 'function' ? (v as () => T | Promise<T>)() : v)
+  let trail = `runbook ${name}`
+  let parent: AnyCommand = main
+  let words = rest
+  for (;;) {
+    const subs = command.subCommands ? await resolve(command.subCommands) : undefined
+    const i = words.findIndex((w) => !w.startsWith('-'))
+    const sub = i === -1 || !subs ? undefined : subs[words[i]!]
+    if (!sub) return [command, parent]
+    parent = { meta: { name: trail } }
+    trail = `${trail} ${words[i]}`
+    command = await resolve(sub)
+    words = words.slice(i + 1)
+  }
+}
+
 async function cli(argv: string[]): Promise<void> {
   const [name, ...rest] = argv
   if (name === '--version' || name === '-v') {
@@ -52,7 +73,7 @@ async function cli(argv: string[]): Promise<void> {
   if (!load) throw new RunbookError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`, EXIT.usage)
   const command = await load()
   if (rest.includes('--help') || rest.includes('-h')) {
-    await showUsage(command, main)
+    await showUsage(...(await helpTarget(command, name, rest)))
     return
   }
   rejectUnknownFlags(rest, (command.args ?? {}) as never, name)

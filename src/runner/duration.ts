@@ -10,10 +10,17 @@ export function parseDuration(text: string): number | undefined {
   return ms > 0 ? Math.round(ms) : undefined
 }
 
+/** `250ms`, `1.2s`, `42s`, `1m30s`, `2h`, `1h5m` (seconds are dropped from an hour or more). */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`
-  const m = Math.floor(ms / 60_000)
-  const s = Math.round((ms % 60_000) / 1000)
-  return s ? `${m}m${s}s` : `${m}m`
+  if (ms < 999.5) return `${Math.round(ms)}ms`
+  if (ms < 59_500) return `${(ms / 1000).toFixed(ms < 9_950 ? 1 : 0)}s`
+  const total = Math.round(ms / 1000)
+  if (total < 3600) {
+    const m = Math.floor(total / 60)
+    const s = total % 60
+    return s ? `${m}m${s}s` : `${m}m`
+  }
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  return m ? `${h}h${m}m` : `${h}h`
 }

@@ -25,6 +25,11 @@ export interface SandboxLayout {
   hostState: string
   crontab: string
   history: string
+  sshdConfig: string
+  sudoers: string
+  hostLog: string
+  authLog: string
+  syslog: string
   log: string
   productionLog: string
   formulaEngineLog: string
@@ -51,6 +56,11 @@ export function layout(root: string): SandboxLayout {
     hostState: j('host', 'host.json'),
     crontab: j('host', 'crontab'),
     history: j('host', 'history.log'),
+    sshdConfig: j('host', 'ssh', 'sshd_config'),
+    sudoers: j('host', 'sudoers'),
+    hostLog: j('host', 'log'),
+    authLog: j('host', 'log', 'auth.log'),
+    syslog: j('host', 'log', 'syslog'),
     log: j('log'),
     productionLog: j('log', 'production.log'),
     formulaEngineLog: j('log', 'formula_engine.log'),

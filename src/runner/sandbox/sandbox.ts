@@ -20,7 +20,7 @@ import {
   stopThrowawayRedis,
 } from './db.js'
 import { breakFault, healAll, healFault, reconcileFaults, stopDrillProcesses } from './faults.js'
-import { seedApp, seedBackups, seedFiles, seedHostFiles, seedLogs, seedStorage } from './files.js'
+import { seedApp, seedBackups, seedFiles, seedHostFiles, seedLogs, seedSecurityFiles, seedStorage } from './files.js'
 import { defaultHostState, hostStatePath, recordHistory, updateHostState, writeHostState, type FaultName } from './host.js'
 import { BUCKET, DEFAULT_SANDBOX_DIR, layout, projectRoot } from './paths.js'
 import { buildPrograms, writeShims } from './shims.js'
@@ -51,6 +51,11 @@ export function sandboxEnvValues(root: string, state: SandboxState, basePath: st
     BACKUP_DIR: l.backups,
     BACKUP_S3_URI: `s3://${BUCKET}`,
     APP_DIR: l.app,
+    SSHD_CONFIG: l.sshdConfig,
+    SUDOERS: l.sudoers,
+    AUTH_LOG: l.authLog,
+    SYSLOG: l.syslog,
+    SYSTEM_LOG_DIR: l.hostLog,
     RAILS_ENV: 'production',
     PGHOST: pgUrl.hostname,
     PGPORT: pgUrl.port || '5432',
@@ -181,6 +186,7 @@ async function upNow(root: string, env: Env, log: Log): Promise<UpResult> {
   if (!existsSync(l.storage)) seedStorage(root)
   if (!existsSync(l.backups) || !existsSync(l.bucket)) seedBackups(root)
   if (!existsSync(l.crontab) && !existsSync(l.history)) seedHostFiles(root)
+  else if (!existsSync(l.sshdConfig) || !existsSync(l.authLog)) seedSecurityFiles(root)
   if (!existsSync(l.app)) seedApp(root)
   if (!existsSync(hostStatePath(root))) writeHostState(root, defaultHostState())
   reconcileFaults(root)

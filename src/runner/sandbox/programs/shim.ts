@@ -821,7 +821,7 @@ function npm(args: string[]): number {
   }
   if (json) out(JSON.stringify({ auditReportVersion: 2, vulnerabilities: {}, metadata: { vulnerabilities: { info: 0, low: 0, moderate: 0, high: 0, critical: 0, total: 0 }, dependencies: { prod: 188, dev: 424, total: 612 } } }, null, 2))
   else out('found 0 vulnerabilities')
-  simulated('simulated npm audit of the FormulaEngine\'s packages')
+  simulated(`simulated npm audit of ${existsSync('package-lock.json') ? path.resolve('package-lock.json') : 'the current folder'} (no registry request)`)
   return 0
 }
 
