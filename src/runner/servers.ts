@@ -2,7 +2,7 @@
 // throwaway server started from the installed binaries on a free port. Used by the sandbox and
 // by the test setup.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 
@@ -61,6 +61,17 @@ function serverUserIds(): { uid: number; gid: number } | undefined {
   return { uid, gid }
 }
 
+/**
+ * The server runs as an unprivileged user, who must be able to reach its folder: a temp folder made
+ * by mkdtemp (mode 0700, root's) on the way gets the search bit for others (not read).
+ */
+function makeTraversable(dir: string): void {
+  for (let d = path.resolve(dir); d !== path.dirname(d); d = path.dirname(d)) {
+    const mode = statSync(d).mode
+    if ((mode & 0o001) === 0) chmodSync(d, (mode & 0o7777) | 0o001)
+  }
+}
+
 export interface StartedServer {
   url: string
   port: number
@@ -78,6 +89,7 @@ export async function startThrowawayPostgres(dir: string): Promise<StartedServer
   if (ids) {
     chownSync(dir, ids.uid, ids.gid)
     chmodSync(dir, 0o700)
+    makeTraversable(path.dirname(dir))
   }
   const port = await freePort()
   if (!existsSync(path.join(data, 'PG_VERSION'))) {
