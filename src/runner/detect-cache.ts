@@ -15,10 +15,12 @@ const MAX_ENTRIES = 20_000
 export interface DetectionCache {
   get(kind: StepKind, code: string): Detection | undefined
   set(kind: StepKind, code: string, detection: Detection): void
+  /** Any other pure verdict on a piece of code (e.g. `bash -n`), under its own namespace. */
+  memo<T>(namespace: string, code: string, compute: () => T): T
   save(): void
 }
 
-const NONE: DetectionCache = { get: () => undefined, set: () => undefined, save: () => undefined }
+const NONE: DetectionCache = { get: () => undefined, set: () => undefined, memo: (_n, _c, compute) => compute(), save: () => undefined }
 
 function cacheFile(): string | undefined {
   if (!BUILD_HASH || process.env.RUNBOOK_NO_CACHE) return undefined
@@ -29,19 +31,27 @@ function cacheFile(): string | undefined {
 export function openDetectionCache(): DetectionCache {
   const file = cacheFile()
   if (!file) return NONE
-  let entries: Record<string, Detection> = {}
+  let entries: Record<string, unknown> = {}
   try {
-    entries = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Detection>
+    entries = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
   } catch {
     // missing or unreadable: start empty
   }
   let dirty = false
-  const key = (kind: StepKind, code: string) => createHash('sha256').update(kind).update('\0').update(code).digest('base64url')
+  const key = (kind: string, code: string) => createHash('sha256').update(kind).update('\0').update(code).digest('base64url')
   return {
-    get: (kind, code) => entries[key(kind, code)],
+    get: (kind, code) => entries[key(kind, code)] as Detection | undefined,
     set: (kind, code, detection) => {
       entries[key(kind, code)] = detection
       dirty = true
+    },
+    memo: <T>(namespace: string, code: string, compute: () => T): T => {
+      const k = key(`memo:${namespace}`, code)
+      if (k in entries) return entries[k] as T
+      const value = compute()
+      entries[k] = value
+      dirty = true
+      return value
     },
     save: () => {
       if (!dirty) return

@@ -1,12 +1,14 @@
 // lint(runbook, plan) → diagnostics. Each rule is a small function over plain data, so the list
 // of rules reads as the documentation of what lint checks.
 import { spawnSync } from 'node:child_process'
+import { openDetectionCache, type DetectionCache } from './detect-cache.js'
 import type { Diagnostic, Plan, PlannedStep, Runbook } from './types.js'
 
 interface LintContext {
   runbook: Runbook
   plan: Plan
   today: string
+  cache: DetectionCache
 }
 
 type StepRule = (step: PlannedStep, ctx: LintContext) => Omit<Diagnostic, 'file'>[]
@@ -29,12 +31,12 @@ export const STEP_RULES: Record<string, StepRule> = {
           ),
         ]
       : [],
-  'syntax': (s) =>
+  'syntax': (s, ctx) =>
     // For shell, `bash -n` is the authority: when it rejects the step, its message says it once.
-    (s.kind === 'shell' && shellSyntax(s).length > 0 ? [] : s.detection.syntaxErrors).map((e) =>
+    (s.kind === 'shell' && shellSyntax(s, ctx.cache).length > 0 ? [] : s.detection.syntaxErrors).map((e) =>
       error(codeLine(s, e.line), 'syntax', `${languageName(s)} in step "${s.id}" does not parse: ${e.message}`),
     ),
-  'bash-n': (s) => (s.kind === 'shell' ? shellSyntax(s) : []),
+  'bash-n': (s, ctx) => (s.kind === 'shell' ? shellSyntax(s, ctx.cache) : []),
   'refused-sql': (s) =>
     s.detection.refused.map((r) => error(codeLine(s, r.line), 'refused-sql', `step "${s.id}": ${r.message}`)),
   'autocommit-needs-destructive': (s) => {
@@ -75,8 +77,8 @@ export const RUNBOOK_RULES: Record<string, RunbookRule> = {
       : [],
 }
 
-export function lint(runbook: Runbook, plan: Plan, today = localDate()): Diagnostic[] {
-  const ctx: LintContext = { runbook, plan, today }
+export function lint(runbook: Runbook, plan: Plan, today = localDate(), cache: DetectionCache = openDetectionCache()): Diagnostic[] {
+  const ctx: LintContext = { runbook, plan, today, cache }
   const found = [
     ...Object.values(RUNBOOK_RULES).flatMap((rule) => rule(ctx)),
     ...plan.steps.flatMap((s) => Object.values(STEP_RULES).flatMap((rule) => rule(s, ctx))),
@@ -102,17 +104,20 @@ const shellSyntaxSeen = new WeakMap<PlannedStep, Omit<Diagnostic, 'file'>[]>()
 
 /** `bash -n` is the authority on what bash accepts; detection's parser may be stricter or looser.
  * Run once per step: two rules ask. */
-function shellSyntax(s: PlannedStep): Omit<Diagnostic, 'file'>[] {
+function shellSyntax(s: PlannedStep, cache: DetectionCache): Omit<Diagnostic, 'file'>[] {
   let found = shellSyntaxSeen.get(s)
-  if (!found) shellSyntaxSeen.set(s, (found = runBashN(s)))
+  if (!found) shellSyntaxSeen.set(s, (found = runBashN(s, cache)))
   return found
 }
 
-function runBashN(s: PlannedStep): Omit<Diagnostic, 'file'>[] {
+function runBashN(s: PlannedStep, cache: DetectionCache): Omit<Diagnostic, 'file'>[] {
   const shell = s.language === 'sh' ? 'sh' : 'bash'
-  const result = spawnSync(shell, ['-n'], { input: s.step.code, encoding: 'utf8', timeout: 5000 })
-  if (result.status === 0 || result.error) return []
-  const first = result.stderr.split('\n').find((l) => l.trim()) ?? 'syntax error'
+  const first = cache.memo(`${shell} -n`, s.step.code, () => {
+    const result = spawnSync(shell, ['-n'], { input: s.step.code, encoding: 'utf8', timeout: 5000 })
+    if (result.status === 0 || result.error) return null
+    return result.stderr.split('\n').find((l) => l.trim()) ?? 'syntax error'
+  })
+  if (first === null) return []
   // bash says `bash: line 2: message`, dash (Debian's sh) says `sh: 2: message`.
   const located = /^[^:]*: (?:line )?(\d+): (.*)$/.exec(first)
   const line = Number(located?.[1] ?? 1)

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty'
 import { RunbookError } from '../errors.js'
+import { openDetectionCache } from '../detect-cache.js'
 import { lint } from '../lint.js'
 import { findRunbookFiles, loadRunbook } from '../load.js'
 import { plan } from '../plan.js'
@@ -15,6 +16,8 @@ export default defineCommand({
   async run({ args }) {
     const paths = args._.length > 0 ? args._.map(String) : ['runbooks']
     const diagnostics: Diagnostic[] = []
+    // One cache for all files: read once, written once.
+    const cache = openDetectionCache()
     const unreadable = (e: unknown, file: string) => {
       if (!(e instanceof RunbookError)) throw e
       diagnostics.push({ file: e.file ?? file, line: e.line ?? 1, severity: 'error', rule: 'unreadable', message: e.message })
@@ -32,11 +35,12 @@ export default defineCommand({
     for (const file of files) {
       try {
         const runbook = await loadRunbook(file)
-        diagnostics.push(...lint(runbook, await plan(runbook)))
+        diagnostics.push(...lint(runbook, await plan(runbook, cache), undefined, cache))
       } catch (e) {
         unreadable(e, file)
       }
     }
+    cache.save()
     const errors = diagnostics.filter((d) => d.severity === 'error').length
     const c = makeChalk()
     if (args.json) process.stdout.write(JSON.stringify({ files: files.length, errors, diagnostics }, null, 2) + '\n')

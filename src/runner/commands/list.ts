@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty'
 import { RunbookError } from '../errors.js'
 import { localDate } from '../lint.js'
+import { openDetectionCache } from '../detect-cache.js'
 import { lastRuns, readHistory, reportsDir } from '../history.js'
 import { findRunbookFiles, loadRunbook } from '../load.js'
 import { plan } from '../plan.js'
@@ -17,12 +18,13 @@ export default defineCommand({
   async run({ args }) {
     const files = await findRunbookFiles([args.dir ?? 'runbooks'])
     const today = localDate()
+    const cache = openDetectionCache()
     const last = lastRuns(await readHistory(reportsDir(args.reports)))
     const entries: CatalogueEntry[] = []
     for (const file of files) {
       try {
         const runbook = await loadRunbook(file)
-        const planned = await plan(runbook)
+        const planned = await plan(runbook, cache)
         entries.push({
           id: runbook.meta.id,
           title: runbook.meta.title,
