@@ -5,7 +5,7 @@ import type { ChalkInstance } from 'chalk'
 import { OutputCapture } from './capture.js'
 import { renderStepHeader, renderStepIntro, renderStepResult, type ConsoleView } from './console-view.js'
 import { createStreamRedactor, redact } from './redact.js'
-import { applyEvent } from './report/fold.js'
+import { applyEvent, emptyResults } from './report/fold.js'
 import { localIso } from './report/time.js'
 import type { Prompts } from './prompts.js'
 import type {
@@ -287,16 +287,8 @@ export function blankStep(planned: PlannedStep): StepRecord {
     destructive: planned.destructive,
     declared: planned.declared,
     reasons: planned.reasons,
-    status: 'not-run',
     attempts: 0,
-    checks: [],
-    notes: [],
-    tables: [],
-    commands: [],
-    statements: [],
-    output: '',
-    outputBytes: 0,
-    outputTruncated: false,
+    ...emptyResults(),
   }
 }
 

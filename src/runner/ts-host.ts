@@ -16,6 +16,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
 import { transform } from 'esbuild'
 import { cancelBackend, type PgBackendKey } from './executors/sql.js'
 import { runProcess, stopGroup, trackGroup, untrackGroup, type OutputStream } from './process.js'
+import { decodeVlq } from './sourcemap.js'
 
 export interface TsStepRequest {
   code: string
@@ -667,8 +668,6 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-
 /** Maps a 1-based generated position to the 1-based original line through a source map. */
 export function originalLine(mappings: string, line: number, col: number): number | undefined {
   let srcLine = 0
@@ -694,20 +693,3 @@ export function originalLine(mappings: string, line: number, col: number): numbe
   return undefined
 }
 
-function decodeVlq(segment: string): number[] {
-  const out: number[] = []
-  let value = 0
-  let shift = 0
-  for (const ch of segment) {
-    const digit = B64.indexOf(ch)
-    if (digit < 0) break
-    value += (digit & 31) << shift
-    if (digit & 32) shift += 5
-    else {
-      out.push(value & 1 ? -(value >>> 1) : value >>> 1)
-      value = 0
-      shift = 0
-    }
-  }
-  return out
-}

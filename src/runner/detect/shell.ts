@@ -9,8 +9,8 @@ import { detectSql } from './sql.js'
 // ---------------------------------------------------------------------------------------------
 // mvdan-sh, loaded lazily (~150 ms)
 
-type ShNode = any
-interface ShSyntax {
+export type ShNode = any
+export interface ShSyntax {
   NewParser(...options: unknown[]): { Parse(src: string, name: string): ShNode }
   Walk(node: ShNode, fn: (node: ShNode | null) => boolean): void
   NodeType(node: ShNode): string
@@ -18,7 +18,7 @@ interface ShSyntax {
 
 let syntaxPromise: Promise<ShSyntax> | undefined
 
-function loadSyntax(): Promise<ShSyntax> {
+export function loadSyntax(): Promise<ShSyntax> {
   syntaxPromise ??= import('mvdan-sh' as string).then((m: any) => (m.default ?? m).syntax as ShSyntax)
   return syntaxPromise
 }

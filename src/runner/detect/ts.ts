@@ -6,6 +6,7 @@ import type { Detection } from '../types.js'
 import { redisCommandReason } from './redis.js'
 import { detectShell, detectShellArgv, isSystemPath, PLACEHOLDER } from './shell.js'
 import { detectSql } from './sql.js'
+import { decodeVlq } from '../sourcemap.js'
 
 type AnyNode = any
 
@@ -28,26 +29,6 @@ function loadTools(): Promise<Tools> {
 
 // ---------------------------------------------------------------------------------------------
 // Source maps: generated line/column → original line
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-
-function decodeVlq(segment: string): number[] {
-  const out: number[] = []
-  let value = 0
-  let shift = 0
-  for (const ch of segment) {
-    const digit = BASE64.indexOf(ch)
-    if (digit === -1) break
-    value += (digit & 31) << shift
-    if (digit & 32) shift += 5
-    else {
-      out.push(value & 1 ? -(value >>> 1) : value >>> 1)
-      value = 0
-      shift = 0
-    }
-  }
-  return out
-}
 
 /** Per generated line (0-based): [generated column, original line (0-based)] pairs. */
 function decodeMappings(mappings: string): [number, number][][] {

@@ -8,6 +8,11 @@
 // from a JSON rendered mid-run alike.
 import type { RunEvent, RunRecord, StepRecord } from '../run-types.js'
 
+/** What a step attempt has recorded before it ran: nothing. */
+export function emptyResults(): Pick<StepRecord, 'status' | 'checks' | 'notes' | 'tables' | 'commands' | 'statements' | 'output' | 'outputBytes' | 'outputTruncated'> {
+  return { status: 'not-run', checks: [], notes: [], tables: [], commands: [], statements: [], output: '', outputBytes: 0, outputTruncated: false }
+}
+
 export const INTERRUPTED_REASON = '실행 중에 중단됨 (끝나지 않은 보고서에서 발견)'
 
 export function applyEvent(record: RunRecord, event: RunEvent): RunRecord {
@@ -24,19 +29,7 @@ export function applyEvent(record: RunRecord, event: RunEvent): RunRecord {
     case 'step-started':
       return updateStep(record, event.stepId, (step) => {
         // A new attempt: what an earlier attempt recorded no longer describes the step.
-        const next: StepRecord = {
-          ...step,
-          status: 'not-run',
-          started: event.at,
-          checks: [],
-          notes: [],
-          tables: [],
-          commands: [],
-          statements: [],
-          output: '',
-          outputBytes: 0,
-          outputTruncated: false,
-        }
+        const next: StepRecord = { ...step, ...emptyResults(), started: event.at }
         for (const key of ['finished', 'durationMs', 'exitCode', 'reason', 'consent'] as const) delete next[key]
         return next
       })

@@ -15,19 +15,9 @@ import { detectShellArgv, PLACEHOLDER } from '../detect/shell.js'
 import { readEnvFile } from '../env.js'
 import type { PlannedStep, StepKind } from '../types.js'
 import { SHIMMED } from './shims.js'
+import { loadSyntax, type ShNode, type ShSyntax } from '../detect/shell.js'
 
-type ShNode = any
-interface ShSyntax {
-  NewParser(...options: unknown[]): { Parse(src: string, name: string): ShNode }
-  Walk(node: ShNode, fn: (node: ShNode | null) => boolean): void
-  NodeType(node: ShNode): string
-}
 
-let syntaxPromise: Promise<ShSyntax> | undefined
-function loadSyntax(): Promise<ShSyntax> {
-  syntaxPromise ??= import('mvdan-sh' as string).then((m: any) => (m.default ?? m).syntax as ShSyntax)
-  return syntaxPromise
-}
 
 export interface GuardOptions {
   /** Working directory of the step (relative paths resolve against it). */

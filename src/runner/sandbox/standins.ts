@@ -4,8 +4,8 @@
 // Node built-ins only: the shim program bundles this to restart them.
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
+import { canConnect } from '../servers.js'
 
 export type Role = 'app' | 'formula-engine'
 export const ROLES: Role[] = ['app', 'formula-engine']
@@ -62,16 +62,7 @@ export function runningStandin(root: string, role: Role): StandinInfo | undefine
 }
 
 export function portAnswers(port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(timeoutMs, () => done(false))
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
+  return canConnect('127.0.0.1', port, timeoutMs)
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
