@@ -82,6 +82,35 @@ console.log('still going')
   }, 120_000)
 })
 
+describe('a step that ignores SIGTERM', () => {
+  test('is killed after the grace on timeout; the run goes on', async () => {
+    const dir = tempDir('rb-term-')
+    const file = writeRunbook(
+      dir,
+      'stubborn.md',
+      `# 고집
+
+\`\`\`bash {id=stubborn timeout=1s continue-on-error}
+trap '' TERM
+sleep 4330.5
+\`\`\`
+
+\`\`\`bash {id=next}
+echo next
+\`\`\`
+`,
+    )
+    const reports = path.join(dir, 'reports')
+    const started = Date.now()
+    const r = await runCli(['run', file, '--reports', reports])
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(r.code).toBe(1)
+    expect(stepStatus(readReport(reportFiles(reports)[0]!).json)).toEqual({ stubborn: 'timed-out', next: 'passed' })
+    const { spawnSync } = await import('node:child_process')
+    expect(spawnSync('pgrep', ['-f', 'sleep 4330.5']).status).not.toBe(0)
+  })
+})
+
 describe('hostile output cannot change the report', () => {
   test('fences, front matter, headings, a fake result and a fake sign-off stay inside the output', async () => {
     const dir = tempDir('rb-hostile-')
