@@ -239,3 +239,17 @@ describe('parseFrontMatter', () => {
     ])
   })
 })
+
+describe('YAML that only fails when resolved', () => {
+  test('an alias without its anchor is a front-matter error, not a crash (found by fuzzing)', () => {
+    const runbook = parseRunbook('---\nid: *daily-health-check\n---\n# x\n', 'alias.md')
+    expect(runbook.diagnostics).toEqual([expect.objectContaining({ rule: 'front-matter-yaml', line: 2 })])
+    expect(runbook.diagnostics[0]!.message).toContain('alias')
+  })
+  test('a billion-laughs alias bomb is refused', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]']
+    for (let i = 1; i < 9; i++) levels.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9).fill(`*${'abcdefghi'[i - 1]}`).join(', ')}]`)
+    const runbook = parseRunbook(`---\n${levels.join('\n')}\n---\n# x\n`, 'bomb.md')
+    expect(runbook.diagnostics.some((d) => d.severity === 'error')).toBe(true)
+  })
+})

@@ -129,7 +129,15 @@ export function parseFrontMatter(split: FrontMatterSplit, file: string, fallback
       const offset = doc.contents?.range?.[0] ?? 0
       error(toFileLine(offset), 'front-matter-shape', 'front matter must be a mapping of keys (id, title, …)')
     } else {
-      const result = frontMatterSchema.safeParse(doc.toJS())
+      // Aliases are resolved only here: an alias without its anchor (`id: *x`) throws.
+      let raw: unknown
+      try {
+        raw = doc.toJS({ maxAliasCount: 100 })
+      } catch (e) {
+        error(toFileLine(0), 'front-matter-yaml', `invalid YAML in front matter: ${firstLine((e as Error).message)}`)
+        return { meta: toMeta(data, fallbackId), diagnostics }
+      }
+      const result = frontMatterSchema.safeParse(raw)
       if (result.success) data = result.data
       else {
         for (const issue of flattenUnions(result.error.issues)) {
@@ -140,7 +148,7 @@ export function parseFrontMatter(split: FrontMatterSplit, file: string, fallback
           }
         }
         // Keep what is valid so later stages still see the id, env and inputs.
-        data = salvage(doc.toJS())
+        data = salvage(raw)
       }
     }
   }
