@@ -1,6 +1,6 @@
 // Parser fuzzing: generated and mutated Markdown through parse, plan and lint. Nothing may throw
 // except a RunbookError, nothing may hang. RUNBOOK_FUZZ_RUNS raises the count for a longer run
-// on demand (`RUNBOOK_FUZZ_RUNS=200000 npx vitest run test/fuzz.test.ts`).
+// on demand (`RUNBOOK_FUZZ_RUNS=200000 RUNBOOK_FC_SEED=random npx vitest run test/fuzz.test.ts`).
 import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
