@@ -5,7 +5,6 @@
 import { mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, closeSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import { EXIT, RunbookError } from './errors.js'
 import { localIso } from './report/time.js'
 
@@ -43,6 +42,7 @@ function principal(operator: string): string {
 
 async function postgresLock(req: LockRequest, url: string): Promise<RunLock> {
   const tag = `rb-lock:${req.runbookId}`.slice(0, 40)
+  const { default: pg } = await import('pg') // only exclusive runbooks with a database pay for pg
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: 5000,

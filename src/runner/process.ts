@@ -282,8 +282,12 @@ export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
         }
         if (!closed) {
           await new Promise<void>((done) => {
-            onClosed = done
-            setTimeout(done, CLOSE_WAIT_MS)
+            // Cleared once the pipes close: a pending timer would keep the runner alive at exit.
+            const timer = setTimeout(done, CLOSE_WAIT_MS)
+            onClosed = () => {
+              clearTimeout(timer)
+              done()
+            }
           })
         }
         if (!closed) {
