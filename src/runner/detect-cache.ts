@@ -17,10 +17,20 @@ export interface DetectionCache {
   set(kind: StepKind, code: string, detection: Detection): void
   /** Any other pure verdict on a piece of code (e.g. `bash -n`), under its own namespace. */
   memo<T>(namespace: string, code: string, compute: () => T): T
+  /** The async form of `memo`: a stored value, or undefined; `put` stores one. */
+  peek<T>(namespace: string, code: string): T | undefined
+  put(namespace: string, code: string, value: unknown): void
   save(): void
 }
 
-const NONE: DetectionCache = { get: () => undefined, set: () => undefined, memo: (_n, _c, compute) => compute(), save: () => undefined }
+const NONE: DetectionCache = {
+  get: () => undefined,
+  set: () => undefined,
+  memo: (_n, _c, compute) => compute(),
+  peek: () => undefined,
+  put: () => undefined,
+  save: () => undefined,
+}
 
 function cacheFile(): string | undefined {
   if (!BUILD_HASH || process.env.RUNBOOK_NO_CACHE) return undefined
@@ -43,6 +53,11 @@ export function openDetectionCache(): DetectionCache {
     get: (kind, code) => entries[key(kind, code)] as Detection | undefined,
     set: (kind, code, detection) => {
       entries[key(kind, code)] = detection
+      dirty = true
+    },
+    peek: <T>(namespace: string, code: string): T | undefined => entries[key(`memo:${namespace}`, code)] as T | undefined,
+    put: (namespace, code, value) => {
+      entries[key(`memo:${namespace}`, code)] = value
       dirty = true
     },
     memo: <T>(namespace: string, code: string, compute: () => T): T => {

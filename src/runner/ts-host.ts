@@ -17,6 +17,7 @@ import { transform } from 'esbuild'
 import { cancelBackend, type PgBackendKey } from './executors/sql.js'
 import { runProcess, stopGroup, trackGroup, untrackGroup, type OutputStream } from './process.js'
 import { decodeVlq } from './sourcemap.js'
+import type { DetectionCache } from './detect-cache.js'
 
 export interface TsStepRequest {
   code: string
@@ -202,7 +203,11 @@ export class TsHost {
   #queue: Promise<unknown> = Promise.resolve()
   #closed = false
 
-  constructor(opts?: { workerUrl?: URL }) {
+  readonly #cache: DetectionCache | undefined
+
+  /** `cache` keeps transpiled steps on disk, so a warm run never starts esbuild's service. */
+  constructor(opts?: { workerUrl?: URL; cache?: DetectionCache }) {
+    this.#cache = opts?.cache
     this.#workerUrl = opts?.workerUrl ?? defaultWorkerUrl()
   }
 
@@ -263,14 +268,19 @@ export class TsHost {
     let js: string
     let mappings: string
     try {
-      const out = await transform(req.code, {
-        loader: req.loader,
-        sourcemap: 'external',
-        sourcefile: `${req.stepId}.${req.loader}`,
-        target: 'node20',
-      })
-      js = out.code
-      mappings = (JSON.parse(out.map) as { mappings: string }).mappings
+      const cached = this.#cache?.peek<{ js: string; mappings: string }>(`transpile-${req.loader}`, req.code)
+      if (cached) ({ js, mappings } = cached)
+      else {
+        const out = await transform(req.code, {
+          loader: req.loader,
+          sourcemap: 'external',
+          sourcefile: `step.${req.loader}`,
+          target: 'node20',
+        })
+        js = out.code
+        mappings = (JSON.parse(out.map) as { mappings: string }).mappings
+        this.#cache?.put(`transpile-${req.loader}`, req.code, { js, mappings })
+      }
     } catch (err) {
       const first = (err as { errors?: { text: string; location?: { line: number } | null }[] }).errors?.[0]
       if (!first) return { ...base(), error: String(err) }

@@ -4,13 +4,16 @@
 // `sql` calls are recorded as the step's statements (see ts-clients.ts for their rules).
 import { detectShell } from '../detect/shell.js'
 import type { Answer, StepExecutor, TableBlock } from '../run-types.js'
+import { openDetectionCache, type DetectionCache } from '../detect-cache.js'
 import { TsHost } from '../ts-host.js'
 
 export function createTsExecutor(): StepExecutor {
   let host: TsHost | undefined
+  let cache: DetectionCache | undefined
   return {
     async run(ctx) {
-      host ??= new TsHost()
+      cache ??= openDetectionCache()
+      host ??= new TsHost({ cache })
       let denial: Extract<Answer, { allow: false }> | undefined
       const result = await host.run(
         {
@@ -69,6 +72,7 @@ export function createTsExecutor(): StepExecutor {
       return { ...base, status: 'passed' }
     },
     async close() {
+      cache?.save()
       await host?.close()
       host = undefined
     },
