@@ -224,6 +224,15 @@ const CASES: Case[] = [
     clean: [doc('', step('bash {id=both safe="reads"}', 'echo hi'))],
   },
   {
+    name: 'a TS step that imports a module',
+    rule: 'ts-import',
+    severity: 'error',
+    bad: doc('', step('ts {id=imports}', "const x = 1\nconst { parse } = await import('yaml')")),
+    at: "const { parse } = await import('yaml')",
+    message: /^step "imports" imports a module; steps cannot import/,
+    clean: [doc('', step('ts {id=imports}', "// import('yaml') is not needed\nconst doc = YAML.parse('a: 1')\nconsole.log(doc.important)"))],
+  },
+  {
     name: 'max-rows on a step that is not SQL',
     rule: 'sql-only-attributes',
     severity: 'warning',

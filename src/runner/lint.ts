@@ -50,6 +50,15 @@ export const STEP_RULES: Record<string, StepRule> = {
     s.step.attrs.safe !== undefined && (s.step.attrs.destructive !== undefined || s.step.attrs.critical)
       ? [error(s.line, 'safe-and-destructive', `step "${s.id}" is declared both safe and destructive; keep one`)]
       : [],
+  'ts-import': (s) => {
+    if (s.kind !== 'ts' && s.kind !== 'js') return []
+    // Steps run inside a function in a worker: imports cannot work there (see docs/runbook-format.md).
+    const lines = s.step.code.split('\n')
+    const at = lines.findIndex((l) => /^\s*import\s+[\w{*'"]|(^|[^.\w])import\s*\(/.test(l) && !/^\s*\/\//.test(l))
+    return at === -1
+      ? []
+      : [error(codeLine(s, at + 1), 'ts-import', `step "${s.id}" imports a module; steps cannot import: use the provided globals ($, fs, path, os, YAML, glob, fetch, sql, redis) or a bash step`)]
+  },
   'sql-only-attributes': (s) =>
     s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined)
       ? [warning(s.line, 'sql-only-attributes', `step "${s.id}": max-rows and max-display apply to sql steps only`)]
