@@ -366,10 +366,15 @@ async function sqlCall(state: StepState, strings: TemplateStringsArray, values: 
       await prepare(client, conn, state)
     } catch (e) {
       if (conn.client && (e as PgError)?.code === undefined) conn.client = undefined
-      return fail(message(e).startsWith('sql:') ? message(e) : scrubber(conn.target.password)(`sql: PostgreSQL (${where(conn.target)}): ${message(e)}`))
+      return fail(connectFailure(conn, e))
     }
     return run(client, !step.destructive)
   })
+}
+
+/** A failure to reach or prepare the connection, naming the server, password scrubbed. */
+function connectFailure(conn: { target: PgTarget }, e: unknown): string {
+  return message(e).startsWith('sql:') ? message(e) : scrubber(conn.target.password)(`sql: PostgreSQL (${where(conn.target)}): ${message(e)}`)
 }
 
 async function sqlBegin<T>(state: StepState, fn: () => Promise<T> | T): Promise<T> {
@@ -389,7 +394,7 @@ async function sqlBegin<T>(state: StepState, fn: () => Promise<T> | T): Promise<
       await prepare(client, conn, state)
       await client.query(step.destructive ? 'BEGIN' : 'BEGIN READ ONLY')
     } catch (e) {
-      return fail(message(e).startsWith('sql:') ? message(e) : scrubber(conn.target.password)(`sql: PostgreSQL (${where(conn.target)}): ${message(e)}`))
+      return fail(connectFailure(conn, e))
     }
     const tx: Tx = { state, url, client, done: false }
     let result: T
