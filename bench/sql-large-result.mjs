@@ -49,7 +49,7 @@ async function postgres() {
   const url = process.env.RB_BENCH_PG_URL ?? process.env.RB_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
   if (await canConnect(url)) return { url, stop: async () => {} }
   const { tsImport } = await import('tsx/esm/api')
-  const servers = await tsImport('../src/runner/servers.ts', import.meta.url)
+  const servers = await tsImport('../src/sandbox/servers.ts', import.meta.url)
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rb-bench-pg-'))
   const server = await servers.startThrowawayPostgres(dir)
   console.log(`(no PostgreSQL at ${url}: started a throwaway one on port ${server.port})`)

@@ -7,12 +7,12 @@ import path from 'node:path'
 import { build } from 'esbuild'
 
 const detectHash = createHash('sha256')
-for (const file of readdirSync('src/runner/detect').sort()) detectHash.update(file).update(readFileSync(`src/runner/detect/${file}`))
+for (const file of readdirSync('src/runner/judge').sort()) detectHash.update(file).update(readFileSync(`src/runner/judge/${file}`))
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'))
 for (const dep of ['mvdan-sh', '@pgsql/parser', 'esbuild', 'acorn']) detectHash.update(lock.packages?.[`node_modules/${dep}`]?.version ?? '')
 
 const result = await build({
-  entryPoints: { cli: 'src/runner/cli.ts', 'ts-worker': 'src/runner/ts-worker.ts' },
+  entryPoints: { cli: 'src/runner/cli/cli.ts', 'ts-worker': 'src/runner/executors/ts/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,7 +1,7 @@
 // Fence attributes in both syntaxes: `{id=x destructive="why" timeout=30s}` and Runme's JSON
 // `{"name":"x"}`, with every attribute of DESIGN.md's table and the problems a typo makes.
 import { describe, expect, test } from 'vitest'
-import { ATTRIBUTE_RULES, parseInfo } from '../src/runner/attributes.js'
+import { ATTRIBUTE_RULES, parseInfo } from '../src/runner/parse/attributes.js'
 import { lineOf, parseFixture, readFixture } from './fixture-helpers.js'
 
 describe('parseInfo: the language', () => {

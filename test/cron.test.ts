@@ -1,6 +1,6 @@
 // renderCrontab(entries, options) → crontab text, and `runbook cron` over the project's runbooks.
 import { describe, expect, test } from 'vitest'
-import { cronCommand, renderCrontab, shellQuote, type CronEntry } from '../src/runner/render-cron.js'
+import { cronCommand, renderCrontab, shellQuote, type CronEntry } from '../src/runner/cli/render-cron.js'
 import { ROOT, runCli } from './helpers/cli.js'
 
 const daily: CronEntry = { id: 'backup-daily-database', title: '일일 데이터베이스 백업', path: 'runbooks/backup/daily-database.md', cron: '0 2 * * *', schedule: 'daily' }

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { lint } from '../src/runner/lint.js'
-import { parseRunbook } from '../src/runner/parse.js'
-import { plan } from '../src/runner/plan.js'
-import type { Diagnostic, Runbook } from '../src/runner/types.js'
+import { lint } from '../src/runner/plan/lint.js'
+import { parseRunbook } from '../src/runner/parse/parse.js'
+import { plan } from '../src/runner/plan/plan.js'
+import type { Diagnostic, Runbook } from '../src/runner/model/runbook.js'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures')

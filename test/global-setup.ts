@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { canConnect, startThrowawayPostgres, startThrowawayRedis, type StartedServer } from '../src/runner/servers.js'
+import { canConnect, startThrowawayPostgres, startThrowawayRedis, type StartedServer } from '../src/sandbox/servers.js'
 
 export default async function setup(): Promise<() => Promise<void>> {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' })

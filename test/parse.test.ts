@@ -1,8 +1,8 @@
 // parse(text) → Runbook on fixture runbooks: CommonMark decides what a fence is, every step gets
 // its line, title, prose and id, and checklists keep their lines.
 import { describe, expect, test } from 'vitest'
-import { normaliseText, parseRunbook, STEP_KINDS } from '../src/runner/parse.js'
-import { slugify } from '../src/runner/slug.js'
+import { normaliseText, parseRunbook, STEP_KINDS } from '../src/runner/parse/parse.js'
+import { slugify } from '../src/runner/parse/slug.js'
 import { lineOf, parseFixture, readFixture } from './fixture-helpers.js'
 
 describe('CommonMark fences (commonmark.md)', () => {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { findRunbookFiles } from '../src/runner/load.js'
+import { findRunbookFiles } from '../src/runner/parse/load.js'
 import { readReport, reportFiles, ROOT, runCli, tempDir, type CliResult, type ReportJson } from './helpers/cli.js'
 
 const REDIS_BASE = (() => {

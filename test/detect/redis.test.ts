@@ -6,7 +6,7 @@ import {
   RedisSyntaxError,
   splitRedisCommands,
   STATIC_REDIS_TABLE,
-} from '../../src/runner/detect/redis.js'
+} from '../../src/runner/judge/redis.js'
 
 /** [label, code, destructive, what the reasons must mention] */
 type Case = [label: string, code: string, destructive: boolean, mention?: RegExp]

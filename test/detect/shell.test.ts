@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { detectShell, detectShellArgv } from '../../src/runner/detect/shell.js'
+import { detectShell, detectShellArgv } from '../../src/runner/judge/shell.js'
 
 /** [label, code, destructive, what the reasons must mention (destructive cases)] */
 type Case = [label: string, code: string, destructive: boolean, mention?: string | RegExp]

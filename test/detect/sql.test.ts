@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { detectSql, splitSql, sqlAutocommitOnly, SqlSyntaxError } from '../../src/runner/detect/sql.js'
+import { detectSql, splitSql, sqlAutocommitOnly, SqlSyntaxError } from '../../src/runner/judge/sql.js'
 
 /** [label, sql, destructive, what the reasons must mention (destructive cases)] */
 type Case = [label: string, sql: string, destructive: boolean, mention?: RegExp]

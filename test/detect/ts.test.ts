@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { detect } from '../../src/runner/detect/index.js'
-import { detectTs } from '../../src/runner/detect/ts.js'
+import { detect } from '../../src/runner/judge/index.js'
+import { detectTs } from '../../src/runner/judge/ts.js'
 
 /** [label, code, destructive, what the reasons must mention] */
 type Case = [label: string, code: string, destructive: boolean, mention?: RegExp]

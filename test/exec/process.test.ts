@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { killAllRunning, runProcess } from '../../src/runner/process.js'
+import { killAllRunning, runProcess } from '../../src/runner/executors/process.js'
 import { baseEnv, collector, gone, running } from './helpers.js'
 
 const bash = (script: string, extra: Partial<Parameters<typeof runProcess>[0]> = {}) => {

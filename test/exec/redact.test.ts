@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createStreamRedactor, redact, secretValues } from '../../src/runner/redact.js'
+import { createStreamRedactor, redact, secretValues } from '../../src/runner/run/redact.js'
 
 function streamed(secrets: string[], chunks: string[]): string {
   const r = createStreamRedactor(secrets)

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseOutputFile, runShellStep } from '../../src/runner/shell-step.js'
+import { parseOutputFile, runShellStep } from '../../src/runner/executors/shell-step.js'
 import { baseEnv, collector, running } from './helpers.js'
 
 describe('runShellStep', () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TsHost, type CommandDecision, type TsHooks, type TsStepRequest } from '../../src/runner/ts-host.js'
+import { TsHost, type CommandDecision, type TsHooks, type TsStepRequest } from '../../src/runner/executors/ts/host.js'
 import { buildWorker } from './build-worker.js'
 import { baseEnv, gone, running } from './helpers.js'
 

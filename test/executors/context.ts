@@ -1,7 +1,7 @@
 // A StepContext built by hand for executor tests: a Step and PlannedStep as parse + plan would
 // make them, an io that records everything, and a scripted `ask`.
-import type { Answer, Question, SqlStatementRecord, StepContext, TableBlock, CheckResult, CommandRecord } from '../../src/runner/run-types.js'
-import type { Declared, Detection, PlannedStep, Step, StepAttributes, StepKind } from '../../src/runner/types.js'
+import type { Answer, Question, SqlStatementRecord, StepContext, TableBlock, CheckResult, CommandRecord } from '../../src/runner/model/run-record.js'
+import type { Declared, Detection, PlannedStep, Step, StepAttributes, StepKind } from '../../src/runner/model/runbook.js'
 
 export interface Recorded {
   stdout: string

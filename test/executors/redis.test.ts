@@ -2,10 +2,10 @@
 // and only that one).
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { detectRedis, STATIC_REDIS_TABLE, type RedisCommandSpec, type RedisCommandTable } from '../../src/runner/detect/redis.js'
+import { detectRedis, STATIC_REDIS_TABLE, type RedisCommandSpec, type RedisCommandTable } from '../../src/runner/judge/redis.js'
 import { createRedisExecutor, formatRedisCommand, formatRedisReply, quoteRedisString } from '../../src/runner/executors/redis.js'
-import type { Answer, StepExecutor } from '../../src/runner/run-types.js'
-import type { StepAttributes } from '../../src/runner/types.js'
+import type { Answer, StepExecutor } from '../../src/runner/model/run-record.js'
+import type { StepAttributes } from '../../src/runner/model/runbook.js'
 import { consent, makeContext, plannedStep, type ContextOptions } from './context.js'
 
 const REDIS_URL = process.env.RB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applyEvent, foldEvents, INTERRUPTED_REASON, markIncomplete } from '../../src/runner/report/fold.js'
-import type { RunEvent } from '../../src/runner/run-types.js'
+import type { RunEvent } from '../../src/runner/model/run-record.js'
 import { demoRunbook, finishedStep, initialRecord } from './helpers.js'
 
 const runbook = demoRunbook()

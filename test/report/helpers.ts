@@ -1,7 +1,7 @@
 // Fixtures for the report stage: a runbook with steps in every awkward place, and records.
-import { parseRunbook } from '../../src/runner/parse.js'
-import type { RunRecord, StepRecord } from '../../src/runner/run-types.js'
-import type { Runbook, Step } from '../../src/runner/types.js'
+import { parseRunbook } from '../../src/runner/parse/parse.js'
+import type { RunRecord, StepRecord } from '../../src/runner/model/run-record.js'
+import type { Runbook, Step } from '../../src/runner/model/runbook.js'
 
 export const FENCE = '```'
 

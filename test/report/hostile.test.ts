@@ -5,7 +5,7 @@ import markdownIt, { type Token } from 'markdown-it'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { cleanOutput, renderReportMarkdown } from '../../src/runner/report/render-md.js'
-import type { RunRecord } from '../../src/runner/run-types.js'
+import type { RunRecord } from '../../src/runner/model/run-record.js'
 import { demoRunbook, finishedStep, initialRecord, splitFrontMatter } from './helpers.js'
 
 const runbook = demoRunbook()

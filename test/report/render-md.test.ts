@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { renderReportJson } from '../../src/runner/report/render-json.js'
 import { cleanOutput, renderReportMarkdown } from '../../src/runner/report/render-md.js'
-import type { RunRecord } from '../../src/runner/run-types.js'
+import type { RunRecord } from '../../src/runner/model/run-record.js'
 import { demoRunbook, FENCE, finishedStep, initialRecord, splitFrontMatter } from './helpers.js'
 
 const runbook = demoRunbook()

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { foldEvents } from '../../src/runner/report/fold.js'
 import { reportClock, reportDate } from '../../src/runner/report/time.js'
 import { loadReport, ReportWriter } from '../../src/runner/report/writer.js'
-import type { RunEvent } from '../../src/runner/run-types.js'
+import type { RunEvent } from '../../src/runner/model/run-record.js'
 import { demoRunbook, finishedStep, initialRecord } from './helpers.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))

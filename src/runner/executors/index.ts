@@ -1,6 +1,6 @@
 // One executor per step language, each loaded on first use: a bash-only runbook never pays for
 // pg, ioredis, esbuild or the TS worker.
-import type { ExecutorRegistry, StepExecutor } from '../run-types.js'
+import type { ExecutorRegistry, StepExecutor } from '../model/run-record.js'
 
 function lazyExecutor(load: () => Promise<StepExecutor>): StepExecutor {
   let loaded: Promise<StepExecutor> | undefined

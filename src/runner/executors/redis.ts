@@ -20,8 +20,8 @@ import {
   type RedisCommand,
   type RedisCommandSpec,
   type RedisCommandTable,
-} from '../detect/redis.js'
-import type { Consent, StepContext, StepExecutor, StepOutcome, StepStatus } from '../run-types.js'
+} from '../judge/redis.js'
+import type { Consent, StepContext, StepExecutor, StepOutcome, StepStatus } from '../model/run-record.js'
 
 export interface RedisExecutorDeps {
   /** The built-in table used with the server's (and alone when the server's cannot be read). */

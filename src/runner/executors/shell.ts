@@ -1,6 +1,6 @@
 // bash/sh steps: a script in its own process group, with $RUNBOOK_OUTPUT for KEY=value outputs.
-import type { StepExecutor } from '../run-types.js'
-import { runShellStep } from '../shell-step.js'
+import type { StepExecutor } from '../model/run-record.js'
+import { runShellStep } from './shell-step.js'
 
 export function createShellExecutor(): StepExecutor {
   return {

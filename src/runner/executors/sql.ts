@@ -16,8 +16,8 @@ import net from 'node:net'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
 import stringWidth from 'string-width'
-import { detectSql, splitSql } from '../detect/sql.js'
-import type { SqlStatementRecord, StepContext, StepExecutor, StepOutcome, StepStatus, TableBlock } from '../run-types.js'
+import { detectSql, splitSql } from '../judge/sql.js'
+import type { SqlStatementRecord, StepContext, StepExecutor, StepOutcome, StepStatus, TableBlock } from '../model/run-record.js'
 
 export interface SqlExecutorDeps {
   /** Give up connecting after this long (default 5 s). */

@@ -2,10 +2,10 @@
 // it starts, and one the step was not confirmed for goes through the orchestrator's question.
 // So does a `redis` command the worker judged destructive in a step that is not destructive.
 // `sql` calls are recorded as the step's statements (see ts-clients.ts for their rules).
-import { detectShell } from '../detect/shell.js'
-import type { Answer, StepExecutor, TableBlock } from '../run-types.js'
-import { openDetectionCache, type DetectionCache } from '../detect-cache.js'
-import { TsHost } from '../ts-host.js'
+import { detectShell } from '../judge/shell.js'
+import type { Answer, StepExecutor, TableBlock } from '../model/run-record.js'
+import { openDetectionCache, type DetectionCache } from '../plan/judge-cache.js'
+import { TsHost } from './ts/host.js'
 
 export function createTsExecutor(): StepExecutor {
   let host: TsHost | undefined

@@ -6,7 +6,7 @@
 // the step's `started` and clears its `finished`, and `step-finished` always carries a
 // `finished`. So `markIncomplete` can tell which step a killed run was in, from the journal or
 // from a JSON rendered mid-run alike.
-import type { RunEvent, RunRecord, StepRecord } from '../run-types.js'
+import type { RunEvent, RunRecord, StepRecord } from '../model/run-record.js'
 
 /** What a step attempt has recorded before it ran: nothing. */
 export function emptyResults(): Pick<StepRecord, 'status' | 'checks' | 'notes' | 'tables' | 'commands' | 'statements' | 'output' | 'outputBytes' | 'outputTruncated'> {

@@ -1,7 +1,7 @@
 // The report's JSON twin: the RunRecord, pretty-printed with a stable key order, so the same
 // record always gives the same bytes (signatures and diffs depend on it) whatever order the
 // events set its fields in.
-import type { RunRecord } from '../run-types.js'
+import type { RunRecord } from '../model/run-record.js'
 
 /** Keys of the record's own types, in the order they are declared (`run-types.ts`); any other
  * key (free-form `inputs`, `state`, fields added later) follows, sorted. */

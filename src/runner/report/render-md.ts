@@ -6,9 +6,9 @@
 // and a note that is not plain prose, lists, tables and inline formatting is shown fenced too.
 import markdownIt, { type MarkdownIt } from 'markdown-it'
 import { stringify } from 'yaml'
-import { formatDuration } from '../duration.js'
-import type { Consent, RunRecord, RunStatus, StepRecord, StepStatus, TableBlock } from '../run-types.js'
-import type { Runbook, Step } from '../types.js'
+import { formatDuration } from '../parse/duration.js'
+import type { Consent, RunRecord, RunStatus, StepRecord, StepStatus, TableBlock } from '../model/run-record.js'
+import type { Runbook, Step } from '../model/runbook.js'
 import { isInFlight } from './fold.js'
 
 

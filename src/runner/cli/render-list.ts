@@ -1,0 +1,55 @@
+// `runbook list`: the catalogue, as rows of plain data and a pure text renderer.
+import type { ChalkInstance } from 'chalk'
+import { table } from '../terminal/style.js'
+
+export interface CatalogueEntry {
+  id: string
+  title: string
+  path: string
+  schedule: string | null
+  owner: string | null
+  cron: string | null
+  steps: number
+  destructive: number
+  review: { next: string | null; status: 'ok' | 'due-soon' | 'overdue' | 'none' }
+  lastRun: { started: string; status: string; report: string } | null
+  problems: number
+}
+
+const DUE_SOON_DAYS = 14
+
+export function reviewStatus(next: string | undefined, today: string): CatalogueEntry['review'] {
+  if (!next) return { next: null, status: 'none' }
+  if (next < today) return { next, status: 'overdue' }
+  const days = (Date.parse(next) - Date.parse(today)) / 86_400_000
+  return { next, status: days <= DUE_SOON_DAYS ? 'due-soon' : 'ok' }
+}
+
+export function renderList(entries: CatalogueEntry[], c: ChalkInstance): string {
+  if (entries.length === 0) return c.dim('No runbooks found.') + '\n'
+  const head = ['id', 'title', 'schedule', 'owner', 'steps', 'destructive', 'review', 'last run'].map((h) => c.dim(h))
+  const rows = entries.map((e) => [
+    e.problems > 0 ? c.red(`${e.id} (invalid: lint)`) : e.id,
+    e.title,
+    e.schedule ?? '—',
+    e.owner ?? '—',
+    String(e.steps),
+    e.destructive > 0 ? c.red(String(e.destructive)) : '0',
+    renderReview(e.review, c),
+    e.lastRun ? `${e.lastRun.started.slice(0, 16).replace('T', ' ')} ${e.lastRun.status}` : c.dim('never'),
+  ])
+  return table([head, ...rows]) + '\n'
+}
+
+function renderReview(review: CatalogueEntry['review'], c: ChalkInstance): string {
+  switch (review.status) {
+    case 'none':
+      return c.dim('—')
+    case 'overdue':
+      return c.red(`overdue since ${review.next}`)
+    case 'due-soon':
+      return c.yellow(`due ${review.next}`)
+    case 'ok':
+      return `next ${review.next}`
+  }
+}

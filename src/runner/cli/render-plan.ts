@@ -1,0 +1,91 @@
+// Pure renderers of a Plan: the text an operator reads and the JSON a machine reads.
+import type { ChalkInstance } from 'chalk'
+import { formatDuration } from '../parse/duration.js'
+import { table } from '../terminal/style.js'
+import type { EnvSpec, InputSpec, Plan, PlannedStep } from '../model/runbook.js'
+
+export function planToJson(plan: Plan) {
+  return {
+    runbook: plan.runbook,
+    steps: plan.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      language: s.language,
+      kind: s.kind,
+      line: s.line,
+      destructive: s.destructive,
+      critical: s.declared === 'critical',
+      detected: s.detected,
+      declared: s.declared,
+      reasons: s.reasons,
+      skip: s.skip,
+      timeoutMs: s.timeoutMs,
+      requires: s.requires,
+      probe: s.step.attrs.probe ?? null,
+      interactive: s.step.attrs.interactive === true,
+      continueOnError: s.step.attrs.continueOnError === true,
+    })),
+    env: plan.env.map((e) => ({
+      name: e.name,
+      required: e.required,
+      secret: e.secret,
+      default: e.default ?? null,
+      description: e.description ?? null,
+    })),
+    inputs: plan.inputs.map((i) => ({
+      name: i.name,
+      type: i.type,
+      choices: i.choices ?? null,
+      default: i.default ?? null,
+      description: i.description ?? null,
+    })),
+    checklist: plan.checklist.map((c) => ({ text: c.text, line: c.line })),
+  }
+}
+
+export function safetyLabel(s: PlannedStep, c: ChalkInstance): string {
+  if (s.skip) return c.dim('skip (example)')
+  if (s.declared === 'critical') return c.red.bold('CRITICAL')
+  if (s.destructive) return c.red(s.declared ? 'destructive' : 'destructive (detected, undeclared)')
+  if (s.declared === 'safe') return c.green('safe (declared)')
+  return c.green('safe')
+}
+
+export function renderPlan(plan: Plan, c: ChalkInstance): string {
+  const out: string[] = []
+  out.push(`${c.bold(plan.runbook.title)} ${c.dim(`(${plan.runbook.id}) ${plan.runbook.path}`)}`, '')
+  if (plan.steps.length === 0) out.push(c.dim('No executable steps.'))
+  else {
+    const rows = [['#', 'step', 'kind', 'line', 'timeout', 'safety'].map((h) => c.dim(h))]
+    plan.steps.forEach((s, i) => {
+      rows.push([String(i + 1), s.id, s.language, String(s.line), formatDuration(s.timeoutMs), safetyLabel(s, c)])
+    })
+    out.push(table(rows))
+    const detailed = plan.steps.filter((s) => s.reasons.length > 0 || s.requires.length > 0 || s.step.attrs.probe)
+    if (detailed.length > 0) out.push('')
+    for (const s of detailed) {
+      const facts = [
+        ...s.reasons.map((r) => (s.destructive ? c.red(r) : c.dim(r))),
+        ...(s.requires.length ? [`requires ${s.requires.join(', ')}`] : []),
+        ...(s.step.attrs.probe ? [`probe: ${s.step.attrs.probe}`] : []),
+      ]
+      out.push(`${c.bold(s.id)}: ${facts.join('; ')}`)
+    }
+  }
+  if (plan.env.length > 0) out.push('', c.bold('Environment'), ...plan.env.map((e) => `  ${renderEnv(e, c)}`))
+  if (plan.inputs.length > 0) out.push('', c.bold('Inputs'), ...plan.inputs.map((i) => `  ${renderInput(i, c)}`))
+  if (plan.checklist.length > 0) out.push('', c.bold('Checklist'), ...plan.checklist.map((i) => `  ${i.checked ? '☑' : '☐'} ${i.text}`))
+  return out.join('\n') + '\n'
+}
+
+export function renderEnv(e: EnvSpec, c: ChalkInstance): string {
+  const flags = [e.required ? c.yellow('required') : '', e.secret ? c.magenta('secret') : ''].filter(Boolean)
+  const dflt = e.default !== undefined ? c.dim(` = ${e.secret ? '***' : e.default}`) : ''
+  return `${e.name}${dflt}${flags.length ? ` [${flags.join(', ')}]` : ''}${e.description ? ` — ${e.description}` : ''}`
+}
+
+export function renderInput(i: InputSpec, c: ChalkInstance): string {
+  const type = i.type === 'choice' && i.choices ? i.choices.join('|') : i.type
+  const dflt = i.default !== undefined ? c.dim(` = ${i.default}`) : ''
+  return `${i.name} (${type})${dflt}${i.description ? ` — ${i.description}` : ''}`
+}

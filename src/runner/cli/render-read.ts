@@ -1,0 +1,69 @@
+// `runbook read`: the runbook rendered for a reader at a terminal (onboarding). Runs nothing.
+import type { ChalkInstance } from 'chalk'
+import { renderEnv, renderInput, safetyLabel } from './render-plan.js'
+import type { Plan, Runbook } from '../model/runbook.js'
+
+export interface ReadView {
+  c: ChalkInstance
+  highlight: (language: string, code: string) => string
+  width: number
+}
+
+export function renderRead(runbook: Runbook, plan: Plan, view: ReadView): string {
+  const { c } = view
+  const out: string[] = []
+  const meta = runbook.meta
+  out.push(c.bold.cyan(meta.title), c.dim(`${meta.id} · ${runbook.path}`))
+  const facts = [
+    meta.owner && `담당 ${meta.owner}`,
+    meta.schedule && `주기 ${meta.schedule}`,
+    meta.cron && `cron ${meta.cron}`,
+    meta.review?.next && `다음 검토 ${meta.review.next}`,
+    `단계 ${plan.steps.length}개, 위험 단계 ${plan.steps.filter((s) => s.destructive).length}개`,
+  ].filter(Boolean)
+  out.push(facts.join(' · '))
+  if (plan.env.length) out.push('', c.bold('환경 변수'), ...plan.env.map((e) => `  ${renderEnv(e, c)}`))
+  if (plan.inputs.length) out.push('', c.bold('입력값'), ...plan.inputs.map((i) => `  ${renderInput(i, c)}`))
+  out.push('')
+
+  for (const segment of runbook.segments) {
+    if (segment.type === 'heading') {
+      const { level, text } = segment.heading
+      // The `#` marks stay, so headings stand out without colour too (NO_COLOR, a pipe).
+      const marked = `${'#'.repeat(level)} ${text}`
+      out.push('', level <= 1 ? c.bold.underline(marked) : c.bold(marked))
+    } else if (segment.type === 'prose') {
+      out.push('', renderProse(segment.markdown, c))
+    } else if (segment.type === 'step') {
+      const planned = plan.steps[segment.step.index]!
+      const n = `${segment.step.index + 1}/${plan.steps.length}`
+      out.push('', `${c.bold(`▶ ${n} ${planned.id}`)} ${c.dim(`[${planned.language}]`)} ${safetyLabel(planned, c)}`)
+      if (planned.destructive) for (const r of planned.reasons) out.push(c.red(`  ! ${r}`))
+      out.push(gutter(view.highlight(planned.language, segment.step.code.replace(/\n$/, '')), planned.destructive ? c.red('┃ ') : c.cyan('│ ')))
+    } else {
+      const { language, code } = segment.block
+      out.push('', c.dim(`  (${language || 'text'}: 보기용, 실행하지 않음)`), gutter(c.dim(code.replace(/\n$/, '')), c.dim('│ ')))
+    }
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n'
+}
+
+function gutter(code: string, mark: string): string {
+  return code
+    .split('\n')
+    .map((l) => `  ${mark}${l}`)
+    .join('\n')
+}
+
+function renderProse(markdown: string, c: ChalkInstance): string {
+  return markdown
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/^(\s*)[-*+] \[ \] /, '$1☐ ')
+        .replace(/^(\s*)[-*+] \[[xX]\] /, '$1☑ ')
+        .replace(/\*\*([^*]+)\*\*/g, (_m, t: string) => c.bold(t))
+        .replace(/`([^`]+)`/g, (_m, t: string) => c.cyan(t)),
+    )
+    .join('\n')
+}

@@ -1,0 +1,194 @@
+// The data of a run: events as they happen, and the record folded from them. The console view,
+// the journal and the report are all built from these.
+import type { PlannedStep, StepKind } from './runbook.js'
+
+export type StepStatus =
+  | 'passed'
+  | 'failed'
+  | 'skipped'
+  | 'blocked'
+  | 'declined'
+  | 'timed-out'
+  | 'interrupted'
+  | 'previewed'
+  | 'not-run'
+
+export type RunStatus = 'running' | 'passed' | 'failed' | 'blocked' | 'aborted' | 'interrupted' | 'incomplete'
+
+export interface CheckResult {
+  name: string
+  ok: boolean
+  detail?: string
+}
+
+/** Who or what allowed a destructive action. */
+export interface Consent {
+  by: 'operator' | 'flag' | 'dry-run'
+  /** Operator identity (`Name <mail>`), or the flag for unattended runs. */
+  who: string
+  at: string
+  /** How it was given: "answered yes", "typed the step id", "--yes", "committed after preview". */
+  how: string
+}
+
+export interface CommandRecord {
+  command: string
+  exitCode: number | null
+  durationMs: number
+}
+
+/** A result set or any table a step produced: cells already rendered as text. */
+export interface TableBlock {
+  title?: string
+  columns: string[]
+  rows: string[][]
+  /** Rows in the whole result; `rows` may hold only the first ones. */
+  totalRows: number
+}
+
+export interface SqlStatementRecord {
+  line: number
+  sql: string
+  /** Command tag verb, e.g. SELECT, DELETE. */
+  command: string
+  rowCount: number | null
+  durationMs: number
+}
+
+/** Everything a step's executor can report while it runs. */
+export interface StepIO {
+  output(text: string, stream: 'stdout' | 'stderr'): void
+  check(check: CheckResult): void
+  note(markdown: string): void
+  table(table: TableBlock): void
+  command(command: CommandRecord): void
+  statement(statement: SqlStatementRecord): void
+  /** The process group a step started, journaled so a run killed with -9 can stop it later. */
+  process?(pgid: number): void
+}
+
+export interface StepOutcome {
+  status: StepStatus
+  exitCode?: number | null
+  /** Why it failed, was skipped, blocked or declined. */
+  reason?: string
+  /** KEY=value outputs published by the step (`$RUNBOOK_OUTPUT`), merged into state and env. */
+  outputs?: Record<string, string>
+  /** The state after a TS step. */
+  state?: Record<string, unknown>
+  consent?: Consent
+}
+
+/** A question the orchestrator answers for an executor (consent, commit after preview). */
+export type Question =
+  | { kind: 'command'; command: string; reasons: string[] }
+  | { kind: 'commit'; statements: SqlStatementRecord[]; critical: boolean }
+  | { kind: 'confirm'; message: string }
+
+export type Answer = { allow: true; consent?: Consent } | { allow: false; reason: string; status: 'declined' | 'blocked' | 'previewed' }
+
+export interface StepContext {
+  planned: PlannedStep
+  runbookId: string
+  runId: string
+  target: string
+  env: Record<string, string>
+  inputs: Record<string, string>
+  state: Record<string, unknown>
+  timeoutMs: number
+  signal: AbortSignal
+  dryRun: boolean
+  cwd: string
+  tmpDir: string
+  io: StepIO
+  ask(question: Question): Promise<Answer>
+}
+
+export interface StepExecutor {
+  run(ctx: StepContext): Promise<StepOutcome>
+  /** Called once at the end of the run (close connections, workers). */
+  close?(): Promise<void>
+}
+
+export type ExecutorRegistry = Record<StepKind, StepExecutor>
+
+export interface StepRecord {
+  id: string
+  title: string
+  language: string
+  kind: StepKind
+  line: number
+  destructive: boolean
+  declared: PlannedStep['declared']
+  reasons: string[]
+  status: StepStatus
+  exitCode?: number | null
+  started?: string
+  finished?: string
+  durationMs?: number
+  attempts: number
+  reason?: string
+  consent?: Consent
+  checks: CheckResult[]
+  notes: string[]
+  tables: TableBlock[]
+  commands: CommandRecord[]
+  statements: SqlStatementRecord[]
+  /** Output as recorded inline (redacted, ANSI stripped, capped). */
+  output: string
+  /** Bytes of output the step produced in all. */
+  outputBytes: number
+  /** True when `output` is cut; the full output is in the .log. */
+  outputTruncated: boolean
+  /** Process group of the running attempt (while it runs; kept when the runner died). */
+  pgid?: number
+}
+
+export interface ChecklistTick {
+  text: string
+  line: number
+  checked: boolean
+  by: string
+  at: string
+}
+
+export interface RunRecord {
+  schemaVersion: 1
+  runId: string
+  runbook: {
+    id: string
+    title: string
+    path: string
+    sha256: string
+    gitCommit: string | null
+    gitDirty: boolean | null
+    /** Signatures from different people needed to complete the report (front matter `approvals`). */
+    approvals?: number
+    /** Checklist items in the runbook, to tell a finished checklist from an unfinished one. */
+    checklistItems?: number
+  }
+  target: string
+  operator: string
+  host: string
+  started: string
+  finished: string | null
+  status: RunStatus
+  options: { dryRun: boolean; yes: boolean; auto: boolean; step?: string; from?: string }
+  inputs: Record<string, string>
+  state: Record<string, unknown>
+  /** KEY=value outputs of shell steps, given to the env of later steps (and after resume). */
+  outputs?: Record<string, string>
+  steps: StepRecord[]
+  checklist: ChecklistTick[]
+  resumes: { at: string; operator: string; fromStep: string }[]
+}
+
+export type RunEvent =
+  | { type: 'run-started'; record: RunRecord }
+  | { type: 'run-resumed'; at: string; operator: string; fromStep: string }
+  | { type: 'step-started'; at: string; stepId: string }
+  | { type: 'step-process'; stepId: string; pgid: number }
+  | { type: 'step-finished'; at: string; step: StepRecord }
+  | { type: 'state-changed'; state: Record<string, unknown>; outputs?: Record<string, string> }
+  | { type: 'checklist-ticked'; tick: ChecklistTick }
+  | { type: 'run-finished'; at: string; status: RunStatus }

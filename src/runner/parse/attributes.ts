@@ -1,0 +1,160 @@
+// Fence attributes: `ts {id=app-up destructive="restarts rails" timeout=10s requires=psql,jq}`,
+// or Runme's JSON form `sh {"name":"app-up"}`. Attribute rules are data, so lint and docs agree.
+import { parseDuration } from './duration.js'
+import type { StepAttributes } from '../model/runbook.js'
+
+type Kind = 'flag' | 'text' | 'flag-or-text' | 'list' | 'count' | 'duration'
+
+export const ATTRIBUTE_RULES: Record<string, { kind: Kind; key: keyof StepAttributes; help: string }> = {
+  id: { kind: 'text', key: 'id', help: 'stable step id' },
+  name: { kind: 'text', key: 'id', help: 'Runme spelling of id' },
+  destructive: { kind: 'flag-or-text', key: 'destructive', help: 'changes the world: needs confirmation' },
+  critical: { kind: 'flag', key: 'critical', help: 'destructive; the step id must be typed to confirm' },
+  safe: { kind: 'text', key: 'safe', help: 'overrides a false positive of detection (give the reason)' },
+  timeout: { kind: 'duration', key: 'timeout', help: 'stop the step after this long' },
+  'continue-on-error': { kind: 'flag', key: 'continueOnError', help: 'a failure is recorded, the run goes on' },
+  requires: { kind: 'list', key: 'requires', help: 'commands that must be on PATH' },
+  probe: { kind: 'text', key: 'probe', help: 'read-only command; skip the step when it fails' },
+  db: { kind: 'text', key: 'db', help: 'env var holding the PostgreSQL URL' },
+  redis: { kind: 'text', key: 'redis', help: 'env var holding the Redis URL' },
+  'max-rows': { kind: 'count', key: 'maxRows', help: 'refuse to commit above N affected rows' },
+  'max-display': { kind: 'count', key: 'maxDisplay', help: 'rows shown in the report' },
+  autocommit: { kind: 'flag', key: 'autocommit', help: 'SQL outside a transaction' },
+  cwd: { kind: 'text', key: 'cwd', help: 'working directory' },
+  interactive: { kind: 'flag', key: 'interactive', help: 'needs the terminal' },
+  skip: { kind: 'flag', key: 'skip', help: 'shown, never run' },
+}
+
+export interface ParsedInfo {
+  language: string
+  attrs: StepAttributes
+  problems: string[]
+}
+
+/** Splits a fence's info string into its language and attributes. */
+export function parseInfo(info: string): ParsedInfo {
+  const trimmed = info.trim()
+  const language = (/^[^\s{]+/.exec(trimmed)?.[0] ?? '').toLowerCase()
+  const rest = trimmed.slice(language.length).trim()
+  const problems: string[] = []
+  if (rest === '') return { language, attrs: {}, problems }
+  if (!rest.startsWith('{') || !rest.endsWith('}')) {
+    return { language, attrs: {}, problems: [`attributes must be written in braces, like {id=my-step}: "${rest}"`] }
+  }
+  const pairs = /^\{\s*("|\}$)/.test(rest) ? parseJsonForm(rest, problems) : parseBraceForm(rest.slice(1, -1), problems)
+  return { language, attrs: applyRules(pairs, problems), problems }
+}
+
+type Pair = [name: string, value: string | true]
+
+function parseJsonForm(text: string, problems: string[]): Pair[] {
+  try {
+    const obj = JSON.parse(text) as unknown
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new Error('not an object')
+    return Object.entries(obj).map(([k, v]): Pair => [k, v === true ? true : String(v)])
+  } catch (e) {
+    problems.push(`attributes in JSON form do not parse: ${(e as Error).message}`)
+    return []
+  }
+}
+
+function parseBraceForm(text: string, problems: string[]): Pair[] {
+  const pairs: Pair[] = []
+  let i = 0
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i]!)) i++
+    if (i >= text.length) break
+    const nameMatch = /^[A-Za-z][\w-]*/.exec(text.slice(i))
+    if (!nameMatch) {
+      problems.push(`unexpected "${text.slice(i, i + 10)}" in attributes; write name or name=value`)
+      break
+    }
+    const name = nameMatch[0]
+    i += name.length
+    if (text[i] !== '=') {
+      pairs.push([name, true])
+      continue
+    }
+    i++
+    const quote = text[i]
+    if (quote === '"' || quote === "'") {
+      let value = ''
+      let j = i + 1
+      for (; j < text.length && text[j] !== quote; j++) {
+        if (text[j] === '\\' && quote === '"' && j + 1 < text.length) j++
+        value += text[j]
+      }
+      if (j >= text.length) {
+        problems.push(`unclosed ${quote} in the value of ${name}`)
+        break
+      }
+      pairs.push([name, value])
+      i = j + 1
+    } else {
+      const value = /^[^\s]*/.exec(text.slice(i))?.[0] ?? ''
+      pairs.push([name, value])
+      i += value.length
+    }
+  }
+  return pairs
+}
+
+function applyRules(pairs: Pair[], problems: string[]): StepAttributes {
+  const attrs: Record<string, unknown> = {}
+  for (const [name, value] of pairs) {
+    const rule = ATTRIBUTE_RULES[name]
+    if (!rule) {
+      problems.push(`unknown attribute "${name}" (known: ${Object.keys(ATTRIBUTE_RULES).join(', ')})`)
+      continue
+    }
+    const parsed = convert(rule.kind, name, value, problems)
+    if (parsed !== undefined) attrs[rule.key] = parsed
+  }
+  return attrs as StepAttributes
+}
+
+function convert(kind: Kind, name: string, value: string | true, problems: string[]): unknown {
+  const asFlag = (v: string | true) => {
+    if (v === true || v === 'true' || v === '') return true
+    if (v === 'false') return false
+    return undefined
+  }
+  switch (kind) {
+    case 'flag': {
+      const flag = asFlag(value)
+      if (flag === undefined) problems.push(`attribute ${name} takes no value (or true/false), got "${value}"`)
+      return flag || undefined
+    }
+    case 'flag-or-text': {
+      const flag = asFlag(value)
+      if (flag === false) return undefined
+      return flag ?? value
+    }
+    case 'text':
+      if (value === true || value === '') {
+        problems.push(`attribute ${name} needs a value, like ${name}="…"`)
+        return undefined
+      }
+      return value
+    case 'list':
+      if (value === true) {
+        problems.push(`attribute ${name} needs a value, like ${name}=psql,redis-cli`)
+        return undefined
+      }
+      return value.split(',').map((s) => s.trim()).filter(Boolean)
+    case 'count': {
+      const n = value === true ? NaN : Number(value)
+      if (!Number.isInteger(n) || n < 0) {
+        problems.push(`attribute ${name} needs a whole number, got "${value === true ? '' : value}"`)
+        return undefined
+      }
+      return n
+    }
+    case 'duration':
+      if (value === true || parseDuration(value) === undefined) {
+        problems.push(`bad ${name} "${value === true ? '' : value}": write a duration like 30s, 10m, 1h or 500ms`)
+        return undefined
+      }
+      return value
+  }
+}

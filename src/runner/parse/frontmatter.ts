@@ -1,0 +1,286 @@
+// Front matter: split off the `---` block, parse it as YAML keeping positions, and validate it
+// against the schema in DESIGN.md so that every problem names its line.
+//
+// The split is gray-matter's rule (a first line of `---`, a closing `---` or `...`); gray-matter
+// itself parses with js-yaml, which throws positions away, so the YAML is parsed here with `yaml`.
+import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml'
+import { z } from 'zod'
+import { parseDuration } from './duration.js'
+import type { Diagnostic, EnvSpec, InputSpec, RunbookMeta, Schedule } from '../model/runbook.js'
+
+export const SCHEDULES = ['daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'on-demand', 'incident'] as const
+
+const scalar = z.union([z.string(), z.number(), z.boolean()])
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a variable name like APP_URL')
+
+const envSpecSchema = z.union([
+  scalar,
+  z.strictObject({
+    default: scalar.optional(),
+    required: z.boolean().optional(),
+    secret: z.boolean().optional(),
+    description: z.string().optional(),
+  }),
+])
+
+const inputSpecSchema = z.strictObject({
+  type: z.enum(['string', 'number', 'choice', 'file']).optional(),
+  choices: z.array(scalar).optional(),
+  default: scalar.optional(),
+  description: z.string().optional(),
+})
+
+const cronSchema = z
+  .string()
+  .refine((s) => /^(@(daily|hourly|weekly|monthly|yearly|annually)|(\S+\s+){4}\S+)$/.test(s.trim()), {
+    message: 'expected five cron fields like "0 9 * * *" or @daily',
+  })
+
+export const frontMatterSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u, 'expected letters, digits, ".", "_" or "-"')
+    .optional(),
+  title: z.string().optional(),
+  owner: z.string().optional(),
+  schedule: z.enum(SCHEDULES).optional(),
+  cron: cronSchema.optional(),
+  review: z.strictObject({ last: isoDate.optional(), next: isoDate.optional() }).optional(),
+  tags: z.array(z.string()).optional(),
+  env: z.record(varName, envSpecSchema).optional(),
+  inputs: z.record(varName, inputSpecSchema).optional(),
+  requires: z.array(z.string()).optional(),
+  defaults: z
+    .strictObject({
+      timeout: z.string().refine((s) => parseDuration(s) !== undefined, {
+        message: 'expected a duration like 30s, 10m or 1h',
+      }),
+    })
+    .optional(),
+  exclusive: z.boolean().optional(),
+  approvals: z.number().int().min(1).max(10).optional(),
+})
+
+type FrontMatter = z.infer<typeof frontMatterSchema>
+
+export interface FrontMatterSplit {
+  /** The YAML text between the delimiters ('' when there is no front matter). */
+  yaml: string
+  /** 1-based file line of the YAML's first line. */
+  yamlLine: number
+  /** Character offset where the body starts. */
+  bodyOffset: number
+  /** 1-based file line where the body starts. */
+  bodyLine: number
+  present: boolean
+}
+
+const OPEN = /^---[ \t]*\n/
+const CLOSE = /^(?:---|\.\.\.)[ \t]*$/m
+
+export function splitFrontMatter(source: string): FrontMatterSplit {
+  if (!OPEN.test(source)) return { yaml: '', yamlLine: 1, bodyOffset: 0, bodyLine: 1, present: false }
+  const start = source.indexOf('\n') + 1
+  CLOSE.lastIndex = 0
+  const rest = source.slice(start)
+  const close = CLOSE.exec(rest)
+  // Without a closing delimiter it is a thematic break, not front matter (gray-matter agrees).
+  if (!close) return { yaml: '', yamlLine: 1, bodyOffset: 0, bodyLine: 1, present: false }
+  const yaml = rest.slice(0, close.index)
+  const afterClose = start + close.index + close[0].length
+  const bodyOffset = source[afterClose] === '\n' ? afterClose + 1 : afterClose
+  const bodyLine = countLines(source.slice(0, bodyOffset)) + 1
+  return { yaml, yamlLine: 2, bodyOffset, bodyLine, present: true }
+}
+
+function countLines(text: string): number {
+  let n = 0
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++
+  return n
+}
+
+export interface ParsedFrontMatter {
+  meta: RunbookMeta
+  diagnostics: Diagnostic[]
+}
+
+/** Parses and validates front matter; problems become diagnostics, never exceptions. */
+export function parseFrontMatter(split: FrontMatterSplit, file: string, fallbackId: string): ParsedFrontMatter {
+  const diagnostics: Diagnostic[] = []
+  const error = (line: number, rule: string, message: string) =>
+    diagnostics.push({ file, line, severity: 'error', rule, message })
+
+  let data: FrontMatter = {}
+  if (split.present && split.yaml.trim() !== '') {
+    const lineCounter = new LineCounter()
+    const doc = parseDocument(split.yaml, { lineCounter, prettyErrors: false, uniqueKeys: true })
+    // An error at the very end (an unclosed bracket or quote) belongs to the last YAML line, not
+    // to the closing `---`.
+    const lastOffset = Math.max(0, split.yaml.trimEnd().length - 1)
+    const toFileLine = (offset: number) => lineCounter.linePos(Math.min(offset, lastOffset)).line + split.yamlLine - 1
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        error(toFileLine(e.pos[0]), 'front-matter-yaml', `invalid YAML in front matter: ${firstLine(e.message)}`)
+      }
+    } else if (doc.contents === null) {
+      // Only comments: as good as empty.
+    } else if (!isMap(doc.contents)) {
+      const offset = doc.contents?.range?.[0] ?? 0
+      error(toFileLine(offset), 'front-matter-shape', 'front matter must be a mapping of keys (id, title, …)')
+    } else {
+      // Aliases are resolved only here: an alias without its anchor (`id: *x`) throws.
+      let raw: unknown
+      try {
+        raw = doc.toJS({ maxAliasCount: 100 })
+      } catch (e) {
+        error(toFileLine(0), 'front-matter-yaml', `invalid YAML in front matter: ${firstLine((e as Error).message)}`)
+        return { meta: toMeta(data, fallbackId), diagnostics }
+      }
+      const result = frontMatterSchema.safeParse(raw)
+      if (result.success) data = result.data
+      else {
+        for (const issue of flattenUnions(result.error.issues)) {
+          const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
+          for (const { key, offset } of issueLocations(doc, path, issue)) {
+            const where = [...path, ...(key === undefined ? [] : [key])].join('.')
+            error(toFileLine(offset), 'front-matter-schema', describeIssue(where, issue, key))
+          }
+        }
+        // Keep what is valid so later stages still see the id, env and inputs.
+        data = salvage(raw)
+      }
+    }
+  }
+
+  return { meta: toMeta(data, fallbackId), diagnostics }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text
+}
+
+type Issue = z.core.$ZodIssue
+
+/** zod reports a failed union (an env var is a value or a mapping) as one vague "Invalid input";
+ * report the problems of the branch the value's shape chose instead, or the types expected. */
+function flattenUnions(issues: readonly Issue[], prefix: PropertyKey[] = []): Issue[] {
+  return issues.flatMap((issue): Issue[] => {
+    const path = [...prefix, ...issue.path]
+    if (issue.code !== 'invalid_union') return [{ ...issue, path }]
+    const branch = issue.errors.find((b) => !b.some(wrongShape))
+    if (branch) return flattenUnions(branch, path)
+    const expected = [...new Set(issue.errors.flat().flatMap(expectedTypes))]
+    return [{ ...issue, path, message: expected.length ? `expected ${expected.join(' or ')}` : issue.message }]
+  })
+}
+
+/** A branch failed on the value's type itself, not on something inside it. */
+function wrongShape(issue: Issue): boolean {
+  if (issue.path.length > 0) return false
+  return issue.code === 'invalid_type' || (issue.code === 'invalid_union' && issue.errors.every((b) => b.some(wrongShape)))
+}
+
+function expectedTypes(issue: Issue): string[] {
+  if (issue.code === 'invalid_type') return [issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`]
+  if (issue.code === 'invalid_union') return issue.errors.flat().flatMap(expectedTypes)
+  return []
+}
+
+function issueLocations(doc: Document, path: (string | number)[], issue: Issue): { key?: string; offset: number }[] {
+  if (issue.code === 'unrecognized_keys') {
+    const parent = path.length === 0 ? doc.contents : doc.getIn(path, true)
+    return issue.keys.map((key) => ({ key, offset: keyOffset(parent, key) ?? nodeOffset(parent) }))
+  }
+  // Walk down as far as the path exists; a missing key is reported at its parent.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const sub = path.slice(0, depth)
+    if (depth > 0) {
+      const parent = depth === 1 ? doc.contents : doc.getIn(sub.slice(0, -1), true)
+      const key = sub[sub.length - 1]
+      const valueNode = doc.getIn(sub, true) as Node | undefined
+      if (valueNode && valueNode.range) return [{ offset: valueNode.range[0] }]
+      const at = typeof key === 'string' ? keyOffset(parent, key) : undefined
+      if (at !== undefined) return [{ offset: at }]
+    } else return [{ offset: nodeOffset(doc.contents) }]
+  }
+  return [{ offset: 0 }]
+}
+
+function keyOffset(parent: unknown, key: string): number | undefined {
+  if (!isMap(parent)) return undefined
+  for (const item of parent.items) {
+    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return item.key.range?.[0]
+  }
+  return undefined
+}
+
+function nodeOffset(node: unknown): number {
+  const range = (node as { range?: [number, number, number] } | null)?.range
+  return range?.[0] ?? 0
+}
+
+const KNOWN_KEYS = Object.keys(frontMatterSchema.shape).join(', ')
+
+function describeIssue(where: string, issue: Issue, key: string | undefined): string {
+  if (issue.code === 'unrecognized_keys') {
+    const top = !where.includes('.')
+    return top
+      ? `unknown front-matter key "${key}" (known keys: ${KNOWN_KEYS})`
+      : `unknown key "${where}"`
+  }
+  if (issue.code === 'invalid_key') {
+    return `${where}: bad name, ${issue.issues[0]?.message ?? issue.message}`
+  }
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    return `${where}: expected one of ${issue.values.map(String).join(', ')}`
+  }
+  return `${where || 'front matter'}: ${issue.message}`
+}
+
+/** Keeps each top-level key that is valid on its own, so one bad key does not hide the rest. */
+function salvage(raw: unknown): FrontMatter {
+  if (!raw || typeof raw !== 'object') return {}
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(raw)) {
+    const field = (frontMatterSchema.shape as Record<string, z.ZodType>)[key]
+    if (field?.safeParse(value).success) out[key] = value
+  }
+  return out as FrontMatter
+}
+
+function toMeta(data: FrontMatter, fallbackId: string): RunbookMeta {
+  const env: EnvSpec[] = Object.entries(data.env ?? {}).map(([name, spec]) =>
+    typeof spec === 'object'
+      ? {
+          name,
+          default: spec.default === undefined ? undefined : String(spec.default),
+          required: spec.required ?? false,
+          secret: spec.secret ?? false,
+          description: spec.description,
+        }
+      : { name, default: String(spec), required: false, secret: false },
+  )
+  const inputs: InputSpec[] = Object.entries(data.inputs ?? {}).map(([name, spec]) => ({
+    name,
+    type: spec.type ?? (spec.choices ? 'choice' : 'string'),
+    choices: spec.choices?.map(String),
+    default: spec.default === undefined ? undefined : String(spec.default),
+    description: spec.description,
+  }))
+  return {
+    id: data.id ?? fallbackId,
+    title: data.title ?? '',
+    owner: data.owner,
+    schedule: data.schedule as Schedule | undefined,
+    cron: data.cron,
+    review: data.review,
+    tags: data.tags ?? [],
+    env,
+    inputs,
+    requires: data.requires ?? [],
+    defaults: { timeoutMs: data.defaults ? parseDuration(data.defaults.timeout) : undefined },
+    exclusive: data.exclusive ?? false,
+    approvals: data.approvals ?? 1,
+  }
+}

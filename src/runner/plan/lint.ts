@@ -1,0 +1,151 @@
+// lint(runbook, plan) → diagnostics. Each rule is a small function over plain data, so the list
+// of rules reads as the documentation of what lint checks.
+import { spawnSync } from 'node:child_process'
+import { openDetectionCache, type DetectionCache } from './judge-cache.js'
+import type { Diagnostic, Plan, PlannedStep, Runbook } from '../model/runbook.js'
+
+interface LintContext {
+  runbook: Runbook
+  plan: Plan
+  today: string
+  cache: DetectionCache
+}
+
+type StepRule = (step: PlannedStep, ctx: LintContext) => Omit<Diagnostic, 'file'>[]
+type RunbookRule = (ctx: LintContext) => Omit<Diagnostic, 'file'>[]
+
+const error = (line: number, rule: string, message: string) => ({ line, severity: 'error' as const, rule, message })
+const warning = (line: number, rule: string, message: string) => ({ line, severity: 'warning' as const, rule, message })
+
+/** Maps a 1-based line inside a step's code to its line in the file. */
+const codeLine = (step: PlannedStep, line: number) => step.step.codeLine + Math.max(0, line - 1)
+
+export const STEP_RULES: Record<string, StepRule> = {
+  'undeclared-destructive': (s) =>
+    s.detected && s.declared === null
+      ? [
+          error(
+            s.line,
+            'undeclared-destructive',
+            `step "${s.id}" looks destructive (${s.detection.reasons.join('; ')}); declare it {destructive}, {critical}, or {safe="why"} if it is not`,
+          ),
+        ]
+      : [],
+  'syntax': (s, ctx) =>
+    // For shell, `bash -n` is the authority: when it rejects the step, its message says it once.
+    (s.kind === 'shell' && shellSyntax(s, ctx.cache).length > 0 ? [] : s.detection.syntaxErrors).map((e) =>
+      error(codeLine(s, e.line), 'syntax', `${languageName(s)} in step "${s.id}" does not parse: ${e.message}`),
+    ),
+  'bash-n': (s, ctx) => (s.kind === 'shell' ? shellSyntax(s, ctx.cache) : []),
+  'refused-sql': (s) =>
+    s.detection.refused.map((r) => error(codeLine(s, r.line), 'refused-sql', `step "${s.id}": ${r.message}`)),
+  'autocommit-needs-destructive': (s) => {
+    if (!s.step.attrs.autocommit) return []
+    if (s.kind !== 'sql') return [error(s.line, 'autocommit-needs-destructive', `step "${s.id}": autocommit applies to sql steps only`)]
+    return s.declared === 'destructive' || s.declared === 'critical'
+      ? []
+      : [error(s.line, 'autocommit-needs-destructive', `step "${s.id}": autocommit runs without a transaction, so it must be declared {destructive} or {critical}`)]
+  },
+  'safe-and-destructive': (s) =>
+    s.step.attrs.safe !== undefined && (s.step.attrs.destructive !== undefined || s.step.attrs.critical)
+      ? [error(s.line, 'safe-and-destructive', `step "${s.id}" is declared both safe and destructive; keep one`)]
+      : [],
+  'ts-import': (s) => {
+    if (s.kind !== 'ts' && s.kind !== 'js') return []
+    // Steps run inside a function in a worker: imports cannot work there (see docs/runbook-format.md).
+    const lines = s.step.code.split('\n')
+    const at = lines.findIndex((l) => /^\s*import\s+[\w{*'"]|(^|[^.\w])import\s*\(/.test(l) && !/^\s*\/\//.test(l))
+    return at === -1
+      ? []
+      : [error(codeLine(s, at + 1), 'ts-import', `step "${s.id}" imports a module; steps cannot import: use the provided globals ($, fs, path, os, YAML, glob, fetch, sql, redis) or a bash step`)]
+  },
+  'sql-only-attributes': (s) =>
+    s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined)
+      ? [warning(s.line, 'sql-only-attributes', `step "${s.id}": max-rows and max-display apply to sql steps only`)]
+      : [],
+}
+
+export const RUNBOOK_RULES: Record<string, RunbookRule> = {
+  'env-description': ({ runbook }) =>
+    runbook.meta.env
+      .filter((e) => e.required && !e.description)
+      .map((e) => error(frontMatterLine(runbook, e.name), 'env-description', `required env ${e.name} needs a description, so an operator knows what to give`)),
+  'choice-input': ({ runbook }) =>
+    runbook.meta.inputs
+      .filter((i) => i.type === 'choice' && !(i.choices && i.choices.length > 0))
+      .map((i) => error(frontMatterLine(runbook, i.name), 'choice-input', `input ${i.name} is a choice but lists no choices`)),
+  'review-overdue': ({ runbook, today }) => {
+    const next = runbook.meta.review?.next
+    return next && next < today
+      ? [warning(frontMatterLine(runbook, 'next', 'review'), 'review-overdue', `review was due on ${next}; review the runbook and update review.next`)]
+      : []
+  },
+  'no-steps': ({ runbook }) =>
+    runbook.steps.length === 0 && runbook.checklist.length === 0
+      ? [warning(1, 'no-steps', 'no executable steps or checklist items')]
+      : [],
+}
+
+export function lint(runbook: Runbook, plan: Plan, today = localDate(), cache: DetectionCache = openDetectionCache()): Diagnostic[] {
+  const ctx: LintContext = { runbook, plan, today, cache }
+  const found = [
+    ...Object.values(RUNBOOK_RULES).flatMap((rule) => rule(ctx)),
+    ...plan.steps.flatMap((s) => Object.values(STEP_RULES).flatMap((rule) => rule(s, ctx))),
+  ].map((d) => ({ file: runbook.path, ...d }))
+  return [...runbook.diagnostics, ...dedupe(found)].sort((a, b) => a.line - b.line)
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>()
+  return diagnostics.filter((d) => {
+    const key = `${d.line}:${d.rule}:${d.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+function languageName(s: PlannedStep): string {
+  return { ts: 'TypeScript', js: 'JavaScript', shell: 'Shell', sql: 'SQL', redis: 'Redis' }[s.kind]
+}
+
+const shellSyntaxSeen = new WeakMap<PlannedStep, Omit<Diagnostic, 'file'>[]>()
+
+/** `bash -n` is the authority on what bash accepts; detection's parser may be stricter or looser.
+ * Run once per step: two rules ask. */
+function shellSyntax(s: PlannedStep, cache: DetectionCache): Omit<Diagnostic, 'file'>[] {
+  let found = shellSyntaxSeen.get(s)
+  if (!found) shellSyntaxSeen.set(s, (found = runBashN(s, cache)))
+  return found
+}
+
+function runBashN(s: PlannedStep, cache: DetectionCache): Omit<Diagnostic, 'file'>[] {
+  const shell = s.language === 'sh' ? 'sh' : 'bash'
+  const first = cache.memo(`${shell} -n`, s.step.code, () => {
+    const result = spawnSync(shell, ['-n'], { input: s.step.code, encoding: 'utf8', timeout: 5000 })
+    if (result.status === 0 || result.error) return null
+    return result.stderr.split('\n').find((l) => l.trim()) ?? 'syntax error'
+  })
+  if (first === null) return []
+  // bash says `bash: line 2: message`, dash (Debian's sh) says `sh: 2: message`.
+  const located = /^[^:]*: (?:line )?(\d+): (.*)$/.exec(first)
+  const line = Number(located?.[1] ?? 1)
+  const message = located?.[2] ?? first.replace(/^(bash|sh): /, '')
+  return [error(codeLine(s, line), 'bash-n', `${shell} -n rejects step "${s.id}": ${message}`)]
+}
+
+/** The line of a front-matter key, found textually: good enough to point an editor at it. The key
+ * may sit in a flow mapping (`review: { next: … }`), so the first key found on any line wins. */
+function frontMatterLine(runbook: Runbook, ...keys: string[]): number {
+  const lines = runbook.source.split('\n').slice(0, Math.max(1, runbook.bodyLine - 1))
+  for (const key of keys) {
+    const index = lines.findIndex((l) => new RegExp(`(^\\s*|[{,]\\s*)${key}\\s*:`).test(l))
+    if (index !== -1) return index + 1
+  }
+  return 1
+}
+
+export function localDate(d = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}

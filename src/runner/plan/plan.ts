@@ -1,0 +1,71 @@
+// plan(runbook) → Plan: each step's effective safety classification and limits, the env and
+// inputs it needs. Pure apart from the lazily loaded parsers detection uses.
+import { openDetectionCache, type DetectionCache } from './judge-cache.js'
+import { parseDuration } from '../parse/duration.js'
+import type { Declared, Plan, PlannedStep, Runbook, Step } from '../model/runbook.js'
+
+export const DEFAULT_TIMEOUT_MS = 10 * 60_000
+
+export function declaredOf(step: Step): Declared {
+  if (step.attrs.critical) return 'critical'
+  if (step.attrs.destructive !== undefined) return 'destructive'
+  if (step.attrs.safe !== undefined) return 'safe'
+  return null
+}
+
+export function effectiveTimeoutMs(step: Step, runbook: Runbook): number {
+  const own = step.attrs.timeout === undefined ? undefined : parseDuration(step.attrs.timeout)
+  return own ?? runbook.meta.defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS
+}
+
+async function detectCached(step: Step, cache: DetectionCache) {
+  const hit = cache.get(step.kind, step.code)
+  if (hit) return hit
+  // Loaded only on a cache miss: the parsers behind it are the slowest imports of the runner.
+  const { detect } = await import('../judge/index.js')
+  const detection = await detect(step.kind, step.code)
+  cache.set(step.kind, step.code, detection)
+  return detection
+}
+
+export async function planStep(step: Step, runbook: Runbook, cache: DetectionCache = openDetectionCache()): Promise<PlannedStep> {
+  const detection = await detectCached(step, cache)
+  const declared = declaredOf(step)
+  const reasons: string[] = []
+  if (declared === 'critical') reasons.push('declared critical')
+  else if (declared === 'destructive') {
+    reasons.push(typeof step.attrs.destructive === 'string' ? `declared destructive: ${step.attrs.destructive}` : 'declared destructive')
+  }
+  if (detection.destructive) {
+    reasons.push(...detection.reasons)
+    if (declared === 'safe') reasons.push(`declared safe: ${step.attrs.safe}`)
+  }
+  return {
+    id: step.id,
+    title: step.title,
+    language: step.language,
+    kind: step.kind,
+    line: step.line,
+    destructive: declared === 'critical' || declared === 'destructive' || (detection.destructive && declared !== 'safe'),
+    detected: detection.destructive,
+    declared,
+    reasons,
+    skip: step.attrs.skip === true,
+    timeoutMs: effectiveTimeoutMs(step, runbook),
+    requires: step.attrs.requires ?? [],
+    step,
+    detection,
+  }
+}
+
+export async function plan(runbook: Runbook, cache: DetectionCache = openDetectionCache()): Promise<Plan> {
+  const steps = await Promise.all(runbook.steps.map((s) => planStep(s, runbook, cache)))
+  cache.save()
+  return {
+    runbook: { id: runbook.meta.id, title: runbook.meta.title, path: runbook.path },
+    steps,
+    env: runbook.meta.env,
+    inputs: runbook.meta.inputs,
+    checklist: runbook.checklist,
+  }
+}

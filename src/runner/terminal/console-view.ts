@@ -1,0 +1,123 @@
+// What the operator sees while a run goes on. Pure render* functions build the text; the view
+// object writes it, streams step output with a gutter, and shows elapsed time while a step is quiet.
+import type { ChalkInstance } from 'chalk'
+import { formatDuration } from '../parse/duration.js'
+import { redact } from '../run/redact.js'
+import type { RunRecord, StepRecord, StepStatus } from '../model/run-record.js'
+import type { PlannedStep } from '../model/runbook.js'
+
+export const STATUS_MARK: Record<StepStatus, string> = {
+  passed: '✔',
+  failed: '✘',
+  skipped: '↷',
+  blocked: '⛔',
+  declined: '✋',
+  'timed-out': '⏱',
+  interrupted: '⚡',
+  previewed: '👁',
+  'not-run': '·',
+}
+
+function statusColor(c: ChalkInstance, status: StepStatus): ChalkInstance {
+  if (status === 'passed' || status === 'previewed') return c.green
+  if (status === 'skipped' || status === 'not-run') return c.dim
+  if (status === 'declined' || status === 'blocked') return c.yellow
+  return c.red
+}
+
+export function renderStepHeader(p: PlannedStep, n: number, total: number, target: string, c: ChalkInstance): string {
+  const where = c.dim(`${p.title ? `${p.title} · ` : ''}${p.language} · line ${p.line}`)
+  const head = `${c.bold(`▶ [${n}/${total}] ${p.id}`)} ${where}`
+  if (!p.destructive) return head
+  const label = p.declared === 'critical' ? '치명적(CRITICAL) 단계' : '위험(destructive) 단계'
+  return `${head}\n${c.red.bold(`  ⚠ ${label} — 대상: ${target}`)}${p.reasons.map((r) => `\n${c.red(`    · ${r}`)}`).join('')}`
+}
+
+export function renderStepIntro(p: PlannedStep, highlighted: string, c: ChalkInstance): string {
+  const prose = p.step.prose ? `${p.step.prose.split('\n').map((l) => `  ${l}`).join('\n')}\n` : ''
+  const bar = p.destructive ? c.red('┃ ') : c.cyan('│ ')
+  const code = highlighted.replace(/\n$/, '').split('\n').map((l) => `  ${bar}${l}`).join('\n')
+  return `${prose}${code}\n`
+}
+
+export function renderStepResult(r: StepRecord, c: ChalkInstance): string {
+  const color = statusColor(c, r.status)
+  const parts = [color(`${STATUS_MARK[r.status]} ${r.status}`)]
+  if (r.exitCode !== undefined && r.exitCode !== null && r.status !== 'passed') parts.push(`exit ${r.exitCode}`)
+  if (r.durationMs !== undefined) parts.push(formatDuration(r.durationMs))
+  const lines = [`  ${parts.join(c.dim(' · '))}`]
+  for (const check of r.checks) {
+    lines.push(`    ${check.ok ? c.green('✔') : c.red('✘')} ${check.name}${check.detail ? c.dim(` — ${check.detail}`) : ''}`)
+  }
+  // Failed checks are listed above; a reason that only repeats them is left out.
+  const onlyChecks = r.checks.some((ch) => !ch.ok) && r.reason?.startsWith('실패한 점검')
+  if (r.reason && r.status !== 'passed' && !onlyChecks) lines.push(`    ${color(r.reason)}`)
+  if (r.consent) lines.push(c.dim(`    동의: ${r.consent.who} (${r.consent.how})`))
+  return lines.join('\n') + '\n'
+}
+
+export function renderRunSummary(record: RunRecord, reportPath: string, c: ChalkInstance): string {
+  const counts = new Map<StepStatus, number>()
+  for (const s of record.steps) counts.set(s.status, (counts.get(s.status) ?? 0) + 1)
+  const parts = [...counts].map(([status, n]) => statusColor(c, status)(`${n} ${status}`))
+  const color = record.status === 'passed' ? c.green.bold : record.status === 'failed' ? c.red.bold : c.yellow.bold
+  return `\n${color(`■ ${record.status}`)} ${c.dim('—')} ${parts.join(', ')}\n  보고서: ${reportPath}\n`
+}
+
+export interface ConsoleView {
+  write(text: string): void
+  stepStarted(label: string): void
+  output(text: string): void
+  stepEnded(): void
+}
+
+/** `write` redacts what it prints; `output` expects text already through a stream redactor. */
+export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, secrets: string[] = []): ConsoleView {
+  const tty = Boolean(stream.isTTY)
+  let atLineStart = true
+  let ticker: NodeJS.Timeout | undefined
+  let started = 0
+  let lastOutput = 0
+  let statusShown = false
+  const gutter = c.dim('  │ ')
+
+  const clearStatus = () => {
+    if (statusShown) stream.write('\r\x1b[2K')
+    statusShown = false
+  }
+  return {
+    write(text) {
+      clearStatus()
+      if (!atLineStart) stream.write('\n')
+      atLineStart = true
+      stream.write(redact(text, secrets))
+    },
+    stepStarted(label) {
+      started = lastOutput = Date.now()
+      if (!tty) return
+      ticker = setInterval(() => {
+        if (Date.now() - lastOutput < 2000 || !atLineStart) return
+        stream.write(`\r\x1b[2K${c.dim(`  ⏳ ${label} · ${formatDuration(Date.now() - started)}`)}`)
+        statusShown = true
+      }, 1000)
+      ticker.unref()
+    },
+    output(text) {
+      clearStatus()
+      lastOutput = Date.now()
+      // One write per chunk, the gutter put in by a native replace: a step printing millions of
+      // short lines must cost neither a syscall nor a JS loop turn per line.
+      if (text === '') return
+      const out = (atLineStart && text[0] !== '\n' ? gutter : '') + text.replace(/\n(?=[^\n])/g, `\n${gutter}`)
+      atLineStart = text.endsWith('\n')
+      stream.write(out)
+    },
+    stepEnded() {
+      if (ticker) clearInterval(ticker)
+      ticker = undefined
+      clearStatus()
+      if (!atLineStart) stream.write('\n')
+      atLineStart = true
+    },
+  }
+}

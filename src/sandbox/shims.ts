@@ -1,0 +1,74 @@
+// The simulated host's command shims: .sandbox/bin/<command> are tiny sh scripts that hand the
+// call to the shim program (bundled at `up` from programs/shim.ts with esbuild, like the
+// stand-in and the db-lock helper), with this sandbox's folder baked in.
+import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { layout, projectRoot } from './paths.js'
+
+/** Every command the sandbox simulates (or, for npm, ps and redis-cli, partly passes through). */
+export const SHIMMED = [
+  'systemctl',
+  'service',
+  'docker',
+  'sysctl',
+  'apt',
+  'apt-get',
+  'aws',
+  'bundle',
+  'bundler-audit',
+  'brakeman',
+  'npm',
+  'crontab',
+  'sudo',
+  'free',
+  'df',
+  'top',
+  'uptime',
+  'ps',
+  'journalctl',
+  'rails',
+  'rake',
+  'logrotate',
+  'nginx',
+  'redis-cli',
+] as const
+
+const PROGRAMS = ['shim', 'standin', 'lock'] as const
+
+/** Bundles the shim, stand-in and db-lock programs into .sandbox/bin/.programs/*.mjs. */
+export async function buildPrograms(root: string): Promise<void> {
+  const l = layout(root)
+  mkdirSync(l.programs, { recursive: true })
+  const { build } = await import('esbuild')
+  const src = path.join(projectRoot(), 'src', 'sandbox', 'programs')
+  await build({
+    entryPoints: Object.fromEntries(PROGRAMS.map((p) => [p, path.join(src, `${p}.ts`)])),
+    outdir: l.programs,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['pg-native'],
+    // pg is CommonJS: give its require() calls a real require in the ESM bundle.
+    banner: { js: "import { createRequire as __sandboxRequire } from 'node:module'; const require = __sandboxRequire(import.meta.url);" },
+    logLevel: 'error',
+    absWorkingDir: projectRoot(),
+  })
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
+
+/** Writes one sh script per simulated command into .sandbox/bin. */
+export function writeShims(root: string, node = process.execPath): string[] {
+  const l = layout(root)
+  mkdirSync(l.bin, { recursive: true })
+  for (const f of readdirSync(l.bin)) if (!f.startsWith('.')) rmSync(path.join(l.bin, f), { force: true })
+  const program = path.join(l.programs, 'shim.mjs')
+  for (const name of SHIMMED) {
+    const file = path.join(l.bin, name)
+    writeFileSync(file, `#!/bin/sh\n# ExcelApp sandbox: simulated \`${name}\` (see docs/sandbox.md)\nexec ${quote(node)} ${quote(program)} ${quote(root)} ${name} "$@"\n`)
+    chmodSync(file, 0o755)
+  }
+  return [...SHIMMED]
+}
