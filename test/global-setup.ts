@@ -2,15 +2,33 @@
 // Redis are reachable: this machine's services when they answer, else throwaway servers started
 // from the installed binaries. Tests read RB_TEST_PG_ADMIN_URL and RB_TEST_REDIS_URL.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { canConnect, startThrowawayPostgres, startThrowawayRedis, type StartedServer } from '../src/sandbox/servers.js'
+
+/**
+ * Tests never see the developer's own git config, signing key or ssh-agent: HOME is an empty
+ * folder, git reads no global or system config, and no agent socket is inherited. Workers and
+ * every child they spawn inherit this environment.
+ */
+function isolate(dir: string): void {
+  const home = path.join(dir, 'home')
+  mkdirSync(home, { recursive: true })
+  writeFileSync(path.join(dir, 'gitconfig'), '')
+  process.env.HOME = home
+  process.env.GIT_CONFIG_GLOBAL = path.join(dir, 'gitconfig')
+  process.env.GIT_CONFIG_NOSYSTEM = '1'
+  delete process.env.SSH_AUTH_SOCK
+  delete process.env.SSH_AGENT_PID
+  delete process.env.XDG_CONFIG_HOME
+}
 
 export default async function setup(): Promise<() => Promise<void>> {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' })
   const started: StartedServer[] = []
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rb-servers-'))
+  isolate(dir)
   if (!process.env.RB_TEST_PG_ADMIN_URL) {
     if (await canConnect('127.0.0.1', 5432)) process.env.RB_TEST_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
     else {

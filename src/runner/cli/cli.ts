@@ -89,6 +89,6 @@ cli(process.argv.slice(2)).catch((error: unknown) => {
     process.exitCode = EXIT.usage
   } else {
     process.stderr.write(`runbook: internal error: ${error instanceof Error ? (process.env.RUNBOOK_DEBUG ? error.stack : error.message) : String(error)}\n`)
-    process.exitCode = 70
+    process.exitCode = EXIT.internal
   }
 })

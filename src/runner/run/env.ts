@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseEnv } from 'node:util'
-import { RunbookError } from '../model/errors.js'
+import { EXIT, RunbookError } from '../model/errors.js'
 import type { EnvSpec } from '../model/runbook.js'
 
 export interface EnvSources {
@@ -39,7 +39,7 @@ export function readEnvFile(file: string, what: string): Record<string, string> 
 }
 
 export function targetEnvFile(target: string, root = process.cwd()): string {
-  if (!/^[\w.-]+$/.test(target)) throw new RunbookError(`bad target name "${target}": use letters, digits, ".", "_" or "-"`, 2)
+  if (!/^[\w.-]+$/.test(target)) throw new RunbookError(`bad target name "${target}": use letters, digits, ".", "_" or "-"`, EXIT.usage)
   return path.join(root, 'environments', `${target}.env`)
 }
 

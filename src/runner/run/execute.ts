@@ -69,17 +69,6 @@ export interface RunDeps {
   probe(command: string, env: Record<string, string>): Promise<{ ok: boolean; output: string }>
 }
 
-/** Exit codes of a finished run, by its status. */
-export const RUN_EXIT: Record<RunStatus, number> = {
-  passed: 0,
-  failed: 1,
-  blocked: 3,
-  aborted: 3,
-  interrupted: 130,
-  incomplete: 1,
-  running: 1,
-}
-
 export const CHECKS_FAILED = '실패한 점검: '
 /** Why a --sandbox run refused a step (safety rule 5). */
 export const SANDBOX_REFUSED = '샌드박스 밖의 호스트를 바꾸는 단계라 실행하지 않음 (안전 규칙 5): '

@@ -6,8 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { createConsoleView, renderRunSummary } from '../terminal/console-view.js'
 import { resolveEnv, targetEnvFile, type ResolvedEnv } from './env.js'
-import { EXIT, RunbookError } from '../model/errors.js'
-import { blankStep, executeRun, RUN_EXIT, type Interrupts, type RunDeps } from './execute.js'
+import { EXIT, RUN_STATUS_EXIT, RunbookError } from '../model/errors.js'
+import { blankStep, executeRun, type Interrupts, type RunDeps } from './execute.js'
 import { createExecutors } from '../executors/index.js'
 import { loadHighlighter } from '../terminal/highlight.js'
 import { assertValid, loadRunbook } from '../parse/load.js'
@@ -284,7 +284,7 @@ async function walk(
     throw await unrecordable(e, writer)
   }
   view.write(renderRunSummary(record, writer.mdPath, c))
-  return { record, exitCode: RUN_EXIT[record.status], reportPath: writer.mdPath }
+  return { record, exitCode: RUN_STATUS_EXIT[record.status], reportPath: writer.mdPath }
 }
 
 /**

@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { RunbookError } from '../model/errors.js'
+import { EXIT, RunbookError } from '../model/errors.js'
 import { SIGNOFF_NAMESPACE } from '../report/signoff.js'
 
 function run(args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -16,7 +16,7 @@ function run(args: string[], input: string): Promise<{ code: number | null; stdo
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     child.on('error', (e) =>
-      reject(new RunbookError(`ssh-keygen is not available (${e.message}); install OpenSSH (Debian: openssh-client)`, 2)),
+      reject(new RunbookError(`ssh-keygen is not available (${e.message}); install OpenSSH (Debian: openssh-client)`, EXIT.usage)),
     )
     child.on('close', (code) => resolve({ code, stdout, stderr }))
     child.stdin.end(input)
@@ -49,7 +49,7 @@ export function findSigningKey(explicit: string | undefined, cwd = process.cwd()
       // agent without keys
     }
   }
-  throw new RunbookError('no signing key: pass --key PATH, set git config user.signingkey, or add a key to ssh-agent', 2)
+  throw new RunbookError('no signing key: pass --key PATH, set git config user.signingkey, or add a key to ssh-agent', EXIT.usage)
 }
 
 function literalKey(publicKey: string, describe: string): { file: string; describe: string; cleanup: () => void } {

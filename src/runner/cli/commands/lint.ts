@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty'
-import { RunbookError } from '../../model/errors.js'
+import { EXIT, RunbookError } from '../../model/errors.js'
 import { openDetectionCache } from '../../plan/judge-cache.js'
 import { lint } from '../../plan/lint.js'
 import { findRunbookFiles, loadRunbook } from '../../parse/load.js'
@@ -52,6 +52,6 @@ export default defineCommand({
       const warnings = diagnostics.length - errors
       process.stderr.write(`${files.length} runbook${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`)
     }
-    if (errors > 0) process.exitCode = 1
+    if (errors > 0) process.exitCode = EXIT.failed
   },
 })

@@ -1,3 +1,4 @@
+import { EXIT } from '../../model/errors.js'
 import { defineCommand } from 'citty'
 import { verifyReport } from '../../sign/sign.js'
 import { makeChalk } from '../../terminal/style.js'
@@ -22,6 +23,6 @@ export default defineCommand({
       for (const p of result.problems) process.stdout.write(`${c.red('✘')} ${p}\n`)
       process.stdout.write(result.ok ? `${c.green('OK')}: every hash and signature holds\n` : `${c.red('FAILED')}\n`)
     }
-    if (!result.ok) process.exitCode = 1
+    if (!result.ok) process.exitCode = EXIT.failed
   },
 })

@@ -3,8 +3,8 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startThrowawayPostgres, startThrowawayRedis, type StartedServer } from '../src/sandbox/servers.js'
-import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook } from './helpers/cli.js'
+import { startThrowawayPostgres, startThrowawayRedis, type StartedServer } from '../../src/sandbox/servers.js'
+import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook } from '../helpers/cli.js'
 
 let pg: StartedServer
 let redis: StartedServer

@@ -3,8 +3,8 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { signText } from '../src/runner/sign/ssh.js'
-import { readReport, reportFiles, runCli, tempDir, writeRunbook } from './helpers/cli.js'
+import { signText } from '../../src/runner/sign/ssh.js'
+import { readReport, reportFiles, runCli, tempDir, writeRunbook } from '../helpers/cli.js'
 
 const keys = tempDir('rb-keys-')
 const allowed = path.join(keys, 'allowed_signers')

@@ -10,11 +10,11 @@ import { PassThrough } from 'node:stream'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { freePort } from '../src/sandbox/servers.js'
-import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook, type CliResult } from './helpers/cli.js'
+import { freePort } from '../../src/sandbox/servers.js'
+import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook, type CliResult } from '../helpers/cli.js'
 
-const { runRunbook } = await import('../src/runner/run/run.js')
-const { inquirerPrompts } = await import('../src/runner/terminal/prompts.js')
+const { runRunbook } = await import('../../src/runner/run/run.js')
+const { inquirerPrompts } = await import('../../src/runner/terminal/prompts.js')
 
 const ADMIN_URL = process.env.RB_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const REDIS_URL = process.env.RB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13'

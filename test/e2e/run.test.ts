@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook } from './helpers/cli.js'
+import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook } from '../helpers/cli.js'
 
 function alive(marker: string): boolean {
   return spawnSync('pgrep', ['-f', marker]).status === 0

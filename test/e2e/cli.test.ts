@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { FIXTURES, fixture, lineOf, readFixture, ROOT } from './fixture-helpers.js'
+import { FIXTURES, fixture, lineOf, readFixture, ROOT } from '../fixture-helpers.js'
 
 const BIN = path.join(ROOT, 'bin', 'runbook')
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { findRunbookFiles } from '../src/runner/parse/load.js'
-import { readReport, reportFiles, ROOT, runCli, tempDir, type CliResult, type ReportJson } from './helpers/cli.js'
+import { findRunbookFiles } from '../../src/runner/parse/load.js'
+import { readReport, reportFiles, ROOT, runCli, tempDir, type CliResult, type ReportJson } from '../helpers/cli.js'
 
 const REDIS_BASE = (() => {
   const u = new URL(process.env.RB_TEST_REDIS_URL!)

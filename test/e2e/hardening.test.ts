@@ -6,7 +6,7 @@ import path from 'node:path'
 import markdownIt from 'markdown-it'
 import { parse as parseYaml } from 'yaml'
 import { describe, expect, test } from 'vitest'
-import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook } from './helpers/cli.js'
+import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook } from '../helpers/cli.js'
 
 function structure(md: string) {
   const tokens = markdownIt('commonmark').parse(md, {})

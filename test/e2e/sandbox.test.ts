@@ -7,8 +7,8 @@ import path from 'node:path'
 import { parseEnv } from 'node:util'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { freePort } from '../src/sandbox/servers.js'
-import { readReport, reportFiles, ROOT, runCli, stepStatus, tempDir, writeRunbook, type CliResult } from './helpers/cli.js'
+import { freePort } from '../../src/sandbox/servers.js'
+import { readReport, reportFiles, ROOT, runCli, stepStatus, tempDir, writeRunbook, type CliResult } from '../helpers/cli.js'
 
 const PG_ADMIN = process.env.RB_TEST_PG_ADMIN_URL!
 const REDIS_BASE = (() => {
@@ -528,7 +528,7 @@ describe('sandbox on throwaway servers (nothing listens at the local URLs)', () 
     const down = await s.sb(['down'])
     expect(down.stdout).toContain('PostgreSQL (throwaway)')
     expect(down.stdout).toContain('Redis (throwaway)')
-    const { canConnect } = await import('../src/sandbox/servers.js')
+    const { canConnect } = await import('../../src/sandbox/servers.js')
     expect(await canConnect('127.0.0.1', pgPort, 500)).toBe(false)
     expect(await canConnect('127.0.0.1', redisPort, 500)).toBe(false)
 
@@ -576,7 +576,7 @@ describe('a sandbox whose folder is deleted under it', () => {
     const pids = [status.standins.app.pid, status.standins['formula-engine'].pid, state.redis.pid]
     for (const pid of pids) expect(pid).toBeGreaterThan(0)
     rmSync(path.dirname(s.dir), { recursive: true, force: true })
-    const { canConnect } = await import('../src/sandbox/servers.js')
+    const { canConnect } = await import('../../src/sandbox/servers.js')
     for (let i = 0; i < 100 && (pids.some(alive) || (await canConnect('127.0.0.1', pgPort, 200)) || existsSync(state.pg.dataDir)); i++) await new Promise((res) => setTimeout(res, 100))
     for (const pid of pids) expect(alive(pid)).toBe(false)
     expect(await canConnect('127.0.0.1', pgPort, 300)).toBe(false)

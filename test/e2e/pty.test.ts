@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test } from 'vitest'
-import { BIN, readReport, reportFiles, tempDir, writeRunbook } from './helpers/cli.js'
+import { BIN, readReport, reportFiles, tempDir, writeRunbook } from '../helpers/cli.js'
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`

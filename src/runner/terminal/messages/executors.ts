@@ -1,0 +1,7 @@
+// Messages of the interface: shell, SQL, Redis and TS step messages.
+// Each entry is a string or a function of its values; `en` has exactly `ko`'s keys (the type
+// says so), so a text cannot exist in one language only.
+
+export const ko = {}
+
+export const en: typeof ko = {}
