@@ -72,6 +72,9 @@ export interface StepOutcome {
   exitCode?: number | null
   /** Why it failed, was skipped, blocked or declined. */
   reason?: string
+  /** Names of the checks that failed, when they are the only reason the step failed (the walk
+   * words the reason from them; `reason` is then left out). */
+  failedChecks?: string[]
   /** KEY=value outputs published by the step (`$RUNBOOK_OUTPUT`), merged into state and env. */
   outputs?: Record<string, string>
   /** The state after a TS step. */

@@ -1,7 +1,191 @@
-// Messages of the interface: report and journal texts, history.
-// Each entry is a string or a function of its values; `en` has exactly `ko`'s keys (the type
-// says so), so a text cannot exist in one language only.
+// Messages of the interface: the report: its headings and labels, what it says about each step,
+// the markers of what was left out, and the errors of reading and writing reports.
+// Each entry is a string or a function of its values; `en` has exactly `ko`'s keys.
 
-export const ko = {}
+export const ko = {
+  // The report's frame
+  title: (title: string) => `${title} — 실행 보고서`,
+  stepsNone: '단계 없음',
+  target: '대상',
+  operator: '실행자',
+  dryRun: 'dry run',
+  otherSource: (ran: string, shown: string) => `**⚠️ 주의** · 아래 본문은 실행한 런북(sha256 ${ran})과 다른 파일(sha256 ${shown})로 그렸습니다.`,
+  resumesHeading: '재개 기록',
+  resumedFrom: (step: string) => `${step} 단계부터`,
+  summaryHeading: '요약',
+  bodyHeading: '런북과 단계별 결과',
+  orphansHeading: '본문에 없는 기록',
+  orphansNote: '실행 기록에는 있지만 지금의 런북 본문에서 자리를 찾지 못한 결과입니다.',
+  checklistHeading: '체크리스트',
+  ticked: '확인함',
+  notTicked: '확인하지 않음',
+  logNextToReport: '이 보고서 옆의 .log 파일',
 
-export const en: typeof ko = {}
+  // The run's facts table
+  infoItem: '항목',
+  infoValue: '값',
+  infoRunId: '실행 ID',
+  infoRunbook: '런북',
+  infoSha: '런북 sha256',
+  infoGit: 'git 커밋',
+  infoTarget: '대상',
+  infoOperator: '실행자',
+  infoHost: '호스트',
+  infoStarted: '시작',
+  infoFinished: '종료',
+  infoOptions: '옵션',
+  infoInputs: '입력값',
+  none: '없음',
+  gitDirty: '(커밋되지 않은 변경 있음)',
+  gitDirtyUnknown: '(변경 여부 알 수 없음)',
+  gitUnknown: '알 수 없음 (git 저장소 밖)',
+
+  // The summary table
+  summaryNumber: '#',
+  summaryStep: '단계',
+  summaryStatus: '상태',
+  summaryDuration: '소요 시간',
+  noSteps: '실행할 단계가 없는 런북입니다',
+
+  // A step's result. `resultLabel` starts every result line; a note that contains it is shown fenced.
+  resultLabel: '결과',
+  attempts: (n: number) => `시도 ${n}회`,
+  destructiveLabel: '위험 단계',
+  declaredAs: (declared: string) => `선언: ${declared}`,
+  detected: '자동 감지',
+  consentLabel: '동의',
+  consentByOperator: '운영자',
+  consentByFlag: '플래그',
+  consentByDryRun: 'dry run',
+  reasonLabel: '사유',
+  checksLabel: '점검',
+  unnamedCheck: '(이름 없음)',
+  noteLabel: '메모',
+  tableLabel: '표',
+  commandsLabel: '실행한 명령',
+  noExitCode: '종료 코드 없음',
+  statementsLabel: 'SQL 문',
+  statementLine: (line: number) => `${line}번째 줄`,
+  rows: (n: number) => `${n}행`,
+  outputLabel: '출력',
+  outputNone: '없음',
+  outputCut: (log: string, bytes: string) => `길어서 일부만 보입니다. 전체 출력: ${log}${bytes ? ` (${bytes}바이트)` : ''}`,
+  noteShownRaw: '보고서 구조처럼 보일 수 있는 내용이라 원문 그대로 보입니다',
+  noColumns: (rows: number) => `열 없음, ${rows}행`,
+  noRows: '0행',
+  moreRows: (more: number, total: number) => `… ${more}행 더 (전체 ${total}행)`,
+
+  // What was left out of an output shown inline
+  binaryLeftOut: (chars: number) => `[이진 데이터 ${chars}자 생략]`,
+  linesLeftOut: (lines: number) => `[… ${lines}줄 생략 …]`,
+  charsLeftOut: (chars: number) => `[… ${chars}자 생략 …]`,
+  interruptedReason: '실행 중에 중단됨 (끝나지 않은 보고서에서 발견)',
+
+  // Writing and reading report files
+  placeholder: (journal: string, md: string) =>
+    `_이 실행은 아직 진행 중이거나 끝나지 않았습니다. 단계별 결과는 ${journal} 파일에 기록되고, 실행이 끝나면 이 파일에 보고서가 쓰입니다. ` +
+    `중단된 실행을 이어 가려면: \`runbook resume ${md}\`_`,
+  noFreeName: (stem: string, folder: string) => `보고서 이름을 정할 수 없음: ${stem} (폴더: ${folder}). 그 폴더를 정리하세요`,
+  unwritable: (folder: string, message: string) =>
+    `실행 보고서를 쓸 수 없음: ${folder} (${message}). 아무것도 실행하지 않았습니다. 그 폴더에 쓸 수 있게 하거나 다른 보고서 폴더를 고르세요 (--reports DIR).`,
+  noDataNeither: (json: string, journal: string) => `둘 다 없음: ${json}, ${journal}`,
+  noDataStopped: '기록하기 전에 실행이 멈춤',
+  noData: (md: string, why: string) => `보고서 데이터가 없음: ${md} (${why})`,
+  notJson: (json: string, message: string) => `올바른 JSON이 아님: ${json} (${message})`,
+  unknownSchema: (json: string) => `이 버전이 읽을 수 있는 실행 보고서가 아님: ${json} (schemaVersion 1이어야 함)`,
+  badJournalLine: (message: string) => `읽을 수 없는 저널 줄: ${message}`,
+}
+
+export const en: typeof ko = {
+  // The report's frame
+  title: (title) => `${title} — run report`,
+  stepsNone: 'no steps',
+  target: 'target',
+  operator: 'operator',
+  dryRun: 'dry run',
+  otherSource: (ran, shown) => `**⚠️ Note** · the body below was drawn from another file (sha256 ${shown}) than the runbook that ran (sha256 ${ran}).`,
+  resumesHeading: 'Resumed',
+  resumedFrom: (step) => `from step ${step}`,
+  summaryHeading: 'Summary',
+  bodyHeading: 'The runbook with the result of each step',
+  orphansHeading: 'Records not in the body',
+  orphansNote: 'Results in the run record that found no place in the current body of the runbook.',
+  checklistHeading: 'Checklist',
+  ticked: 'checked',
+  notTicked: 'not checked',
+  logNextToReport: 'the .log file next to this report',
+
+  // The run's facts table
+  infoItem: 'Item',
+  infoValue: 'Value',
+  infoRunId: 'Run ID',
+  infoRunbook: 'Runbook',
+  infoSha: 'Runbook sha256',
+  infoGit: 'git commit',
+  infoTarget: 'Target',
+  infoOperator: 'Operator',
+  infoHost: 'Host',
+  infoStarted: 'Started',
+  infoFinished: 'Finished',
+  infoOptions: 'Options',
+  infoInputs: 'Inputs',
+  none: 'none',
+  gitDirty: '(uncommitted changes)',
+  gitDirtyUnknown: '(changes unknown)',
+  gitUnknown: 'unknown (outside a git repository)',
+
+  // The summary table
+  summaryNumber: '#',
+  summaryStep: 'Step',
+  summaryStatus: 'Status',
+  summaryDuration: 'Duration',
+  noSteps: 'a runbook without steps to run',
+
+  // A step's result. `resultLabel` starts every result line; a note that contains it is shown fenced.
+  resultLabel: 'Result',
+  attempts: (n) => `${n} ${n === 1 ? 'attempt' : 'attempts'}`,
+  destructiveLabel: 'Destructive step',
+  declaredAs: (declared) => `declared ${declared}`,
+  detected: 'detected',
+  consentLabel: 'Consent',
+  consentByOperator: 'operator',
+  consentByFlag: 'flag',
+  consentByDryRun: 'dry run',
+  reasonLabel: 'Reason',
+  checksLabel: 'Checks',
+  unnamedCheck: '(no name)',
+  noteLabel: 'Note',
+  tableLabel: 'Table',
+  commandsLabel: 'Commands run',
+  noExitCode: 'no exit code',
+  statementsLabel: 'SQL statements',
+  statementLine: (line) => `line ${line}`,
+  rows: (n) => `${n} ${n === 1 ? 'row' : 'rows'}`,
+  outputLabel: 'Output',
+  outputNone: 'none',
+  outputCut: (log, bytes) => `long; only part of it is shown. Full output: ${log}${bytes ? ` (${bytes} bytes)` : ''}`,
+  noteShownRaw: 'shown as written, since it could look like the report’s structure',
+  noColumns: (rows) => `no columns, ${rows} ${rows === 1 ? 'row' : 'rows'}`,
+  noRows: '0 rows',
+  moreRows: (more, total) => `… ${more} more ${more === 1 ? 'row' : 'rows'} (${total} in all)`,
+
+  // What was left out of an output shown inline
+  binaryLeftOut: (chars) => `[${chars} characters of binary data left out]`,
+  linesLeftOut: (lines) => `[… ${lines} ${lines === 1 ? 'line' : 'lines'} left out …]`,
+  charsLeftOut: (chars) => `[… ${chars} ${chars === 1 ? 'character' : 'characters'} left out …]`,
+  interruptedReason: 'interrupted while running (found in an unfinished report)',
+
+  // Writing and reading report files
+  placeholder: (journal, md) =>
+    `_This run is still going or did not finish. Step results are recorded in ${journal}; the report is written into this file when the run ends. ` +
+    `To continue a stopped run: \`runbook resume ${md}\`_`,
+  noFreeName: (stem, folder) => `cannot find a free report name for ${stem} in ${folder}; clean up that folder`,
+  unwritable: (folder, message) =>
+    `cannot write the run's report in ${folder} (${message}). Nothing was run. Make that folder writable, or choose another reports folder with --reports DIR.`,
+  noDataNeither: (json, journal) => `neither ${json} nor ${journal} exists`,
+  noDataStopped: 'its run stopped before recording anything',
+  noData: (md, why) => `no report data for ${md}: ${why}`,
+  notJson: (json, message) => `${json} is not valid JSON: ${message}`,
+  unknownSchema: (json) => `${json} is not a run report this version understands (schemaVersion 1 expected)`,
+  badJournalLine: (message) => `unreadable journal line: ${message}`,
+}

@@ -1,7 +1,101 @@
-// Messages of the interface: sign and verify output.
-// Each entry is a string or a function of its values; `en` has exactly `ko`'s keys (the type
-// says so), so a text cannot exist in one language only.
+// Messages of the interface: sign-offs and their verification: the sign-off block's words, the
+// problems verify reports, and the errors of signing.
+// Each entry is a string or a function of its values; `en` has exactly `ko`'s keys.
+//
+// The sign-off block's words are part of what verify re-renders byte for byte, so a report signed
+// in one language verifies in any: verify accepts the block in every catalogue's words. Change
+// them only together with a way to verify blocks written before.
 
-export const ko = {}
+const signoffs = (n: number) => `${n} ${n === 1 ? 'sign-off' : 'sign-offs'}`
 
-export const en: typeof ko = {}
+export const ko = {
+  // The sign-off block appended to the report
+  blockHeading: (signer: string) => `## 서명 · ${signer}`,
+  noComment: '의견 없음',
+  signedWithStatus: (status: string) => `실행 결과가 **${status}** 인 상태에서 서명함.`,
+  checklistUnfinished: (checklist: string) => `체크리스트 미완료 (${checklist}).`,
+
+  // Refusals of sign and resume
+  incomplete: '끝나지 않은 실행입니다 (저널이 아직 있음: 실행기가 멈췄거나 아직 실행 중). 재개하거나 끝날 때까지 기다리세요',
+  noSuchReport: '보고서가 없음',
+  jsonMissing: 'JSON 짝 파일이 없음',
+  jsonInvalid: 'JSON 짝 파일이 올바른 JSON이 아님',
+  notFinished: '아직 끝나지 않은 실행',
+  refusing: (problems: string[]) => `검증에 실패하는 보고서라 서명하지 않음: ${problems.join('; ')}`,
+  allowedSignersMissing: '허용된 서명자 파일이 없음. 지정하세요: --allowed-signers FILE (줄 형식: "email key-type key")',
+
+  // Problems verify finds
+  malformedBlock: (line: number) => `${line}번째 줄의 서명 블록 형식이 잘못됨`,
+  who: (index: number, principal: string) => `서명 ${index} (${principal})`,
+  coversTooMuch: (who: string, bytes: number) => `${who}: ${bytes}바이트를 덮는데 보고서가 더 짧음`,
+  insertedBefore: (who: string) => `${who}: 앞에 글이 끼워지거나 지워짐`,
+  markdownChanged: (who: string) => `${who}: 위의 Markdown이 바뀜 (sha256 다름)`,
+  blockChanged: (who: string) => `${who}: 서명 블록 자체가 바뀜`,
+  jsonChanged: (who: string) => `${who}: JSON 짝 파일이 바뀜 (sha256 다름)`,
+  logChanged: (who: string) => `${who}: 로그가 바뀜 (sha256 다름)`,
+  addedAfter: '마지막 서명 뒤에 글이 덧붙음',
+  notSigned: '서명되지 않은 보고서',
+  needsApprovals: (required: number, principals: string[]) =>
+    `서로 다른 사람의 서명이 ${required}개 필요함. 지금 ${principals.length}개 (${principals.join(', ') || '유효한 서명 없음'})`,
+  signatureInvalid: (principal: string, message: string) => `서명이 검증되지 않음: ${principal} (${message})`,
+  otherRun: (principal: string, named: string, json: string) => `서명 ${principal}: 다른 실행을 가리킴 (서명 ${named}, JSON ${json})`,
+  signerMismatch: (principal: string) => `서명 ${principal}: signer, principal 값이 서로 다름`,
+  noFrontMatter: 'Markdown에 front matter가 없음',
+  frontMatterInvalid: 'Markdown front matter가 올바른 YAML이 아님',
+  runIdDiffers: (md: string, json: string) => `실행 ID가 다름: Markdown ${md}, JSON ${json}`,
+  statusDiffers: (md: string, json: string) => `상태가 다름: Markdown ${md}, JSON ${json}`,
+  countsDiffer: 'Markdown과 JSON의 단계 수가 다름',
+  shaDiffers: 'Markdown과 JSON의 런북 sha256이 다름',
+
+  // ssh-keygen
+  noSshKeygen: (message: string) => `ssh-keygen을 쓸 수 없음 (${message}). OpenSSH를 설치하세요 (Debian: openssh-client)`,
+  noSigningKey: '서명 키가 없음. 방법: --key PATH, git config user.signingkey, 또는 ssh-agent에 키 추가',
+  signingFailed: (why: string) => `서명 실패: ${why}`,
+  sshKeygenExited: (code: number | null) => `ssh-keygen 종료 코드 ${code}`,
+}
+
+export const en: typeof ko = {
+  // The sign-off block appended to the report
+  blockHeading: (signer) => `## Sign-off · ${signer}`,
+  noComment: 'no comment',
+  signedWithStatus: (status) => `Signed while the run's result is **${status}**.`,
+  checklistUnfinished: (checklist) => `Checklist unfinished (${checklist}).`,
+
+  // Refusals of sign and resume
+  incomplete: 'this run is incomplete (its journal is still there: the runner was stopped, or is still running); resume it or let it end first',
+  noSuchReport: 'no such report',
+  jsonMissing: 'the JSON twin is missing',
+  jsonInvalid: 'the JSON twin is not valid JSON',
+  notFinished: 'this run has not finished',
+  refusing: (problems) => `refusing to sign a report that fails verification: ${problems.join('; ')}`,
+  allowedSignersMissing: 'allowed signers file not found; pass --allowed-signers FILE (lines: "email key-type key")',
+
+  // Problems verify finds
+  malformedBlock: (line) => `a sign-off block at line ${line} is malformed`,
+  who: (index, principal) => `sign-off ${index} (${principal})`,
+  coversTooMuch: (who, bytes) => `${who}: covers ${bytes} bytes but the report is shorter`,
+  insertedBefore: (who) => `${who}: text was inserted or removed before it`,
+  markdownChanged: (who) => `${who}: the Markdown above it was changed (sha256 differs)`,
+  blockChanged: (who) => `${who}: the sign-off block itself was changed`,
+  jsonChanged: (who) => `${who}: the JSON twin was changed (sha256 differs)`,
+  logChanged: (who) => `${who}: the log was changed (sha256 differs)`,
+  addedAfter: 'text was added after the last sign-off',
+  notSigned: 'the report is not signed',
+  needsApprovals: (required, principals) =>
+    `needs ${signoffs(required)} from different people; has ${principals.length} (${principals.join(', ') || 'none valid'})`,
+  signatureInvalid: (principal, message) => `signature of ${principal} does not verify: ${message}`,
+  otherRun: (principal, named, json) => `sign-off of ${principal} names run ${named}, the JSON says ${json}`,
+  signerMismatch: (principal) => `sign-off of ${principal}: signer and principal differ`,
+  noFrontMatter: 'the Markdown has no front matter',
+  frontMatterInvalid: 'the Markdown front matter is not valid YAML',
+  runIdDiffers: (md, json) => `run id differs: Markdown ${md}, JSON ${json}`,
+  statusDiffers: (md, json) => `status differs: Markdown ${md}, JSON ${json}`,
+  countsDiffer: 'step counts differ between the Markdown and the JSON',
+  shaDiffers: 'runbook sha256 differs between the Markdown and the JSON',
+
+  // ssh-keygen
+  noSshKeygen: (message) => `ssh-keygen is not available (${message}); install OpenSSH (Debian: openssh-client)`,
+  noSigningKey: 'no signing key: pass --key PATH, set git config user.signingkey, or add a key to ssh-agent',
+  signingFailed: (why) => `signing failed: ${why}`,
+  sshKeygenExited: (code) => `ssh-keygen exited ${code}`,
+}
