@@ -2,12 +2,21 @@
 // `bin/runbook` starts without a TypeScript loader. The hash of the detection code is injected so
 // the on-disk detection cache never serves results of another detector.
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { build } from 'esbuild'
 
+/** Every file under a folder (sub-folders too), in a stable order. */
+function filesUnder(dir) {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => (statSync(path.join(dir, name)).isDirectory() ? filesUnder(path.join(dir, name)) : [path.join(dir, name)]))
+}
+
+// The judge's own code and the words of its reasons (the cache holds reasons as they were said).
 const detectHash = createHash('sha256')
-for (const file of readdirSync('src/runner/judge').sort()) detectHash.update(file).update(readFileSync(`src/runner/judge/${file}`))
+for (const file of [...filesUnder('src/runner/judge'), 'src/runner/terminal/messages/judge.ts', ...filesUnder('src/runner/terminal/messages/judge')])
+  detectHash.update(file).update(readFileSync(file))
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'))
 for (const dep of ['mvdan-sh', '@pgsql/parser', 'esbuild', 'acorn']) detectHash.update(lock.packages?.[`node_modules/${dep}`]?.version ?? '')
 

@@ -1,0 +1,2 @@
+export const ko = {}
+export const en: typeof ko = {}
