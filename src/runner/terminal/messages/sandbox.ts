@@ -1,7 +1,239 @@
-// Messages of the interface: sandbox up/down/status/break/heal and rule-5 refusals.
+// Messages of the interface: sandbox up/down/status/reset/break/heal and rule-5 refusals.
 // Each entry is a string or a function of its values; `en` has exactly `ko`'s keys (the type
-// says so), so a text cannot exist in one language only.
+// says so), so a text cannot exist in one language only. The simulated tools' own output (what
+// the `free`, `systemctl` or `docker` shims print) imitates the real tools and is not here.
 
-export const ko = {}
+type FaultName = 'formula-engine-down' | 'slow-app' | 'db-lock' | 'error-burst' | 'disk-full' | 'memory-pressure'
 
-export const en: typeof ko = {}
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+
+export const ko = {
+  // What `sandbox up`, `down` and `reset` print when they are done (stdout)
+  upDone: (seconds: string, root: string, generated: boolean) => `ExcelApp 샌드박스 실행: ${seconds}초 (${root})${generated ? ', 데이터 생성함' : ''}`,
+  upNext: '다음: runbook run runbooks/daily/health-check.md --sandbox',
+  downDone: (root: string, stopped: string[], purged: boolean) =>
+    `ExcelApp 샌드박스 중지 (${root})${stopped.length ? `: 멈춘 것 ${stopped.join(', ')}` : ''}${purged ? '; 데이터 삭제함' : ''}`,
+  resetDone: (seconds: string) => `ExcelApp 샌드박스 초기화: ${seconds}초`,
+  drillStarted: (message: string) => `훈련: ${message}`,
+  healed: (faults: string[]) => `복구함: ${faults.join(', ')}`,
+  noFaultActive: '진행 중인 장애 훈련이 없습니다',
+  unknownFault: (name: string, faults: string) => `알 수 없는 장애: "${name}". 가능한 장애:\n${faults}`,
+
+  // What `down` stopped (listed by downDone)
+  stoppedStandin: (role: string) => `${role} 대역 서비스`,
+  stoppedThrowawayPg: 'PostgreSQL (일회용)',
+  stoppedThrowawayRedis: 'Redis (일회용)',
+
+  // Progress on stderr while up, down and reset work
+  generatingData: (database: string) => `ExcelApp 데이터 2년 치 생성 중… (데이터베이스 ${database})`,
+  regeneratingData: (database: string) => `ExcelApp 데이터 다시 생성 중… (데이터베이스 ${database})`,
+  generatedData: (seconds: string) => `ExcelApp 데이터 생성 완료: ${seconds}초`,
+  pgStartingAgain: (dir: string) => `샌드박스의 PostgreSQL 다시 시작 (${dir})`,
+  pgThrowaway: (url: string, problem: string, dir: string) => `PostgreSQL 없음: ${url} (${problem}). 일회용 클러스터 시작: ${dir}`,
+  redisStartingAgain: '샌드박스의 Redis 다시 시작',
+  redisThrowaway: (url: string, problem: string) => `Redis 없음: ${url} (${problem}). 일회용 redis-server 시작`,
+  orphanDropped: (database: string, folder: string) => `삭제함: ${database} (샌드박스 폴더가 없음: ${folder})`,
+  databaseDropped: (database: string) => `데이터베이스 삭제함: ${database}`,
+  databaseNotDropped: (database: string, error: string) => `데이터베이스를 삭제하지 못함: ${database} (${error})`,
+  redisEmptied: (db: number) => `Redis 데이터베이스 비움: ${db}번`,
+  redisNotEmptied: (db: number, error: string) => `Redis 데이터베이스를 비우지 못함: ${db}번 (${error})`,
+
+  // Errors of the sandbox commands
+  notComplete: '샌드박스가 완전하지 않습니다. 실행: runbook sandbox up',
+  notUp: '샌드박스가 실행 중이 아닙니다. 먼저 실행: runbook sandbox up',
+  noSandbox: (root: string) => `샌드박스 없음: ${root}. 먼저 실행: runbook sandbox up`,
+  busy: (pid: number, root: string) => `다른 샌드박스 명령이 아직 작업 중: ${root} (pid ${pid})`,
+  portNotNumber: (value: string) => `SANDBOX_FORMULA_ENGINE_PORT 값은 포트 번호여야 합니다: "${value}"`,
+  portTaken: (port: number) => `SANDBOX_FORMULA_ENGINE_PORT: 다른 프로세스가 쓰는 포트 ${port}`,
+  givenServerDown: (variable: string, url: string, problem: string) => `${variable} 응답 없음: ${url} (${problem})`,
+  nothingListens: (host: string, port: number) => `응답하는 서버 없음: ${host}:${port}`,
+  noRedisDb: 'Redis에 샌드박스가 쓸 빈 데이터베이스 번호가 없음 (1–15 모두 사용 중)',
+  notSandboxDatabase: (database: string) => `삭제 거부: ${database} (샌드박스 데이터베이스가 아님)`,
+  noDatabase: '샌드박스에 데이터베이스가 없습니다. 실행: runbook sandbox up',
+  lockHelperFailed: (tail: string) => `db-lock 도우미가 잠금을 잡지 못함${tail ? `:\n${tail}` : ''}`,
+  standinNotStarted: (role: string) => `대역 서비스를 시작하지 못함: ${role}`,
+  standinNoAnswer: (role: string, port: number, tail: string) => `대역 서비스가 시작되지 않음: ${role}, 포트 ${port}${tail ? `:\n${tail}` : ''}`,
+  standinNoPort: (role: string) => `대역 서비스의 포트를 모름: ${role}. 실행: runbook sandbox up`,
+  pgBinariesMissing: 'PostgreSQL 서버 실행 파일이 없음 (Debian 패키지 postgresql 설치 필요)',
+  initdbFailed: (output: string) => `initdb 실패: ${output}`,
+  pgCtlFailed: (output: string) => `pg_ctl start 실패: ${output}`,
+  redisNotStarted: (error: string) => `redis-server 시작 실패: ${error} (Debian 패키지 redis-server 설치 필요)`,
+  redisExited: (code: number | null) => `redis-server 종료 코드: ${code}`,
+  internal: (message: string) => `샌드박스: ${message}`,
+
+  // Drills: what each fault is, and what `break` did
+  fault: (name: FaultName) =>
+    ({
+      'formula-engine-down': 'FormulaEngine 응답 503, 컨테이너 unhealthy (복구: docker restart formula-engine)',
+      'slow-app': '앱의 /up 응답이 6초 걸림 (복구: systemctl restart excelapp-rails)',
+      'db-lock': '잊힌 트랜잭션이 excel_files 테이블에 ACCESS EXCLUSIVE 잠금을 쥐고 쿼리 하나가 그 뒤에서 기다림 (복구: pg_terminate_backend)',
+      'error-burst': 'production.log에 스택 트레이스가 달린 ERROR 줄이 몰림',
+      'disk-full': '시뮬레이션 디스크 사용률 92 % (오래된 백업과 회전된 로그 때문, 지우면 복구)',
+      'memory-pressure': '시뮬레이션 메모리 사용률 90 % (drop caches로 낮아지고, 복구: systemctl restart excelapp-rails)',
+    })[name],
+  drill: (name: FaultName, what: string) => `${name}: ${what}`,
+  drillAlreadyActive: '이미 진행 중',
+  drillFormulaEngineDown: 'FormulaEngine 응답 503 (docker ps: unhealthy)',
+  drillSlowApp: '앱이 이제 6초 뒤에 응답함',
+  drillDbLock: (blocking: number, blocked: number) => `백엔드 ${blocking}: excel_files 테이블에 ACCESS EXCLUSIVE 잠금; 백엔드 ${blocked}: 그 잠금을 기다림`,
+  drillErrorBurst: (count: number, file: string) => `스택 트레이스가 달린 실패 요청 ${count}건 추가: ${file}`,
+  drillDiskFull: '시뮬레이션 디스크 사용률 92 % (백업 폴더의 오래된 전체 덤프, 회전되지 않은 로그)',
+  drillMemoryPressure: '시뮬레이션 메모리 사용률 90 % (puma 워커 하나의 크기: 2.9 GB)',
+
+  // `sandbox status`
+  statusTitle: 'ExcelApp 샌드박스',
+  statusUp: '실행 중',
+  statusDown: '중지됨',
+  labelPostgres: 'PostgreSQL',
+  labelRedis: 'Redis',
+  labelApp: '앱',
+  labelFormulaEngine: 'FormulaEngine',
+  labelHost: '호스트',
+  labelFaults: '장애 훈련',
+  labelEnv: 'env',
+  notSetUp: '설정 안 됨',
+  notRunning: '실행 안 함',
+  none: '없음',
+  rows: (n: string) => `${n}행`,
+  keys: (n: number) => `키 ${n}개`,
+  noPgStatStatements: ' · pg_stat_statements 없음',
+  hostFigures: (memory: number, disk: number, cpu: number) => `메모리 ${memory} % · 디스크 ${disk} % · CPU ${cpu} %`,
+  faultSince: (since: string, description: string) => `시작 ${since}: ${description}`,
+  envNext: '→ runbook run FILE --sandbox',
+  envNone: '없음 (먼저 실행: runbook sandbox up)',
+
+  // Safety rule 5: why a --sandbox run refuses a step
+  outside: (what: string, shown: string, root: string) => `${what} ${shown}: 샌드박스 폴더 밖 (${root})`,
+  chroot: 'chroot: 샌드박스 밖의 루트에서 명령을 실행함',
+  otherHost: (command: string, call: string) => `${command}: 다른 호스트에 접속해 바꿈 (${call})`,
+  realBinary: (path: string, command: string, reasons: string) => `${path}: 심(shim) 대신 실제 호스트의 명령을 직접 실행함: ${command} (${reasons})`,
+  rsyncRemote: (dest: string) => `rsync: 다른 호스트로 복사함 (${dest})`,
+  notSimulated: (command: string, reasons: string) => `${command}: 샌드박스가 흉내 내지 않는 실제 호스트 명령 (${reasons})`,
+  httpOutside: (command: string, reasons: string) => `${command}: 샌드박스 밖의 서버를 바꾸는 요청 (${reasons})`,
+  dbNoTarget: (command: string) => `${command}: 접속 대상이 정해지지 않음 (샌드박스의 DATABASE_URL 사용)`,
+  dbOutside: (command: string, target: string) => `${command}: 샌드박스 DB가 아닌 곳을 바꿈 (${target})`,
+  redisOutside: (target: string) => `redis-cli: 샌드박스 Redis가 아닌 곳을 바꿈 (${target})`,
+  unparsable: (error: string) => `스크립트를 해석할 수 없어 안전 규칙 5를 확인하지 못함 (${error})`,
+  processKill: 'process.kill: 실제 호스트의 프로세스에 신호를 보냄',
+  gitRepository: (subcommand: string) => `git ${subcommand} (저장소)`,
+  noEnvFile: '샌드박스 env 파일이 없음 (runbook sandbox up)',
+  notSandboxDb: (variable: string, url: string) => `${variable}=${url}: 샌드박스의 데이터베이스가 아님`,
+  notSandboxRedis: (variable: string, url: string) => `${variable}=${url}: 샌드박스의 Redis 데이터베이스가 아님`,
+  pathNotShims: (dir: string) => `PATH의 첫 폴더가 샌드박스의 명령 심 폴더가 아님 (${dir})`,
+  unset: '(없음)',
+}
+
+export const en: typeof ko = {
+  // What `sandbox up`, `down` and `reset` print when they are done (stdout)
+  upDone: (seconds, root, generated) => `ExcelApp sandbox up in ${seconds} s (${root})${generated ? ', data generated' : ''}`,
+  upNext: 'Next: runbook run runbooks/daily/health-check.md --sandbox',
+  downDone: (root, stopped, purged) => `ExcelApp sandbox down (${root})${stopped.length ? `: stopped ${stopped.join(', ')}` : ''}${purged ? '; data deleted' : ''}`,
+  resetDone: (seconds) => `ExcelApp sandbox reset in ${seconds} s`,
+  drillStarted: (message) => `drill: ${message}`,
+  healed: (faults) => `healed: ${faults.join(', ')}`,
+  noFaultActive: 'no fault was active',
+  unknownFault: (name, faults) => `unknown fault "${name}"; faults:\n${faults}`,
+
+  // What `down` stopped (listed by downDone)
+  stoppedStandin: (role) => `${role} stand-in`,
+  stoppedThrowawayPg: 'PostgreSQL (throwaway)',
+  stoppedThrowawayRedis: 'Redis (throwaway)',
+
+  // Progress on stderr while up, down and reset work
+  generatingData: (database) => `generating two years of ExcelApp data in ${database}…`,
+  regeneratingData: (database) => `regenerating the ExcelApp data in ${database}…`,
+  generatedData: (seconds) => `generated the ExcelApp data in ${seconds} s`,
+  pgStartingAgain: (dir) => `starting the sandbox's PostgreSQL again (${dir})`,
+  pgThrowaway: (url, problem, dir) => `no PostgreSQL at ${url} (${problem}); starting a throwaway cluster in ${dir}`,
+  redisStartingAgain: "starting the sandbox's Redis again",
+  redisThrowaway: (url, problem) => `no Redis at ${url} (${problem}); starting a throwaway redis-server`,
+  orphanDropped: (database, folder) => `dropped ${database}: its sandbox folder ${folder} is gone`,
+  databaseDropped: (database) => `dropped database ${database}`,
+  databaseNotDropped: (database, error) => `could not drop database ${database}: ${error}`,
+  redisEmptied: (db) => `emptied Redis database ${db}`,
+  redisNotEmptied: (db, error) => `could not empty Redis database ${db}: ${error}`,
+
+  // Errors of the sandbox commands
+  notComplete: 'the sandbox is not complete; run `runbook sandbox up`',
+  notUp: 'the sandbox is not up; run `runbook sandbox up` first',
+  noSandbox: (root) => `no sandbox in ${root}; run \`runbook sandbox up\` first`,
+  busy: (pid, root) => `another sandbox command (pid ${pid}) is still working on ${root}`,
+  portNotNumber: (value) => `SANDBOX_FORMULA_ENGINE_PORT must be a port number, got "${value}"`,
+  portTaken: (port) => `SANDBOX_FORMULA_ENGINE_PORT ${port} is taken by another process`,
+  givenServerDown: (variable, url, problem) => `${variable} (${url}) does not answer: ${problem}`,
+  nothingListens: (host, port) => `nothing listens on ${host}:${port}`,
+  noRedisDb: 'no free Redis database number for the sandbox (all of 1–15 are in use)',
+  notSandboxDatabase: (database) => `refusing to drop ${database}: not a sandbox database`,
+  noDatabase: 'the sandbox has no database; run `runbook sandbox up`',
+  lockHelperFailed: (tail) => `the db-lock helper did not take its lock${tail ? `:\n${tail}` : ''}`,
+  standinNotStarted: (role) => `could not start the ${role} stand-in`,
+  standinNoAnswer: (role, port, tail) => `the ${role} stand-in did not start on port ${port}${tail ? `:\n${tail}` : ''}`,
+  standinNoPort: (role) => `no port known for the ${role} stand-in; run \`runbook sandbox up\``,
+  pgBinariesMissing: 'PostgreSQL server binaries not found (install the Debian package postgresql)',
+  initdbFailed: (output) => `initdb failed: ${output}`,
+  pgCtlFailed: (output) => `pg_ctl start failed: ${output}`,
+  redisNotStarted: (error) => `redis-server could not start: ${error} (install the Debian package redis-server)`,
+  redisExited: (code) => `redis-server exited with ${code}`,
+  internal: (message) => `sandbox: ${message}`,
+
+  // Drills: what each fault is, and what `break` did
+  fault: (name) =>
+    ({
+      'formula-engine-down': 'FormulaEngine answers 503 and its container is unhealthy (docker restart formula-engine heals it)',
+      'slow-app': 'the app answers /up after 6 s (systemctl restart excelapp-rails heals it)',
+      'db-lock': 'a forgotten transaction holds an ACCESS EXCLUSIVE lock on excel_files, a query waits behind it (pg_terminate_backend heals it)',
+      'error-burst': 'a burst of ERROR lines with stack traces in production.log',
+      'disk-full': 'the simulated disk at 92 % (old backups and rotated logs fill it; deleting them heals it)',
+      'memory-pressure': 'the simulated memory at 90 % (drop caches lowers it, systemctl restart excelapp-rails heals it)',
+    })[name],
+  drill: (name, what) => `${name}: ${what}`,
+  drillAlreadyActive: 'already active',
+  drillFormulaEngineDown: 'FormulaEngine now answers 503 (docker ps: unhealthy)',
+  drillSlowApp: 'the app now answers after 6 s',
+  drillDbLock: (blocking, blocked) => `backend ${blocking} holds an ACCESS EXCLUSIVE lock on excel_files; backend ${blocked} waits for it`,
+  drillErrorBurst: (count, file) => `appended ${plural(count, 'failing request', 'failing requests')} with stack traces to ${file}`,
+  drillDiskFull: 'the simulated disk is at 92 % (old full dumps in the backups folder, an unrotated log)',
+  drillMemoryPressure: 'the simulated memory is at 90 % (puma workers grew to 2.9 GB each)',
+
+  // `sandbox status`
+  statusTitle: 'ExcelApp sandbox',
+  statusUp: 'up',
+  statusDown: 'down',
+  labelPostgres: 'PostgreSQL',
+  labelRedis: 'Redis',
+  labelApp: 'app',
+  labelFormulaEngine: 'FormulaEngine',
+  labelHost: 'host',
+  labelFaults: 'faults',
+  labelEnv: 'env',
+  notSetUp: 'not set up',
+  notRunning: 'not running',
+  none: 'none',
+  rows: (n) => `${n} rows`,
+  keys: (n) => plural(n, 'key', 'keys'),
+  noPgStatStatements: ' · no pg_stat_statements',
+  hostFigures: (memory, disk, cpu) => `memory ${memory} % · disk ${disk} % · CPU ${cpu} %`,
+  faultSince: (since, description) => `since ${since}: ${description}`,
+  envNext: '→ runbook run FILE --sandbox',
+  envNone: 'none (run `runbook sandbox up`)',
+
+  // Safety rule 5: why a --sandbox run refuses a step
+  outside: (what, shown, root) => `${what} ${shown}: outside the sandbox folder (${root})`,
+  chroot: 'chroot: runs a command under a root outside the sandbox',
+  otherHost: (command, call) => `${command}: connects to another host and changes it (${call})`,
+  realBinary: (path, command, reasons) => `${path}: runs the real host's command instead of the shim: ${command} (${reasons})`,
+  rsyncRemote: (dest) => `rsync: copies to another host (${dest})`,
+  notSimulated: (command, reasons) => `${command}: a real host command the sandbox does not simulate (${reasons})`,
+  httpOutside: (command, reasons) => `${command}: a request that changes a server outside the sandbox (${reasons})`,
+  dbNoTarget: (command) => `${command}: no connection target (use the sandbox's DATABASE_URL)`,
+  dbOutside: (command, target) => `${command}: changes something that is not the sandbox database (${target})`,
+  redisOutside: (target) => `redis-cli: changes something that is not the sandbox's Redis (${target})`,
+  unparsable: (error) => `cannot parse the script, so safety rule 5 could not be checked (${error})`,
+  processKill: "process.kill: signals a process of the real host",
+  gitRepository: (subcommand) => `git ${subcommand} (repository)`,
+  noEnvFile: 'no sandbox env file (runbook sandbox up)',
+  notSandboxDb: (variable, url) => `${variable}=${url}: not the sandbox's database`,
+  notSandboxRedis: (variable, url) => `${variable}=${url}: not the sandbox's Redis database`,
+  pathNotShims: (dir) => `PATH does not start with the sandbox's command shim folder (${dir})`,
+  unset: '(none)',
+}
