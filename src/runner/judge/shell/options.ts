@@ -1,0 +1,66 @@
+// Command-line options the way most tools read them: short clusters (`-rf`), long options with
+// `=` or a separate value, `--`, and (for wrappers) everything after the first positional.
+import type { Word } from './words.js'
+
+export interface Parsed {
+  /** Option name (one letter, or the long name without dashes) → its values (null when none). */
+  opts: Map<string, (string | null)[]>
+  positionals: Word[]
+}
+
+export interface OptionSpec {
+  /** Short options that take a value, e.g. 'uUgh'. */
+  short?: string
+  /** Long options that take a value. */
+  long?: string[]
+  /** Everything from the first positional on is positional (wrappers, subcommand tools). */
+  stopAtPositional?: boolean
+}
+
+export function parseOptions(args: Word[], spec: OptionSpec = {}): Parsed {
+  const opts = new Map<string, (string | null)[]>()
+  const positionals: Word[] = []
+  const add = (k: string, v: string | null) => opts.set(k, [...(opts.get(k) ?? []), v])
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!
+    const v = w.value
+    if (!w.literal || v === '-' || !v.startsWith('-')) {
+      positionals.push(w)
+      if (spec.stopAtPositional) {
+        positionals.push(...args.slice(i + 1))
+        break
+      }
+      continue
+    }
+    if (v === '--') {
+      positionals.push(...args.slice(i + 1))
+      break
+    }
+    if (v.startsWith('--')) {
+      const eq = v.indexOf('=')
+      const name = eq === -1 ? v.slice(2) : v.slice(2, eq)
+      if (eq !== -1) add(name, v.slice(eq + 1))
+      else if (spec.long?.includes(name)) add(name, args[++i]?.value ?? null)
+      else add(name, null)
+      continue
+    }
+    for (let j = 1; j < v.length; j++) {
+      const c = v[j]!
+      if (spec.short?.includes(c)) {
+        const rest = v.slice(j + 1)
+        add(c, rest !== '' ? rest : (args[++i]?.value ?? null))
+        break
+      }
+      add(c, null)
+    }
+  }
+  return { opts, positionals }
+}
+
+export function has(p: Parsed, ...names: string[]): boolean {
+  return names.some((n) => p.opts.has(n))
+}
+
+export function values(p: Parsed, ...names: string[]): (string | null)[] {
+  return names.flatMap((n) => p.opts.get(n) ?? [])
+}

@@ -1,0 +1,160 @@
+// The analysis walk: bash is parsed (mvdan-sh) and every simple command is judged by its argv,
+// wherever it stands (pipelines, && / || chains, subshells, $( ) and backticks, functions, loop
+// and if bodies), with what it reads on stdin. The judgement of one command is a rule of
+// rules/ (by the command's name); wrappers hand their commands and scripts back to the walk.
+import type { Detection } from '../../model/runbook.js'
+import { flag, MAX_DEPTH, says, type Ctx, type H, type Out, type Stdin } from './rule.js'
+import { ruleFor } from './rules/index.js'
+import { isSystemPath } from './paths.js'
+import { HEREDOCS, HERESTRING, loadSyntax, OP_PIPE, OP_PIPE_ALL, REDIRECT_DUP_OUT, REDIRECT_IN, WRITE_REDIRECTS, type ShNode, type ShSyntax } from './syntax.js'
+import { basename, heredocText, PLACEHOLDER, show, toWord, word, type Word } from './words.js'
+
+interface ParseError {
+  line: number
+  message: string
+}
+
+function sameNode(a: ShNode, b: ShNode): boolean {
+  return !!a && !!b && a.Pos().Offset() === b.Pos().Offset() && a.End().Offset() === b.End().Offset()
+}
+
+/** Whether the statement on top of the stack reads a pipe: it is (inside) the right of a `|`. */
+function readsPipe(syntax: ShSyntax, stack: ShNode[]): boolean {
+  for (let i = stack.length - 2; i >= 0; i--) {
+    const node = stack[i]
+    const type = syntax.NodeType(node)
+    if (type === 'CmdSubst' || type === 'ProcSubst') return false
+    if (type === 'BinaryCmd' && (node.Op === OP_PIPE || node.Op === OP_PIPE_ALL)) {
+      // Find the direct child of this BinaryCmd on the stack.
+      const child = stack[i + 1]
+      if (sameNode(child, node.Y)) return true
+    }
+  }
+  return false
+}
+
+function parseScript(syntax: ShSyntax, code: string): { file: ShNode | null; error?: ParseError } {
+  try {
+    return { file: syntax.NewParser().Parse(code, 'step.sh') }
+  } catch (e: any) {
+    const line = typeof e?.Pos?.Line === 'function' ? Number(e.Pos.Line()) : 1
+    const message = typeof e?.Text === 'string' ? e.Text : e instanceof Error ? e.message : String(e)
+    return { file: null, error: { line: line > 0 ? line : 1, message } }
+  }
+}
+
+/** Analyses a script; returns its syntax error, if any (commands before it are still judged). */
+async function analyzeScript(code: string, ctx: Ctx): Promise<ParseError | undefined> {
+  const { syntax } = ctx
+  let { file, error } = parseScript(syntax, code)
+  if (!file && error) {
+    // bash runs the commands before a syntax error: judge what parses up to that line.
+    const lines = code.split('\n')
+    for (let upTo = error.line - 1; upTo > Math.max(0, error.line - 100) && !file; upTo--) file = parseScript(syntax, lines.slice(0, upTo).join('\n')).file
+  }
+  if (file) await analyzeFile(file, ctx)
+  return error
+}
+
+async function analyzeFile(file: ShNode, ctx: Ctx): Promise<void> {
+  const { syntax } = ctx
+  const stack: ShNode[] = []
+  const statements: { stmt: ShNode; piped: boolean }[] = []
+  syntax.Walk(file, (node) => {
+    if (node === null) {
+      stack.pop()
+      return true
+    }
+    stack.push(node)
+    if (syntax.NodeType(node) === 'Stmt') statements.push({ stmt: node, piped: readsPipe(syntax, stack) })
+    return true
+  })
+  for (const { stmt, piped } of statements) await analyzeStmt(stmt, piped, ctx)
+}
+
+/** One statement: its redirects (writes into system paths, what feeds stdin), then its argv. */
+async function analyzeStmt(stmt: ShNode, piped: boolean, parent: Ctx): Promise<void> {
+  const { syntax } = parent
+  const cmd = stmt.Cmd
+  const isCall = cmd && syntax.NodeType(cmd) === 'CallExpr' && (cmd.Args?.length ?? 0) > 0
+  const argv: Word[] = isCall ? (cmd.Args as ShNode[]).map((a) => toWord(syntax, a)) : []
+  const name = argv[0]?.literal ? basename(argv[0].value) : undefined
+  // A nested script's commands read what was fed to the script (ssh host psql <<EOF).
+  const stdin: Stdin = piped ? { piped } : { ...parent.stdin }
+  for (const r of (stmt.Redirs ?? []) as ShNode[]) {
+    const op = Number(r.Op)
+    const target = r.Word ? toWord(syntax, r.Word) : word('')
+    if (WRITE_REDIRECTS.has(op) || (op === REDIRECT_DUP_OUT && !/^(\d+|-)$/.test(target.value))) {
+      if (isSystemPath(target.value)) flag(parent, says().does(name ? `${name} > ${show(target.value)}` : `> ${show(target.value)}`, says().writesSystemPath))
+    } else if (op === REDIRECT_IN) stdin.file = target.value
+    else if (HEREDOCS.has(op)) stdin.text = heredocText(syntax, r)
+    else if (op === HERESTRING) stdin.text = `${target.value}\n`
+  }
+  if (!isCall) return
+  await judgeArgv(argv, { ...parent, stdin })
+}
+
+/** A nested script (bash -c, ssh, eval…): a syntax error there means it cannot be judged. */
+async function nestedScript(script: string, label: string, ctx: Ctx, prefix = ctx.prefix, stdin: Stdin = {}): Promise<void> {
+  if (ctx.depth >= MAX_DEPTH) {
+    flag(ctx, says().does(label, says().nestsTooDeeply))
+    return
+  }
+  if (!script.replace(new RegExp(PLACEHOLDER, 'g'), '').trim()) return
+  const error = await analyzeScript(script, { ...ctx, depth: ctx.depth + 1, prefix, stdin })
+  if (error) flag({ ...ctx, prefix }, says().unparsableScript(label, error.message))
+}
+
+/** One command: its rule, by name, judges it. */
+async function judgeArgv(argv: Word[], ctx: Ctx): Promise<void> {
+  // Leading VAR=value words (after env, sudo…) are assignments, not the command.
+  let i = 0
+  while (i < argv.length && argv[i]!.literal && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!.value)) i++
+  const first = argv[i]
+  if (!first || !first.literal) return
+  const name = basename(first.value)
+  const rule = ruleFor(name, first.value)
+  if (!rule) return
+  const h: H = {
+    name,
+    args: argv.slice(i + 1),
+    ctx,
+    flag: (reason) => flag(ctx, reason),
+    says: (command, phrase) => flag(ctx, says().does(command, says()[phrase])),
+    run: (next, stdin, prefix) => judgeArgv(next, { ...ctx, stdin: stdin ?? ctx.stdin, prefix: prefix ?? ctx.prefix, depth: ctx.depth + 1 }),
+    script: (text, label, prefix, stdin) => nestedScript(text, label, ctx, prefix, stdin),
+  }
+  if (ctx.depth > MAX_DEPTH * 4) return
+  await rule(h)
+}
+
+function detection(out: Out): Detection {
+  return { destructive: out.reasons.size > 0, reasons: [...out.reasons], syntaxErrors: out.syntaxErrors, refused: [] }
+}
+
+/**
+ * Destructive detection of a bash script. Each simple command is judged by its argv; a word
+ * with expansions is a placeholder and never makes anything destructive by itself. Syntax
+ * errors go to `syntaxErrors` (1-based lines); the commands before them are still judged.
+ */
+export async function detectShell(code: string): Promise<Detection> {
+  const syntax = await loadSyntax()
+  const out: Out = { reasons: new Set(), syntaxErrors: [] }
+  const error = await analyzeScript(code, { out, syntax, depth: 0, prefix: '', stdin: {} })
+  if (error) out.syntaxErrors.push(error)
+  return detection(out)
+}
+
+/**
+ * Destructive detection of one command given as argv (e.g. `spawn('rm', ['-rf', x])`);
+ * null stands for an argument not known statically.
+ */
+export async function detectShellArgv(argv: readonly (string | null)[]): Promise<Detection> {
+  const syntax = await loadSyntax()
+  const out: Out = { reasons: new Set(), syntaxErrors: [] }
+  await judgeArgv(
+    argv.map((a) => word(a ?? PLACEHOLDER)),
+    { out, syntax, depth: 0, prefix: '', stdin: {} },
+  )
+  return detection(out)
+}
