@@ -1,12 +1,14 @@
 // Detection results cached on disk by the sha256 of (kind, code), so planning an unchanged
 // runbook does not load the shell and SQL parsers again (~200 ms). The cache file is named by a
 // hash of the detection code, which the build injects: a changed detector never reads old
-// results, and a run from source (tests) uses no cache at all.
+// results, and a run from source (tests) uses no cache at all. Reasons are words of the active
+// language, so entries are kept per language.
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Detection, StepKind } from '../model/runbook.js'
+import { language } from '../terminal/messages/index.js'
 
 declare const __DETECT_HASH__: string | undefined
 const BUILD_HASH = typeof __DETECT_HASH__ === 'string' ? __DETECT_HASH__ : undefined
@@ -48,7 +50,7 @@ export function openDetectionCache(): DetectionCache {
     // missing or unreadable: start empty
   }
   let dirty = false
-  const key = (kind: string, code: string) => createHash('sha256').update(kind).update('\0').update(code).digest('base64url')
+  const key = (kind: string, code: string) => createHash('sha256').update(language()).update('\0').update(kind).update('\0').update(code).digest('base64url')
   return {
     get: (kind, code) => entries[key(kind, code)] as Detection | undefined,
     set: (kind, code, detection) => {
