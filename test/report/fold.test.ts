@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { applyEvent, foldEvents, INTERRUPTED_REASON, markIncomplete } from '../../src/runner/report/fold.js'
+import { applyEvent, foldEvents, markIncomplete } from '../../src/runner/report/fold.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
 import type { RunEvent } from '../../src/runner/model/run-record.js'
 import { demoRunbook, finishedStep, initialRecord } from './helpers.js'
 
@@ -47,7 +48,7 @@ describe('foldEvents', () => {
     const record = markIncomplete(foldEvents(events))
     expect(record.status).toBe('incomplete')
     expect(record.steps.map((s) => s.status)).toEqual(['passed', 'interrupted', 'not-run', 'not-run', 'not-run'])
-    expect(record.steps[1]!.reason).toBe(INTERRUPTED_REASON)
+    expect(record.steps[1]!.reason).toBe(msg.report.interruptedReason)
     expect(record.finished).toBeNull()
     // Finished records are left alone.
     const done = foldEvents([...events.slice(0, 3), { type: 'run-finished', at: 'tf', status: 'passed' }])

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { renderReportJson } from '../../src/runner/report/render-json.js'
 import { cleanOutput, renderReportMarkdown } from '../../src/runner/report/render-md.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+
+const st = (status: Parameters<typeof msg.run.stepStatus>[0]) => msg.run.stepStatus(status)
 import type { RunRecord } from '../../src/runner/model/run-record.js'
 import { demoRunbook, FENCE, finishedStep, initialRecord, splitFrontMatter } from './helpers.js'
 
@@ -88,13 +91,13 @@ describe('renderReportMarkdown', () => {
 
   it('has a title, a status line, the resumes and a summary table', () => {
     expect(body).toContain('# 데모 점검 — 실행 보고서\n')
-    expect(body).toContain('❌ **failed** — 2 passed, 1 failed, 1 skipped, 1 not-run · 대상 `sandbox` · 실행자 김운영 \\<ops@example.com\\>')
+    expect(body).toContain(`❌ **${msg.run.runStatus('failed')}** — 2 ${st('passed')}, 1 ${st('failed')}, 1 ${st('skipped')}, 1 ${st('not-run')} · 대상 \`sandbox\` · 실행자 김운영 \\<ops@example.com\\>`)
     expect(body).toContain('- 2026-11-26T10:00:00+09:00 · 박야간 · `quoted` 단계부터')
     expect(body).toContain('| # | 단계 | 상태 | 소요 시간 |')
-    expect(body).toContain('| 1 | app-up · 앱 확인 | ✅ passed | 1.2s |')
-    expect(body).toContain('| 3 | quoted · 데이터베이스 | ❌ failed | 1.2s |')
-    expect(body).toContain('| 4 | listed · 데이터베이스 | ⏭ skipped | — |')
-    expect(body).toContain('| 5 | unclosed · 마지막 | ◻ not-run | — |')
+    expect(body).toContain(`| 1 | app-up · 앱 확인 | ✅ ${st('passed')} | 1.2s |`)
+    expect(body).toContain(`| 3 | quoted · 데이터베이스 | ❌ ${st('failed')} | 1.2s |`)
+    expect(body).toContain(`| 4 | listed · 데이터베이스 | ⏭ ${st('skipped')} | — |`)
+    expect(body).toContain(`| 5 | unclosed · 마지막 | ◻ ${st('not-run')} | — |`)
     const headings = md.parse(body, {}).filter((t) => t.type === 'heading_open').length
     // Ours: title, 요약, 런북과 단계별 결과; the runbook's: 데모 점검, 3 sections.
     expect(headings).toBe(7)
@@ -103,11 +106,11 @@ describe('renderReportMarkdown', () => {
   it('puts each result right after its step block, in a blockquote, a list and an unclosed fence too', () => {
     const results = resultAfterFences(body)
     expect([...results.keys()]).toEqual(['app-up', 'db-ping', 'quoted', 'listed', 'unclosed'])
-    expect(results.get('app-up')).toBe('**결과 · app-up: ✅ passed** · exit 0 · 1.2s · 2026-11-26T09:00:02+09:00')
-    expect(results.get('db-ping')).toMatch(/^\*\*결과 · db-ping: ✅ passed\*\*/)
-    expect(results.get('quoted')).toMatch(/^\*\*결과 · quoted: ❌ failed\*\* · exit 2/)
-    expect(results.get('listed')).toBe('**결과 · listed: ⏭ skipped** · 2026-11-26T09:00:02+09:00')
-    expect(results.get('unclosed')).toBe('**결과 · unclosed: ◻ not-run**')
+    expect(results.get('app-up')).toBe(`**결과 · app-up: ✅ ${st('passed')}** · exit 0 · 1.2s · 2026-11-26T09:00:02+09:00`)
+    expect(results.get('db-ping')).toContain(`**결과 · db-ping: ✅ ${st('passed')}**`)
+    expect(results.get('quoted')).toContain(`**결과 · quoted: ❌ ${st('failed')}** · exit 2`)
+    expect(results.get('listed')).toBe(`**결과 · listed: ⏭ ${st('skipped')}** · 2026-11-26T09:00:02+09:00`)
+    expect(results.get('unclosed')).toBe(`**결과 · unclosed: ◻ ${st('not-run')}**`)
     // The unclosed block was closed before its result: its code is just its code.
     const unclosed = md.parse(body, {}).find((t) => t.type === 'fence' && t.info.includes('unclosed'))
     expect(unclosed?.content).toBe('echo never closed\n')
@@ -117,7 +120,7 @@ describe('renderReportMarkdown', () => {
     expect(body).toContain('- ✅ 앱 /up 응답 200 — status 200\n- ❌ 응답 시간 — 2.3s \\> 1s')
     expect(body).toContain('**메모**\n\n**굵게** 쓴 메모와 `코드`')
     expect(body).toContain('- `curl -s http://localhost/up | jq .` → exit 0 · 30ms')
-    expect(body).toContain('**위험 단계** · destructive로 선언됨 — DELETE writes')
+    expect(body).toContain(`**위험 단계** · ${msg.report.declaredAs('destructive')} — DELETE writes`)
     expect(body).toContain('**동의** · 운영자 김운영 \\<ops@example.com\\> · answered yes · 2026-11-26T09:00:05+09:00')
     expect(body).toContain('- 줄 20 · `DELETE FROM sessions WHERE expired` → DELETE 3행 · 4ms')
     expect(body).toContain('**표** · 세션\n\n| id | a\\|b |\n| --- | --- |\n| 1 | x y |\n')
@@ -139,7 +142,7 @@ describe('renderReportMarkdown', () => {
     const lines = Array.from({ length: 1000 }, (_, i) => `line ${i}`)
     r.steps[0] = { ...r.steps[0]!, output: lines.join('\n'), outputBytes: 9000 }
     const out = renderReportMarkdown(r, runbook, { logName: 'x-1.log' })
-    expect(out).toContain('전체 출력은 `x-1.log`에 있습니다 (9,000바이트).')
+    expect(out).toContain(msg.report.outputCut('`x-1.log`', '9,000'))
     expect(out).toContain('line 49\n[… 750줄 생략 …]\nline 800\n')
     expect(out).toContain('line 999\n```\n')
     const r2 = finishedRecord()
@@ -151,8 +154,8 @@ describe('renderReportMarkdown', () => {
     const r = initialRecord(runbook)
     r.steps[0] = { ...r.steps[0]!, started: '2026-11-26T09:00:01+09:00' }
     const out = renderReportMarkdown(r, runbook)
-    expect(out).toContain('| 1 | app-up · 앱 확인 | ⏳ running | — |')
-    expect(out).toContain('**결과 · app-up: ⏳ running** · 2026-11-26T09:00:01+09:00')
+    expect(out).toContain(`| 1 | app-up · 앱 확인 | ⏳ ${st('running')} | — |`)
+    expect(out).toContain(`**결과 · app-up: ⏳ ${st('running')}** · 2026-11-26T09:00:01+09:00`)
   })
 
   it('keeps results of steps the runbook no longer has in a section of their own', () => {
@@ -161,7 +164,7 @@ describe('renderReportMarkdown', () => {
     r.checklist.push({ text: '옛 항목', line: 2, checked: true, by: 'k', at: 't' })
     const out = renderReportMarkdown(r, runbook)
     expect(out).toContain('## 본문에 없는 기록')
-    expect(out).toContain('**결과 · removed-step: ✅ passed**')
+    expect(out).toContain(`**결과 · removed-step: ✅ ${st('passed')}**`)
     expect(out).toContain('- [x] 옛 항목 — 확인함: k · t')
   })
 

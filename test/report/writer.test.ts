@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { foldEvents } from '../../src/runner/report/fold.js'
 import { reportClock, reportDate } from '../../src/runner/report/time.js'
-import { loadReport, ReportWriter } from '../../src/runner/report/writer.js'
+import { loadReport, ReportWriter, stepLogHeader } from '../../src/runner/report/writer.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
 import type { RunEvent } from '../../src/runner/model/run-record.js'
 import { demoRunbook, finishedStep, initialRecord } from './helpers.js'
 
@@ -146,7 +147,7 @@ describe('journal, finish, crash and reopen', () => {
     expect(existsSync(writer.journalPath)).toBe(false)
     // No step's output was cut, so the .md holds all of it and the .log is not kept.
     expect(existsSync(writer.logPath)).toBe(false)
-    expect(await readFile(writer.mdPath, 'utf8')).toContain('**결과 · app-up: ✅ passed**')
+    expect(await readFile(writer.mdPath, 'utf8')).toContain(`**${msg.report.resultLabel} · app-up: ✅ ${msg.run.stepStatus('passed')}**`)
     const loaded = await loadReport(writer.mdPath)
     expect(loaded.fromJournal).toBe(false)
     expect(loaded.record).toEqual(record)
@@ -155,7 +156,7 @@ describe('journal, finish, crash and reopen', () => {
     expect((await readdir(path.dirname(writer.mdPath))).filter((f) => f.includes('.tmp-'))).toEqual([])
   })
 
-  it('keeps the .log when some step output was cut, with a header per attempt', async () => {
+  it('keeps the .log when some step output was cut, with a header per attempt (the writer is the only one to write it)', async () => {
     const { writer, events } = await startRun(path.join(tmp, 'log'))
     const append = async (e: RunEvent) => {
       events.push(e)
@@ -173,12 +174,13 @@ describe('journal, finish, crash and reopen', () => {
       expect(await readFile(writer.logPath, 'utf8')).toContain(`output of attempt ${attempt}\n`)
     }
     await append({ type: 'step-started', at: t(3), stepId: 'db-ping' })
-    writer.appendLog('db-ping', '\n===== db-ping (attempt 1) own header =====\nrows\n')
+    writer.appendLog('db-ping', 'rows\n')
     await append({ type: 'run-finished', at: t(4), status: 'passed' })
     await writer.finish(foldEvents(events), runbook)
     const log = await readFile(writer.logPath, 'utf8')
-    expect(log).toMatch(/^===== app-up \(attempt 1\) .+ =====\noutput of attempt 1\n\n===== app-up \(attempt 2\) .+ =====\noutput of attempt 2\n/)
-    expect(log.match(/===== db-ping/g)).toHaveLength(1)
+    expect(log).toBe(
+      `${stepLogHeader('app-up', 1, t(1))}output of attempt 1\n\n${stepLogHeader('app-up', 2, t(2))}output of attempt 2\n\n${stepLogHeader('db-ping', 1, t(3))}rows\n`,
+    )
   })
 
   it('after a crash the journal gives an incomplete record; reopen continues the same files', async () => {
@@ -253,7 +255,7 @@ describe('journal, finish, crash and reopen', () => {
   })
 
   it('explains a report path with nothing behind it', async () => {
-    await expect(loadReport(path.join(tmp, 'nope', 'x-090000.md'))).rejects.toThrow(/no report data/)
+    await expect(loadReport(path.join(tmp, 'nope', 'x-090000.md'))).rejects.toThrow(msg.report.noData(path.join(tmp, 'nope', 'x-090000.md'), msg.report.noDataNeither(path.join(tmp, 'nope', 'x-090000.json'), path.join(tmp, 'nope', 'x-090000.journal.jsonl'))))
   })
 
   it('refuses to append after finish', async () => {

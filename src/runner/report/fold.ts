@@ -7,13 +7,12 @@
 // `finished`. So `markIncomplete` can tell which step a killed run was in, from the journal or
 // from a JSON rendered mid-run alike.
 import type { RunEvent, RunRecord, StepRecord } from '../model/run-record.js'
+import { msg } from '../terminal/messages/index.js'
 
 /** What a step attempt has recorded before it ran: nothing. */
 export function emptyResults(): Pick<StepRecord, 'status' | 'checks' | 'notes' | 'tables' | 'commands' | 'statements' | 'output' | 'outputBytes' | 'outputTruncated'> {
   return { status: 'not-run', checks: [], notes: [], tables: [], commands: [], statements: [], output: '', outputBytes: 0, outputTruncated: false }
 }
-
-export const INTERRUPTED_REASON = '실행 중에 중단됨 (끝나지 않은 보고서에서 발견)'
 
 export function applyEvent(record: RunRecord, event: RunEvent): RunRecord {
   switch (event.type) {
@@ -84,7 +83,7 @@ export function markIncomplete(record: RunRecord): RunRecord {
     ...record,
     status: 'incomplete',
     steps: record.steps.map((step) =>
-      isInFlight(step) ? { ...step, status: 'interrupted', reason: INTERRUPTED_REASON } : step,
+      isInFlight(step) ? { ...step, status: 'interrupted', reason: msg.report.interruptedReason } : step,
     ),
   }
 }

@@ -9,6 +9,7 @@
 // one.
 import { createHash } from 'node:crypto'
 import markdownIt from 'markdown-it'
+import { allMessages, msg, type Messages } from '../terminal/messages/index.js'
 
 export const SIGNOFF_NAMESPACE = 'runbook-report@excelapp'
 export const SIGNOFF_INFO = 'runbook-signoff'
@@ -83,23 +84,34 @@ export function principalOf(operator: string): string {
   return /<([^<>\s]+@[^<>\s]+)>/.exec(operator)?.[1] ?? operator.trim()
 }
 
-/** The Markdown appended for one sign-off. Starts with a blank line so it never joins the text above. */
-export function renderSignoffBlock(statement: SignoffStatement, signature: string): string {
+/** The Markdown appended for one sign-off, in the words of `words` (the active language's by
+ * default). Starts with a blank line so it never joins the text above. The status and the
+ * checklist state are the statement's own values, as signed. */
+export function renderSignoffBlock(statement: SignoffStatement, signature: string, words: Messages['sign'] = msg.sign): string {
   const text = statementText(statement)
   const body = `${text}\n${signature.trim()}\n`
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1))
   const plain = [
-    statement.status !== 'passed' ? `실행 결과가 **${statement.status}** 인 상태에서 서명함.` : '',
-    statement.checklist.startsWith('unfinished') ? `체크리스트 미완료 (${statement.checklist}).` : '',
+    statement.status !== 'passed' ? words.signedWithStatus(statement.status) : '',
+    statement.checklist.startsWith('unfinished') ? words.checklistUnfinished(statement.checklist) : '',
   ]
     .filter(Boolean)
     .join(' ')
   return (
-    `\n## 서명 · ${escapeInline(statement.signer)}\n\n` +
-    `${escapeInline(statement.signedAt)} · ${statement.comment ? escapeInline(statement.comment) : '의견 없음'}` +
+    `\n${words.blockHeading(escapeInline(statement.signer))}\n\n` +
+    `${escapeInline(statement.signedAt)} · ${statement.comment ? escapeInline(statement.comment) : words.noComment}` +
     `${plain ? `\n\n${plain}` : ''}\n\n` +
     `${fence}${SIGNOFF_INFO}\n${body}${fence}\n`
   )
+}
+
+/** The bytes of a sign-off block as written, when they are its rendering in some language. */
+function renderedAs(mdBytes: Buffer, at: number, statement: SignoffStatement, signature: string): Buffer | undefined {
+  for (const words of Object.values(allMessages).map((m) => m.sign)) {
+    const rendered = Buffer.from(renderSignoffBlock(statement, signature, words))
+    if (mdBytes.subarray(at, at + rendered.length).equals(rendered)) return rendered
+  }
+  return undefined
 }
 
 function longestBacktickRun(text: string): number {
@@ -123,7 +135,7 @@ export function findSignoffs(md: string): { blocks: Signoff[]; problems: string[
     const signature = rest.join('\n\n').trim()
     const statement = parseStatement(`${textPart}\n`)
     if (!statement || !signature.startsWith('-----BEGIN SSH SIGNATURE-----')) {
-      problems.push(`a sign-off block at line ${token.map[0] + 1} is malformed`)
+      problems.push(msg.sign.malformedBlock(token.map[0] + 1))
       continue
     }
     blocks.push({ statement, text: statementText(statement), signature: `${signature}\n` })
@@ -138,30 +150,28 @@ export interface ArtefactHashes {
 
 /**
  * Checks the structure of the sign-offs against the bytes of the Markdown: each block covers
- * exactly the bytes before it and is rendered exactly as `renderSignoffBlock` would, blocks follow
- * each other, and nothing follows the last. Signatures are checked separately (ssh.ts).
+ * exactly the bytes before it and is rendered exactly as `renderSignoffBlock` would (in any
+ * language), blocks follow each other, and nothing follows the last. Signatures are checked
+ * separately (ssh.ts).
  */
 export function checkSignoffStructure(mdBytes: Buffer, blocks: Signoff[], hashes: ArtefactHashes): string[] {
   const problems: string[] = []
   let expectedStart: number | undefined
   for (const [i, block] of blocks.entries()) {
     const s = block.statement
-    const who = `sign-off ${i + 1} (${s.principal})`
+    const who = msg.sign.who(i + 1, s.principal)
     if (s.mdBytes > mdBytes.length) {
-      problems.push(`${who}: covers ${s.mdBytes} bytes but the report is shorter`)
+      problems.push(msg.sign.coversTooMuch(who, s.mdBytes))
       continue
     }
-    if (expectedStart !== undefined && s.mdBytes !== expectedStart) problems.push(`${who}: text was inserted or removed before it`)
-    if (sha256(mdBytes.subarray(0, s.mdBytes)) !== s.mdSha256) problems.push(`${who}: the Markdown above it was changed (sha256 differs)`)
-    const rendered = Buffer.from(renderSignoffBlock(s, block.signature))
-    const actual = mdBytes.subarray(s.mdBytes, s.mdBytes + rendered.length)
-    if (!actual.equals(rendered)) problems.push(`${who}: the sign-off block itself was changed`)
-    if (s.jsonSha256 !== hashes.json) problems.push(`${who}: the JSON twin was changed (sha256 differs)`)
-    if (s.logSha256 !== hashes.log) problems.push(`${who}: the log was changed (sha256 differs)`)
-    expectedStart = s.mdBytes + rendered.length
+    if (expectedStart !== undefined && s.mdBytes !== expectedStart) problems.push(msg.sign.insertedBefore(who))
+    if (sha256(mdBytes.subarray(0, s.mdBytes)) !== s.mdSha256) problems.push(msg.sign.markdownChanged(who))
+    const rendered = renderedAs(mdBytes, s.mdBytes, s, block.signature)
+    if (!rendered) problems.push(msg.sign.blockChanged(who))
+    if (s.jsonSha256 !== hashes.json) problems.push(msg.sign.jsonChanged(who))
+    if (s.logSha256 !== hashes.log) problems.push(msg.sign.logChanged(who))
+    expectedStart = s.mdBytes + (rendered ?? Buffer.from(renderSignoffBlock(s, block.signature))).length
   }
-  if (expectedStart !== undefined && mdBytes.subarray(expectedStart).toString().trim() !== '') {
-    problems.push('text was added after the last sign-off')
-  }
+  if (expectedStart !== undefined && mdBytes.subarray(expectedStart).toString().trim() !== '') problems.push(msg.sign.addedAfter)
   return problems
 }

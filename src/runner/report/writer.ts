@@ -3,8 +3,9 @@
 // A run's files, side by side in `<reports>/<YYYY-MM-DD>/`:
 //   <runbook-id>-<HHMMSS>[-N].md             the report (rendered from the record)
 //   <runbook-id>-<HHMMSS>[-N].json           its JSON twin (the record itself)
-//   <runbook-id>-<HHMMSS>[-N].log            full step outputs; kept only when some step's inline
-//                                            output was cut (the .md says so where it is cut)
+//   <runbook-id>-<HHMMSS>[-N].log            full step outputs, each attempt under its header line
+//                                            (`stepLogHeader`, written here and nowhere else); kept
+//                                            only when some step's inline output was cut
 //   <runbook-id>-<HHMMSS>[-N].journal.jsonl  the append-only event journal while the run is
 //                                            going; deleted by `finish` (the .json then carries
 //                                            everything). Still there = the run never finished.
@@ -18,12 +19,13 @@ import { fdatasyncSync, writeSync } from 'node:fs'
 import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { EXIT, RunbookError } from '../model/errors.js'
+import { msg } from '../terminal/messages/index.js'
 import type { RunEvent, RunRecord } from '../model/run-record.js'
 import type { Runbook } from '../model/runbook.js'
 import { foldEvents, markIncomplete } from './fold.js'
 import { renderReportJson } from './render-json.js'
 import { renderReportMarkdown } from './render-md.js'
-import { localIso, reportClock, reportDate } from './time.js'
+import { reportClock, reportDate } from './time.js'
 
 export interface ReportPaths {
   /** The path without extension: `<dir>/<runbook-id>-<HHMMSS>[-N]`. */
@@ -55,6 +57,11 @@ export function reportPaths(file: string): ReportPaths {
   }
 }
 
+/** The line that starts each step attempt's output in the .log. */
+export function stepLogHeader(stepId: string, attempt: number, at: string): string {
+  return `===== ${stepId} (attempt ${attempt}) ${at} =====\n`
+}
+
 /** Log buffered in memory up to this size before it is written. */
 const LOG_BUFFER_BYTES = 64 * 1024
 const MAX_SUFFIX = 10_000
@@ -72,8 +79,6 @@ export class ReportWriter {
   private logChunks: string[] = []
   private logBytes = 0
   private logWritten = false
-  private lastLogStep: string | null = null
-  private headerDue: string | null = null
   private readonly attempts = new Map<string, number>()
   private closed = false
   private runbook: Runbook | undefined
@@ -133,7 +138,7 @@ export class ReportWriter {
         throw unwritable(folder, e)
       }
     }
-    throw new RunbookError(`cannot find a free report name for ${stem} in ${folder}; clean up that folder`, EXIT.usage)
+    throw new RunbookError(msg.report.noFreeName(stem, folder), EXIT.usage)
   }
 
   /** Continues a report (resume): loads its record (from the journal when the run never finished,
@@ -158,14 +163,16 @@ export class ReportWriter {
   }
 
   /** Appends one event to the journal and fsyncs it (a `step-started` marker is only written: the
-   * next fsync carries it). The log buffered so far is written before a `step-finished` is
-   * journaled, so a killed runner never leaves a finished step without its output. Synchronous
-   * writes: a step's record costs two syscalls, not a round trip through the thread pool each. */
+   * next fsync carries it). A `step-started` also starts the attempt's section of the .log. The
+   * log buffered so far is written before a `step-finished` is journaled, so a killed runner
+   * never leaves a finished step without its output. Synchronous writes: a step's record costs
+   * two syscalls, not a round trip through the thread pool each. */
   append(event: RunEvent): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`report ${this.mdPath} is already finished`))
     if (event.type === 'step-started') {
-      this.attempts.set(event.stepId, (this.attempts.get(event.stepId) ?? 0) + 1)
-      this.headerDue = event.stepId
+      const attempt = (this.attempts.get(event.stepId) ?? 0) + 1
+      this.attempts.set(event.stepId, attempt)
+      this.pushLog(`${this.logWritten || this.logChunks.length ? '\n' : ''}${stepLogHeader(event.stepId, attempt, event.at)}`)
     }
     const line = journalLine(event)
     return this.enqueue(async () => {
@@ -175,18 +182,10 @@ export class ReportWriter {
     })
   }
 
-  /** Records a step's full (already redacted) output in the .log, with a header line when a new
-   * step attempt begins (unless the text starts with its own `=====` header). Buffered. */
-  appendLog(stepId: string, text: string): void {
+  /** Records a step's full (already redacted) output in the .log, in the section its
+   * `step-started` opened. Buffered. */
+  appendLog(_stepId: string, text: string): void {
     if (!text || this.closed) return
-    if (this.headerDue === stepId || this.lastLogStep !== stepId) {
-      if (!/^\n*===== /.test(text)) {
-        const attempt = this.attempts.get(stepId) ?? 1
-        this.pushLog(`${this.logWritten || this.logChunks.length ? '\n' : ''}===== ${stepId} (attempt ${attempt}) ${localIso(new Date())} =====\n`)
-      }
-      this.headerDue = null
-      this.lastLogStep = stepId
-    }
     this.pushLog(text)
     // Written synchronously once the buffer is full: a step printing hundreds of megabytes must
     // not pile up queued writes in memory.
@@ -290,17 +289,17 @@ export async function loadReport(file: string): Promise<LoadedReport> {
   }
   const jsonText = await readFile(paths.json, 'utf8').catch(nullWhenMissing)
   if (jsonText === null) {
-    const what = journalText !== null ? 'its run stopped before recording anything' : `neither ${paths.json} nor ${paths.journal} exists`
-    throw new RunbookError(`no report data for ${paths.md}: ${what}`, EXIT.usage, file)
+    const why = journalText !== null ? msg.report.noDataStopped : msg.report.noDataNeither(paths.json, paths.journal)
+    throw new RunbookError(msg.report.noData(paths.md, why), EXIT.usage, file)
   }
   let record: RunRecord
   try {
     record = JSON.parse(jsonText) as RunRecord
   } catch (e) {
-    throw new RunbookError(`${paths.json} is not valid JSON: ${(e as Error).message}`, EXIT.usage, file)
+    throw new RunbookError(msg.report.notJson(paths.json, (e as Error).message), EXIT.usage, file)
   }
   if (record?.schemaVersion !== 1 || typeof record.runId !== 'string' || !Array.isArray(record.steps)) {
-    throw new RunbookError(`${paths.json} is not a run report this version understands (schemaVersion 1 expected)`, EXIT.usage, file)
+    throw new RunbookError(msg.report.unknownSchema(paths.json), EXIT.usage, file)
   }
   return { record: markIncomplete(record), paths, fromJournal: false }
 }
@@ -317,7 +316,7 @@ export function parseJournal(text: string, file: string): RunEvent[] {
     } catch (e) {
       const last = i === lines.length - 1
       if (last) break
-      throw new RunbookError(`unreadable journal line: ${(e as Error).message}`, EXIT.usage, file, i + 1)
+      throw new RunbookError(msg.report.badJournalLine((e as Error).message), EXIT.usage, file, i + 1)
     }
   }
   return events
@@ -328,10 +327,7 @@ function journalLine(event: RunEvent): string {
 }
 
 function placeholder(paths: ReportPaths): string {
-  return (
-    `_이 실행은 아직 진행 중이거나 끝나지 않았습니다. 단계별 결과는 ${path.basename(paths.journal)}에 기록되고, ` +
-    `실행이 끝나면 이 파일에 보고서가 쓰입니다. 중단된 실행은 \`runbook resume ${path.basename(paths.md)}\`로 이어 갑니다._\n`
-  )
+  return `${msg.report.placeholder(path.basename(paths.journal), path.basename(paths.md))}\n`
 }
 
 let tempCounter = 0
@@ -378,11 +374,7 @@ function fileSafe(id: string): string {
 
 function unwritable(folder: string, e: unknown): RunbookError {
   const message = e instanceof Error ? e.message : String(e)
-  return new RunbookError(
-    `cannot write the run's report in ${folder} (${message}). Nothing was run. ` +
-      'Make that folder writable, or choose another reports folder with --reports DIR.',
-    EXIT.usage,
-  )
+  return new RunbookError(msg.report.unwritable(folder, message), EXIT.usage)
 }
 
 function errorCode(e: unknown): string | undefined {

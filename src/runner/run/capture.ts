@@ -1,5 +1,7 @@
 // A step's output as recorded inline: the first and last parts when it is long, so memory and
 // report size stay bounded whatever a step prints. The .log keeps everything.
+import { msg } from '../terminal/messages/index.js'
+
 export const INLINE_HEAD = 4 * 1024
 export const INLINE_TAIL = 28 * 1024
 
@@ -39,6 +41,6 @@ export class OutputCapture {
     const kept = this.tail.slice(-INLINE_TAIL)
     const cut = kept.indexOf('\n')
     const tail = cut !== -1 && cut < 1024 ? kept.slice(cut + 1) : kept
-    return `${this.head}\n… (출력이 길어 중간을 생략했습니다. 전체 출력: ${logName}) …\n${tail}`
+    return `${this.head}\n${msg.run.outputCut(logName)}\n${tail}`
   }
 }

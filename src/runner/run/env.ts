@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseEnv } from 'node:util'
 import { EXIT, RunbookError } from '../model/errors.js'
+import { msg } from '../terminal/messages/index.js'
 import type { EnvSpec } from '../model/runbook.js'
 
 export interface EnvSources {
@@ -29,25 +30,25 @@ export function readEnvFile(file: string, what: string): Record<string, string> 
     text = readFileSync(file, 'utf8')
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new RunbookError(`cannot read ${what}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 2, file)
+    throw new RunbookError(msg.run.envFileUnreadable(what, code === 'ENOENT' ? msg.run.noSuchFile : (e as Error).message), EXIT.usage, file)
   }
   try {
     return parseEnv(text.replace(/^\uFEFF/, '')) as Record<string, string>
   } catch (e) {
-    throw new RunbookError(`${what} is not a KEY=value file: ${(e as Error).message}`, 2, file)
+    throw new RunbookError(msg.run.envFileInvalid(what, (e as Error).message), EXIT.usage, file)
   }
 }
 
 export function targetEnvFile(target: string, root = process.cwd()): string {
-  if (!/^[\w.-]+$/.test(target)) throw new RunbookError(`bad target name "${target}": use letters, digits, ".", "_" or "-"`, EXIT.usage)
+  if (!/^[\w.-]+$/.test(target)) throw new RunbookError(msg.run.badTargetName(target), EXIT.usage)
   return path.join(root, 'environments', `${target}.env`)
 }
 
 export function resolveEnv(specs: EnvSpec[], sources: EnvSources): ResolvedEnv {
   const layers: [ResolvedEnv['origin'][string], Record<string, string | undefined>][] = [
     ['set', sources.sets],
-    ['target', sources.targetFile ? readEnvFile(sources.targetFile, 'target env file') : {}],
-    ['env-file', sources.envFile ? readEnvFile(sources.envFile, 'env file') : {}],
+    ['target', sources.targetFile ? readEnvFile(sources.targetFile, msg.run.envFileKindTarget) : {}],
+    ['env-file', sources.envFile ? readEnvFile(sources.envFile, msg.run.envFileKindOption) : {}],
     ['process', sources.processEnv],
   ]
   const values: Record<string, string> = {}

@@ -6,7 +6,9 @@ import { mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, close
 import os from 'node:os'
 import path from 'node:path'
 import { EXIT, RunbookError } from '../model/errors.js'
+import { systemClock, type Clock } from '../model/clock.js'
 import { localIso } from '../report/time.js'
+import { msg } from '../terminal/messages/index.js'
 
 export interface RunLock {
   kind: 'postgres' | 'file'
@@ -19,6 +21,8 @@ export interface LockRequest {
   operator: string
   databaseUrl?: string
   lockDir?: string
+  /** The clock for `since` (who holds the lock since when); default: the system clock. */
+  now?: Clock
 }
 
 export function lockDir(): string {
@@ -64,12 +68,9 @@ async function postgresLock(req: LockRequest, url: string): Promise<RunLock> {
       .catch(() => ({ rows: [] }))
     await client.end().catch(() => undefined)
     const h = holder.rows[0]
-    const who = h ? h.application_name.slice(tag.length + 1) : 'another session'
-    const since = h ? localIso(new Date(h.backend_start)) : 'unknown'
-    throw new RunbookError(
-      `runbook ${req.runbookId} is exclusive and already running: held by ${who}${h?.client_addr ? ` (from ${h.client_addr})` : ''} since ${since} (PostgreSQL advisory lock)`,
-      EXIT.blocked,
-    )
+    const who = h ? h.application_name.slice(tag.length + 1) : msg.run.lockOtherSession
+    const since = h ? localIso(new Date(h.backend_start)) : msg.run.lockSinceUnknown
+    throw new RunbookError(msg.run.lockHeldPostgres(req.runbookId, who, h?.client_addr ?? null, since), EXIT.blocked)
   }
   return {
     kind: 'postgres',
@@ -100,7 +101,8 @@ function alive(pid: number): boolean {
 function fileLock(req: LockRequest, dir: string): RunLock {
   mkdirSync(dir, { recursive: true })
   const file = path.join(dir, `${req.runbookId.replace(/[^\p{L}\p{N}._-]/gu, '_')}.lock`)
-  const mine: LockFile = { pid: process.pid, host: os.hostname(), operator: req.operator, since: localIso(new Date()) }
+  const now = req.now ?? systemClock
+  const mine: LockFile = { pid: process.pid, host: os.hostname(), operator: req.operator, since: localIso(now()) }
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o644)
@@ -115,26 +117,23 @@ function fileLock(req: LockRequest, dir: string): RunLock {
         },
       }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new RunbookError(`cannot take the run lock: ${(e as Error).message}`, EXIT.usage, file)
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new RunbookError(msg.run.lockUnavailable((e as Error).message), EXIT.usage, file)
     }
     const holder = readLock(file)
     if (holder && (holder.host !== os.hostname() || alive(holder.pid))) {
-      throw new RunbookError(
-        `runbook ${req.runbookId} is exclusive and already running: held by ${holder.operator} on ${holder.host} (pid ${holder.pid}) since ${holder.since} (${file})`,
-        EXIT.blocked,
-      )
+      throw new RunbookError(msg.run.lockHeldFile(req.runbookId, holder.operator, holder.host, holder.pid, holder.since, file), EXIT.blocked)
     }
     // Left by a dead process (or unreadable): move it aside atomically, so two runners taking
     // over at once cannot both succeed, then try again.
     try {
-      const aside = `${file}.stale-${process.pid}-${Date.now()}`
+      const aside = `${file}.stale-${process.pid}-${now().getTime()}`
       renameSync(file, aside)
       rmSync(aside, { force: true })
     } catch {
       // someone else moved it first
     }
   }
-  throw new RunbookError(`could not take the run lock for ${req.runbookId}; try again`, EXIT.blocked, file)
+  throw new RunbookError(msg.run.lockRetry(req.runbookId), EXIT.blocked, file)
 }
 
 function readLock(file: string): LockFile | undefined {

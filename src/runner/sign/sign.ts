@@ -5,9 +5,11 @@ import { appendFile, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { EXIT, RunbookError } from '../model/errors.js'
+import { systemClock, type Clock } from '../model/clock.js'
 import { operatorIdentity } from '../run/operator.js'
-import { countSteps } from '../report/render-md.js'
+import { countSteps } from '../report/status.js'
 import { localIso } from '../report/time.js'
+import { msg } from '../terminal/messages/index.js'
 import { reportPaths, type ReportPaths } from '../report/writer.js'
 import type { RunRecord } from '../model/run-record.js'
 import {
@@ -33,24 +35,26 @@ interface Artefacts {
 async function readArtefacts(report: string): Promise<Artefacts> {
   const paths = reportPaths(report)
   if (existsSync(paths.journal)) {
-    throw new RunbookError('this run is incomplete (its journal is still there: the runner was stopped, or is still running); resume it or let it end first', EXIT.usage, paths.md)
+    throw new RunbookError(msg.sign.incomplete, EXIT.usage, paths.md)
   }
   const md = await readFile(paths.md).catch(() => {
-    throw new RunbookError('no such report', EXIT.usage, paths.md)
+    throw new RunbookError(msg.sign.noSuchReport, EXIT.usage, paths.md)
   })
   const jsonText = await readFile(paths.json, 'utf8').catch(() => {
-    throw new RunbookError('the JSON twin is missing', EXIT.usage, paths.json)
+    throw new RunbookError(msg.sign.jsonMissing, EXIT.usage, paths.json)
   })
   let record: RunRecord
   try {
     record = JSON.parse(jsonText) as RunRecord
   } catch {
-    throw new RunbookError('the JSON twin is not valid JSON', EXIT.usage, paths.json)
+    throw new RunbookError(msg.sign.jsonInvalid, EXIT.usage, paths.json)
   }
   const log = await readFile(paths.log).catch(() => null)
   return { paths, md, jsonText, record, logSha256: log ? sha256(log) : 'none' }
 }
 
+/** The state of the checklist as signed: `complete 2/2` or `unfinished 1/2` (a value of the
+ * signed statement, not words of the interface). */
 export function checklistState(record: RunRecord): string {
   const total = record.runbook.checklistItems ?? record.checklist.length
   const done = record.checklist.filter((t) => t.checked).length
@@ -62,14 +66,16 @@ export interface SignOptions {
   comment?: string
   key?: string
   operator?: string
+  /** The clock of `signed_at`; default: the system clock. */
+  now?: Clock
 }
 
 export async function signReport(opts: SignOptions): Promise<{ mdPath: string; statement: SignoffStatement }> {
   const a = await readArtefacts(opts.report)
-  if (a.record.status === 'running') throw new RunbookError('this run has not finished', EXIT.usage, a.paths.md)
+  if (a.record.status === 'running') throw new RunbookError(msg.sign.notFinished, EXIT.usage, a.paths.md)
   const { blocks, problems } = findSignoffs(a.md.toString())
   const broken = [...problems, ...checkSignoffStructure(a.md, blocks, { json: sha256(a.jsonText), log: a.logSha256 })]
-  if (broken.length > 0) throw new RunbookError(`refusing to sign a report that fails verification: ${broken.join('; ')}`, EXIT.failed, a.paths.md)
+  if (broken.length > 0) throw new RunbookError(msg.sign.refusing(broken), EXIT.failed, a.paths.md)
   const signer = operatorIdentity(opts.operator)
   const statement: SignoffStatement = {
     report: path.basename(a.paths.md),
@@ -79,7 +85,7 @@ export async function signReport(opts: SignOptions): Promise<{ mdPath: string; s
     checklist: checklistState(a.record),
     signer,
     principal: principalOf(signer),
-    signedAt: localIso(new Date()),
+    signedAt: localIso((opts.now ?? systemClock)()),
     comment: opts.comment ?? '',
     mdBytes: a.md.length,
     mdSha256: sha256(a.md),
@@ -105,20 +111,20 @@ export interface VerifyResult {
 
 export async function verifyReport(report: string, allowedSigners: string): Promise<VerifyResult> {
   if (!existsSync(allowedSigners)) {
-    throw new RunbookError('allowed signers file not found; pass --allowed-signers FILE (lines: "email key-type key")', EXIT.usage, allowedSigners)
+    throw new RunbookError(msg.sign.allowedSignersMissing, EXIT.usage, allowedSigners)
   }
   const a = await readArtefacts(report)
   const text = a.md.toString()
   const { blocks, problems } = findSignoffs(text)
   problems.push(...checkSignoffStructure(a.md, blocks, { json: sha256(a.jsonText), log: a.logSha256 }))
   problems.push(...twinProblems(text, a.record))
-  if (blocks.length === 0) problems.push('the report is not signed')
+  if (blocks.length === 0) problems.push(msg.sign.notSigned)
   const signoffs: VerifyResult['signoffs'] = []
   for (const block of blocks) signoffs.push(await verifyBlock(block, a.record, allowedSigners, problems))
   const required = a.record.runbook.approvals ?? 1
   const principals = [...new Set(signoffs.filter((s) => s.valid).map((s) => s.principal))]
   if (blocks.length > 0 && principals.length < required) {
-    problems.push(`needs ${required} sign-offs from different people; has ${principals.length} (${principals.join(', ') || 'none valid'})`)
+    problems.push(msg.sign.needsApprovals(required, principals))
   }
   return { ok: problems.length === 0, signoffs, problems, approvals: { required, principals } }
 }
@@ -126,26 +132,26 @@ export async function verifyReport(report: string, allowedSigners: string): Prom
 async function verifyBlock(block: Signoff, record: RunRecord, allowedSigners: string, problems: string[]) {
   const s = block.statement
   const check = await verifyText(block.text, block.signature, s.principal, allowedSigners)
-  if (!check.ok) problems.push(`signature of ${s.principal} does not verify: ${check.message}`)
-  if (s.runId !== record.runId) problems.push(`sign-off of ${s.principal} names run ${s.runId}, the JSON says ${record.runId}`)
-  if (principalOf(s.signer) !== s.principal) problems.push(`sign-off of ${s.principal}: signer and principal differ`)
+  if (!check.ok) problems.push(msg.sign.signatureInvalid(s.principal, check.message))
+  if (s.runId !== record.runId) problems.push(msg.sign.otherRun(s.principal, s.runId, record.runId))
+  if (principalOf(s.signer) !== s.principal) problems.push(msg.sign.signerMismatch(s.principal))
   return { ...s, valid: check.ok, message: check.message }
 }
 
 /** The JSON twin must tell the same story as the Markdown's front matter. */
 function twinProblems(md: string, record: RunRecord): string[] {
   const m = /^---\n([\s\S]*?)\n---\n/.exec(md)
-  if (!m) return ['the Markdown has no front matter']
+  if (!m) return [msg.sign.noFrontMatter]
   let front: Record<string, unknown>
   try {
     front = parseYaml(m[1]!) as Record<string, unknown>
   } catch {
-    return ['the Markdown front matter is not valid YAML']
+    return [msg.sign.frontMatterInvalid]
   }
   const problems: string[] = []
-  if (front.run_id !== record.runId) problems.push(`run id differs: Markdown ${String(front.run_id)}, JSON ${record.runId}`)
-  if (front.status !== record.status) problems.push(`status differs: Markdown ${String(front.status)}, JSON ${record.status}`)
-  if (JSON.stringify(front.counts ?? {}) !== JSON.stringify(countSteps(record.steps))) problems.push('step counts differ between the Markdown and the JSON')
-  if (front.source_sha256 !== record.runbook.sha256) problems.push('runbook sha256 differs between the Markdown and the JSON')
+  if (front.run_id !== record.runId) problems.push(msg.sign.runIdDiffers(String(front.run_id), record.runId))
+  if (front.status !== record.status) problems.push(msg.sign.statusDiffers(String(front.status), record.status))
+  if (JSON.stringify(front.counts ?? {}) !== JSON.stringify(countSteps(record.steps))) problems.push(msg.sign.countsDiffer)
+  if (front.source_sha256 !== record.runbook.sha256) problems.push(msg.sign.shaDiffers)
   return problems
 }

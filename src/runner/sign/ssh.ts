@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { EXIT, RunbookError } from '../model/errors.js'
 import { SIGNOFF_NAMESPACE } from '../report/signoff.js'
+import { msg } from '../terminal/messages/index.js'
 
 function run(args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -16,7 +17,7 @@ function run(args: string[], input: string): Promise<{ code: number | null; stdo
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     child.on('error', (e) =>
-      reject(new RunbookError(`ssh-keygen is not available (${e.message}); install OpenSSH (Debian: openssh-client)`, EXIT.usage)),
+      reject(new RunbookError(msg.sign.noSshKeygen(e.message), EXIT.usage)),
     )
     child.on('close', (code) => resolve({ code, stdout, stderr }))
     child.stdin.end(input)
@@ -49,7 +50,7 @@ export function findSigningKey(explicit: string | undefined, cwd = process.cwd()
       // agent without keys
     }
   }
-  throw new RunbookError('no signing key: pass --key PATH, set git config user.signingkey, or add a key to ssh-agent', EXIT.usage)
+  throw new RunbookError(msg.sign.noSigningKey, EXIT.usage)
 }
 
 function literalKey(publicKey: string, describe: string): { file: string; describe: string; cleanup: () => void } {
@@ -62,7 +63,7 @@ function literalKey(publicKey: string, describe: string): { file: string; descri
 export async function signText(text: string, keyFile: string): Promise<string> {
   const result = await run(['-Y', 'sign', '-f', keyFile, '-n', SIGNOFF_NAMESPACE], text)
   if (result.code !== 0 || !result.stdout.includes('BEGIN SSH SIGNATURE')) {
-    throw new RunbookError(`signing failed: ${result.stderr.trim() || `ssh-keygen exited ${result.code}`}`, 2, keyFile)
+    throw new RunbookError(msg.sign.signingFailed(result.stderr.trim() || msg.sign.sshKeygenExited(result.code)), EXIT.usage, keyFile)
   }
   return result.stdout
 }

@@ -3,6 +3,8 @@
 import type { ChalkInstance } from 'chalk'
 import { formatDuration } from '../parse/duration.js'
 import { redact } from '../run/redact.js'
+import { systemClock, type Clock } from '../model/clock.js'
+import { msg } from './messages/index.js'
 import type { RunRecord, StepRecord, StepStatus } from '../model/run-record.js'
 import type { PlannedStep } from '../model/runbook.js'
 
@@ -26,11 +28,11 @@ function statusColor(c: ChalkInstance, status: StepStatus): ChalkInstance {
 }
 
 export function renderStepHeader(p: PlannedStep, n: number, total: number, target: string, c: ChalkInstance): string {
-  const where = c.dim(`${p.title ? `${p.title} · ` : ''}${p.language} · line ${p.line}`)
+  const where = c.dim(msg.run.stepWhere(p.title, p.language, p.line))
   const head = `${c.bold(`▶ [${n}/${total}] ${p.id}`)} ${where}`
   if (!p.destructive) return head
-  const label = p.declared === 'critical' ? '치명적(CRITICAL) 단계' : '위험(destructive) 단계'
-  return `${head}\n${c.red.bold(`  ⚠ ${label} — 대상: ${target}`)}${p.reasons.map((r) => `\n${c.red(`    · ${r}`)}`).join('')}`
+  const label = p.declared === 'critical' ? msg.run.criticalStep : msg.run.destructiveStep
+  return `${head}\n${c.red.bold(`  ${msg.run.stepWarning(label, target)}`)}${p.reasons.map((r) => `\n${c.red(`    · ${r}`)}`).join('')}`
 }
 
 export function renderStepIntro(p: PlannedStep, highlighted: string, c: ChalkInstance): string {
@@ -40,28 +42,31 @@ export function renderStepIntro(p: PlannedStep, highlighted: string, c: ChalkIns
   return `${prose}${code}\n`
 }
 
-export function renderStepResult(r: StepRecord, c: ChalkInstance): string {
+export interface StepResultOptions {
+  /** The reason only names the failed checks: they are listed already, so it is left out. */
+  reasonIsChecks?: boolean
+}
+
+export function renderStepResult(r: StepRecord, c: ChalkInstance, options: StepResultOptions = {}): string {
   const color = statusColor(c, r.status)
-  const parts = [color(`${STATUS_MARK[r.status]} ${r.status}`)]
-  if (r.exitCode !== undefined && r.exitCode !== null && r.status !== 'passed') parts.push(`exit ${r.exitCode}`)
+  const parts = [color(`${STATUS_MARK[r.status]} ${msg.run.stepStatus(r.status)}`)]
+  if (r.exitCode !== undefined && r.exitCode !== null && r.status !== 'passed') parts.push(msg.run.exitCode(r.exitCode))
   if (r.durationMs !== undefined) parts.push(formatDuration(r.durationMs))
   const lines = [`  ${parts.join(c.dim(' · '))}`]
   for (const check of r.checks) {
     lines.push(`    ${check.ok ? c.green('✔') : c.red('✘')} ${check.name}${check.detail ? c.dim(` — ${check.detail}`) : ''}`)
   }
-  // Failed checks are listed above; a reason that only repeats them is left out.
-  const onlyChecks = r.checks.some((ch) => !ch.ok) && r.reason?.startsWith('실패한 점검')
-  if (r.reason && r.status !== 'passed' && !onlyChecks) lines.push(`    ${color(r.reason)}`)
-  if (r.consent) lines.push(c.dim(`    동의: ${r.consent.who} (${r.consent.how})`))
+  if (r.reason && r.status !== 'passed' && !options.reasonIsChecks) lines.push(`    ${color(r.reason)}`)
+  if (r.consent) lines.push(c.dim(`    ${msg.run.consentLine(r.consent.who, r.consent.how)}`))
   return lines.join('\n') + '\n'
 }
 
 export function renderRunSummary(record: RunRecord, reportPath: string, c: ChalkInstance): string {
   const counts = new Map<StepStatus, number>()
   for (const s of record.steps) counts.set(s.status, (counts.get(s.status) ?? 0) + 1)
-  const parts = [...counts].map(([status, n]) => statusColor(c, status)(`${n} ${status}`))
+  const parts = [...counts].map(([status, n]) => statusColor(c, status)(`${n} ${msg.run.stepStatus(status)}`))
   const color = record.status === 'passed' ? c.green.bold : record.status === 'failed' ? c.red.bold : c.yellow.bold
-  return `\n${color(`■ ${record.status}`)} ${c.dim('—')} ${parts.join(', ')}\n  보고서: ${reportPath}\n`
+  return `\n${color(`■ ${msg.run.runStatus(record.status)}`)} ${c.dim('—')} ${parts.join(', ')}\n  ${msg.run.summaryReport(reportPath)}\n`
 }
 
 export interface ConsoleView {
@@ -71,8 +76,10 @@ export interface ConsoleView {
   stepEnded(): void
 }
 
-/** `write` redacts what it prints; `output` expects text already through a stream redactor. */
-export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, secrets: string[] = []): ConsoleView {
+/** `write` redacts what it prints; `output` expects text already through a stream redactor.
+ * `now` times the quiet-step ticker. */
+export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, secrets: string[] = [], now: Clock = systemClock): ConsoleView {
+  const ms = () => now().getTime()
   const tty = Boolean(stream.isTTY)
   let atLineStart = true
   let ticker: NodeJS.Timeout | undefined
@@ -93,18 +100,18 @@ export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, 
       stream.write(redact(text, secrets))
     },
     stepStarted(label) {
-      started = lastOutput = Date.now()
+      started = lastOutput = ms()
       if (!tty) return
       ticker = setInterval(() => {
-        if (Date.now() - lastOutput < 2000 || !atLineStart) return
-        stream.write(`\r\x1b[2K${c.dim(`  ⏳ ${label} · ${formatDuration(Date.now() - started)}`)}`)
+        if (ms() - lastOutput < 2000 || !atLineStart) return
+        stream.write(`\r\x1b[2K${c.dim(`  ⏳ ${label} · ${formatDuration(ms() - started)}`)}`)
         statusShown = true
       }, 1000)
       ticker.unref()
     },
     output(text) {
       clearStatus()
-      lastOutput = Date.now()
+      lastOutput = ms()
       // One write per chunk, the gutter put in by a native replace: a step printing millions of
       // short lines must cost neither a syscall nor a JS loop turn per line.
       if (text === '') return

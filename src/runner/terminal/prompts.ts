@@ -2,6 +2,7 @@
 // stdin and stdout are TTYs: prompts on a pipe reject late and can leave exit code 0.
 import { checkbox, confirm, input, password, select } from '@inquirer/prompts'
 import type { InputSpec, EnvSpec } from '../model/runbook.js'
+import { msg } from './messages/index.js'
 
 export type StepAction = 'run' | 'skip' | 'quit'
 export type FailureAction = 'retry' | 'skip' | 'abort'
@@ -25,40 +26,40 @@ export function inquirerPrompts(): Prompts {
       select<StepAction>({
         message,
         choices: [
-          { name: destructive ? '실행 (run) — 위험 단계' : '실행 (run)', value: 'run' },
-          { name: '건너뛰기 (skip)', value: 'skip' },
-          { name: '중단 (quit)', value: 'quit' },
+          { name: destructive ? msg.run.choiceRunDestructive : msg.run.choiceRun, value: 'run' },
+          { name: msg.run.choiceSkip, value: 'skip' },
+          { name: msg.run.choiceQuit, value: 'quit' },
         ],
         default: destructive ? 'skip' : 'run',
       }),
     confirmDestructive: (message) => confirm({ message, default: false }),
     typeStepId: async (message, stepId) => {
-      const typed = await input({ message: `${message}\n  확인하려면 단계 id "${stepId}"를 입력하세요 (그 외 입력은 취소):` })
+      const typed = await input({ message: msg.run.typeStepId(message, stepId) })
       return typed.trim() === stepId
     },
     afterFailure: (message) =>
       select<FailureAction>({
         message,
         choices: [
-          { name: '다시 시도 (retry)', value: 'retry' },
-          { name: '건너뛰고 계속 (skip)', value: 'skip' },
-          { name: '중단 (abort)', value: 'abort' },
+          { name: msg.run.choiceRetry, value: 'retry' },
+          { name: msg.run.choiceSkipContinue, value: 'skip' },
+          { name: msg.run.choiceAbort, value: 'abort' },
         ],
       }),
     afterInterrupt: () =>
       select<'quit' | 'continue'>({
-        message: '단계를 중지했습니다. 어떻게 할까요?',
+        message: msg.run.afterInterrupt,
         choices: [
-          { name: '런북 종료 (quit)', value: 'quit' },
-          { name: '다음 단계로 계속 (continue)', value: 'continue' },
+          { name: msg.run.choiceEndRunbook, value: 'quit' },
+          { name: msg.run.choiceContinue, value: 'continue' },
         ],
       }),
     commit: (message) =>
       select<boolean>({
         message,
         choices: [
-          { name: '롤백 (roll back) — 아무것도 바꾸지 않음', value: false },
-          { name: '커밋 (commit)', value: true },
+          { name: msg.run.choiceRollBack, value: false },
+          { name: msg.run.choiceCommit, value: true },
         ],
         default: false,
       }),
@@ -72,7 +73,7 @@ export function inquirerPrompts(): Prompts {
         message,
         default: spec.default,
         required: true,
-        validate: (v) => (spec.type === 'number' && !Number.isFinite(Number(v)) ? '숫자를 입력하세요' : true),
+        validate: (v) => (spec.type === 'number' && !Number.isFinite(Number(v)) ? msg.run.enterNumber : true),
       })
     },
     askEnv: (spec) => {
@@ -81,7 +82,7 @@ export function inquirerPrompts(): Prompts {
     },
     tick: async (items) => {
       const picked = await checkbox({
-        message: '체크리스트: 완료한 항목을 고르세요 (스페이스로 선택, 엔터로 확정)',
+        message: msg.run.tickChecklist,
         choices: items.map((name, i) => ({ name, value: i })),
       })
       return items.map((_, i) => picked.includes(i))

@@ -65,7 +65,7 @@ export const ko = {
   commandsLabel: '실행한 명령',
   noExitCode: '종료 코드 없음',
   statementsLabel: 'SQL 문',
-  statementLine: (line: number) => `${line}번째 줄`,
+  statementLine: (line: number) => `줄 ${line}`,
   rows: (n: number) => `${n}행`,
   outputLabel: '출력',
   outputNone: '없음',

@@ -34,7 +34,7 @@ export const ko = {
   // The walk on the terminal
   banner: (target: string, operator: string, report: string, dryRun: boolean) =>
     `대상 ${target} · 운영자 ${operator} · 보고서 ${report}${dryRun ? ' · DRY RUN' : ''}`,
-  stepWhere: (title: string, language: string, line: number) => `${title ? `${title} · ` : ''}${language} · ${line}번째 줄`,
+  stepWhere: (title: string, language: string, line: number) => `${title ? `${title} · ` : ''}${language} · 줄 ${line}`,
   destructiveStep: '위험(destructive) 단계',
   criticalStep: '치명적(CRITICAL) 단계',
   stepWarning: (label: string, target: string) => `⚠ ${label} — 대상: ${target}`,
@@ -63,7 +63,7 @@ export const ko = {
   enterNumber: '숫자를 입력하세요',
   tickChecklist: '체크리스트: 완료한 항목을 고르세요 (스페이스로 선택, 엔터로 확정)',
   commitPreview: '변경될 행 (아직 커밋되지 않음):',
-  commitStatement: (line: number, command: string, rowCount: number | null) => `  ${line}번째 줄: ${command}${rowCount === null ? '' : ` ${rowCount}`}`,
+  commitStatement: (line: number, command: string, rowCount: number | null) => `  줄 ${line}: ${command}${rowCount === null ? '' : ` ${rowCount}`}`,
   commitPrompt: (target: string) => `대상 ${target}: 이 변경을 커밋할까요?`,
   dangerousCommand: (command: string, reasons: string[]) => `⚠ 위험 명령: ${command}\n${reasons.map((r) => `  · ${r}`).join('\n')}\n`,
   commandPrompt: (target: string) => `대상 ${target}: 이 명령을 실행할까요?`,

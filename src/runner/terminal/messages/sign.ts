@@ -25,7 +25,7 @@ export const ko = {
   allowedSignersMissing: '허용된 서명자 파일이 없음. 지정하세요: --allowed-signers FILE (줄 형식: "email key-type key")',
 
   // Problems verify finds
-  malformedBlock: (line: number) => `${line}번째 줄의 서명 블록 형식이 잘못됨`,
+  malformedBlock: (line: number) => `서명 블록 형식이 잘못됨 (줄 ${line})`,
   who: (index: number, principal: string) => `서명 ${index} (${principal})`,
   coversTooMuch: (who: string, bytes: number) => `${who}: ${bytes}바이트를 덮는데 보고서가 더 짧음`,
   insertedBefore: (who: string) => `${who}: 앞에 글이 끼워지거나 지워짐`,

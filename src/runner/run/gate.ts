@@ -1,0 +1,147 @@
+// The safety gates: whether a step runs (skip rules, requirements, rule 5, dry run, consent) and
+// the answers to an executor's questions (a command found destructive at run time, a commit after
+// preview, a step's own confirm). Decisions only: the caller runs the step and records the result.
+import { msg } from '../terminal/messages/index.js'
+import { localIso } from '../report/time.js'
+import { renderStepIntro } from '../terminal/console-view.js'
+import type { Answer, Consent, Question } from '../model/run-record.js'
+import type { PlannedStep } from '../model/runbook.js'
+import type { Prompts } from '../terminal/prompts.js'
+import type { RunDeps, RunSettings, SandboxGuard } from './deps.js'
+
+/** What the gate decided for a step; every outcome but `run` and `quit` carries its reason. */
+export type Gate = { run: true; consent?: Consent } | { skip: string } | { block: string } | { decline: string } | { quit: true }
+
+export interface GateContext {
+  settings: RunSettings
+  deps: Omit<RunDeps, 'guard'> & { guard: SandboxGuard }
+  /** KEY=value outputs of earlier steps: part of the env a step sees. */
+  outputs(): Record<string, string>
+  /** Brings the report on disk up to date before the walk waits for the operator. */
+  beforeAsking(): Promise<void>
+}
+
+/** `--step ID` runs one step, `--from ID` starts at one: the others are skipped, saying why. */
+export function selectionGate(planned: PlannedStep, index: number, startIndex: number, settings: RunSettings): Gate | undefined {
+  if (settings.only !== undefined && planned.id !== settings.only) return { skip: msg.run.notSelected(`--step ${settings.only}`) }
+  if (startIndex > 0 && index < startIndex) return { skip: msg.run.notSelected(`--from ${settings.from}`) }
+  return undefined
+}
+
+/** Destructive SQL that runs in its transaction: in a dry run it is previewed and rolled back. */
+function previewable(planned: PlannedStep): boolean {
+  return planned.kind === 'sql' && !planned.step.attrs.autocommit
+}
+
+/** Decides whether a step runs: skip rules, requirements, rule 5, dry run, then consent. */
+export async function gateStep(planned: PlannedStep, g: GateContext): Promise<Gate> {
+  const { settings, deps } = g
+  const attrs = planned.step.attrs
+  if (planned.skip) return { skip: msg.run.exampleStep }
+  const missing = planned.requires.filter((cmd) => !deps.onPath(cmd))
+  if (missing.length > 0) return { skip: msg.run.missingCommands(missing) }
+  if (attrs.interactive && !deps.prompts) return { block: msg.run.interactiveNoTty }
+  if (attrs.probe) {
+    const probe = await deps.probe(attrs.probe, settings.env)
+    if (!probe.ok) return { skip: msg.run.probeFailed(attrs.probe, probe.output.trim().slice(-500)) }
+  }
+  // A destructive step a dry run skips anyway needs no rule-5 verdict.
+  if (settings.sandboxDir && !(planned.destructive && settings.dryRun && !previewable(planned))) {
+    const env = { ...settings.env, ...g.outputs() }
+    const violations = await deps.guard.stepViolations(planned, env, settings.sandboxDir, attrs.cwd ?? settings.cwd)
+    if (violations.length > 0) return { block: msg.run.sandboxRefused(violations) }
+  }
+  if (planned.destructive && settings.dryRun) return previewable(planned) ? { run: true } : { skip: msg.run.dryRunSkipped }
+  if (deps.prompts) return askToRun(planned, g, deps.prompts)
+  if (!planned.destructive) return { run: true }
+  if (settings.yes) return { run: true, consent: consent(g, 'flag', msg.run.howFlag) }
+  return { block: msg.run.noTtyNoYes }
+}
+
+/** At a terminal: the step is shown and the operator decides; destructive steps are confirmed. */
+async function askToRun(planned: PlannedStep, g: GateContext, prompts: Prompts): Promise<Gate> {
+  const { settings, deps } = g
+  if (planned.destructive && settings.yes) return { run: true, consent: consent(g, 'flag', msg.run.howFlag) }
+  // --auto runs safe steps without a pause; a destructive step always pauses.
+  if (!planned.destructive && settings.auto) return { run: true }
+  deps.view.write(renderStepIntro(planned, deps.highlight(planned.language, planned.step.code), deps.c))
+  await g.beforeAsking()
+  let action
+  try {
+    action = await prompts.stepAction(msg.run.stepPrompt(planned.id), planned.destructive)
+  } catch {
+    return { quit: true }
+  }
+  if (action === 'quit') return { quit: true }
+  if (action === 'skip') return { skip: msg.run.operatorSkipped }
+  // Previewable SQL asks again before it commits (see answerQuestion).
+  if (!planned.destructive || previewable(planned)) return { run: true }
+  const critical = planned.declared === 'critical'
+  const message = msg.run.confirmDestructive(planned.id, settings.target)
+  const ok = critical
+    ? await prompts.typeStepId(message, planned.id).catch(() => false)
+    : await prompts.confirmDestructive(message).catch(() => false)
+  if (!ok) return { decline: msg.run.operatorDeclinedStep }
+  return { run: true, consent: consent(g, 'operator', critical ? msg.run.howTypedId : msg.run.howPromptYes) }
+}
+
+function consent(g: GateContext, by: Consent['by'], how: string): Consent {
+  return { by, who: g.settings.operator, at: localIso(g.deps.now()), how }
+}
+
+/** Answers an executor's question for the step `planned`, which was let through with `stepConsent`. */
+export async function answerQuestion(question: Question, planned: PlannedStep, stepConsent: Consent | undefined, g: GateContext): Promise<Answer> {
+  if (question.kind === 'confirm') return answerConfirm(question.message, g)
+  if (question.kind === 'commit') return answerCommit(question, planned, g)
+  return answerCommand(question, planned, stepConsent, g)
+}
+
+async function answerConfirm(message: string, g: GateContext): Promise<Answer> {
+  const { prompts } = g.deps
+  if (!prompts) return { allow: false, reason: msg.run.noTtyToConfirm, status: 'blocked' }
+  await g.beforeAsking()
+  const ok = await prompts.confirm(message).catch(() => false)
+  return ok ? { allow: true, consent: consent(g, 'operator', msg.run.howConfirmed(message)) } : { allow: false, reason: msg.run.operatorDeclined, status: 'declined' }
+}
+
+async function answerCommit(question: Extract<Question, { kind: 'commit' }>, planned: PlannedStep, g: GateContext): Promise<Answer> {
+  const { settings, deps } = g
+  const { prompts } = deps
+  if (settings.dryRun) return { allow: false, reason: msg.run.dryRunRolledBack, status: 'previewed' }
+  if (settings.yes) return { allow: true, consent: consent(g, 'flag', msg.run.howFlagCommit) }
+  if (!prompts) return { allow: false, reason: msg.run.noTtyRolledBack, status: 'blocked' }
+  const summary = question.statements.map((s) => msg.run.commitStatement(s.line, s.command, s.rowCount)).join('\n')
+  deps.view.write(`${deps.c.yellow(msg.run.commitPreview)}\n${summary}\n`)
+  await g.beforeAsking()
+  const message = msg.run.commitPrompt(settings.target)
+  const ok = question.critical
+    ? await prompts.typeStepId(message, planned.id).catch(() => false)
+    : await prompts.commit(message).catch(() => false)
+  if (!ok) return { allow: false, reason: msg.run.operatorRolledBack, status: 'declined' }
+  return { allow: true, consent: consent(g, 'operator', question.critical ? msg.run.howCommittedTypedId : msg.run.howCommitted) }
+}
+
+/** A command found destructive only at run time, inside a step that was not confirmed for it. */
+async function answerCommand(
+  question: Extract<Question, { kind: 'command' }>,
+  planned: PlannedStep,
+  stepConsent: Consent | undefined,
+  g: GateContext,
+): Promise<Answer> {
+  const { settings, deps } = g
+  const { prompts } = deps
+  if (settings.sandboxDir) {
+    const cwd = planned.step.attrs.cwd ?? settings.cwd
+    const violations = await deps.guard.commandViolations(question.command, settings.sandboxDir, { cwd, env: settings.env })
+    if (violations.length > 0) return { allow: false, reason: msg.run.sandboxRefusedCommand(question.command, violations), status: 'blocked' }
+  }
+  if (stepConsent) return { allow: true, consent: stepConsent }
+  if (settings.dryRun) return { allow: false, reason: msg.run.dryRunCommand(question.command), status: 'blocked' }
+  if (settings.yes) return { allow: true, consent: consent(g, 'flag', msg.run.howFlagCommand(question.command)) }
+  if (!prompts) return { allow: false, reason: msg.run.undeclaredCommand(question.command, question.reasons), status: 'blocked' }
+  deps.view.write(deps.c.red(msg.run.dangerousCommand(question.command, question.reasons)))
+  await g.beforeAsking()
+  const ok = await prompts.confirmDestructive(msg.run.commandPrompt(settings.target)).catch(() => false)
+  if (!ok) return { allow: false, reason: msg.run.operatorDeclinedCommand(question.command), status: 'declined' }
+  return { allow: true, consent: consent(g, 'operator', msg.run.howCommand(question.command)) }
+}

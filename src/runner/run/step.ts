@@ -1,0 +1,150 @@
+// One attempt of one step: starts it through the executor of its language, streams and records
+// its output (redacted), answers its questions through the gate, and turns its outcome into the
+// step's record. The .log's header for the attempt is the report writer's (it sees `step-started`).
+import { OutputCapture } from './capture.js'
+import { createStreamRedactor, redact } from './redact.js'
+import { emptyResults } from '../report/fold.js'
+import { localIso } from '../report/time.js'
+import { msg } from '../terminal/messages/index.js'
+import { answerQuestion, type GateContext } from './gate.js'
+import type { Answer, Consent, Question, RunEvent, RunRecord, StepOutcome, StepRecord, StepStatus } from '../model/run-record.js'
+import type { PlannedStep } from '../model/runbook.js'
+
+/** A step's record as it stands before any attempt. */
+export function blankStep(planned: PlannedStep): StepRecord {
+  return {
+    id: planned.id,
+    title: planned.title,
+    language: planned.language,
+    kind: planned.kind,
+    line: planned.line,
+    destructive: planned.destructive,
+    declared: planned.declared,
+    reasons: planned.reasons,
+    attempts: 0,
+    ...emptyResults(),
+  }
+}
+
+export interface FinishedStep {
+  step: StepRecord
+  event: RunEvent
+  outputs?: Record<string, string>
+  /** The reason only names the failed checks, which are listed with the step anyway. */
+  reasonIsChecks?: boolean
+}
+
+/** A step that ends without running (skipped, blocked, declined), with its reason. */
+export function finishedWithout(planned: PlannedStep, record: RunRecord, status: StepStatus, reason: string, at: string): FinishedStep {
+  const base = record.steps.find((s) => s.id === planned.id) ?? blankStep(planned)
+  const step: StepRecord = { ...base, status, reason, finished: at }
+  return { step, event: { type: 'step-finished', at, step } }
+}
+
+/** What one attempt needs from the walk it is part of. */
+export interface AttemptContext extends GateContext {
+  /** The record as it stands (state, outputs, run id). */
+  record(): RunRecord
+  emit(event: RunEvent): Promise<void>
+  /** The env of this attempt: the run's, with outputs of earlier steps. */
+  env: Record<string, string>
+}
+
+export async function runStep(planned: PlannedStep, index: number, attempt: number, consent: Consent | undefined, w: AttemptContext): Promise<FinishedStep> {
+  const { deps, settings } = w
+  const started = deps.now()
+  await w.emit({ type: 'step-started', at: localIso(started), stepId: planned.id })
+  const redactor = createStreamRedactor(deps.secrets)
+  const capture = new OutputCapture()
+  const rec: StepRecord = { ...blankStep(planned), attempts: attempt, started: localIso(started), consent }
+  const showOutput = (text: string) => {
+    if (!text) return
+    deps.view.output(text)
+    capture.add(text)
+    deps.recorder.appendLog(planned.id, text)
+  }
+  const label = `[${index + 1}] ${planned.id}`
+  deps.view.stepStarted(label)
+  const signal = deps.interrupts.stepSignal()
+  const ask = async (question: Question): Promise<Answer> => {
+    deps.view.stepEnded()
+    const answer = await answerQuestion(question, planned, consent, w)
+    if (answer.allow && answer.consent) rec.consent = answer.consent
+    deps.view.stepStarted(label)
+    return answer
+  }
+
+  let outcome: StepOutcome
+  try {
+    const record = w.record()
+    outcome = await deps.executors[planned.kind].run({
+      planned,
+      runbookId: record.runbook.id,
+      runId: record.runId,
+      target: settings.target,
+      env: { ...w.env },
+      inputs: settings.inputs,
+      state: structuredClone(record.state),
+      timeoutMs: planned.timeoutMs,
+      signal,
+      dryRun: settings.dryRun,
+      cwd: planned.step.attrs.cwd ?? settings.cwd,
+      tmpDir: settings.tmpDir,
+      io: {
+        output: (text) => showOutput(redactor.push(text)),
+        check: (check) => rec.checks.push(check),
+        note: (md) => rec.notes.push(md),
+        table: (t) => rec.tables.push(t),
+        command: (cmd) => rec.commands.push(cmd),
+        statement: (s) => rec.statements.push(s),
+        process: (pgid) => {
+          w.emit({ type: 'step-process', stepId: planned.id, pgid }).catch(() => undefined)
+        },
+      },
+      ask,
+    })
+  } catch (e) {
+    outcome = { status: 'failed', reason: msg.run.internalError((e as Error).message) }
+  }
+  showOutput(redactor.flush())
+  deps.view.stepEnded()
+
+  const ended = deps.now()
+  const { status, reason, reasonIsChecks } = settle(outcome, rec, signal.aborted)
+  const step: StepRecord = {
+    ...rec,
+    status,
+    exitCode: outcome.exitCode,
+    reason: status === 'passed' ? undefined : reason,
+    consent: outcome.consent ?? rec.consent,
+    finished: localIso(ended),
+    durationMs: ended.getTime() - started.getTime(),
+    output: capture.text(settings.logName),
+    outputBytes: capture.bytes,
+    outputTruncated: capture.truncated,
+  }
+  if (outcome.state || outcome.outputs) {
+    const state = { ...(outcome.state ?? w.record().state), ...(outcome.outputs ?? {}) }
+    const outputs = { ...(w.record().outputs ?? {}), ...(outcome.outputs ?? {}) }
+    await w.emit({ type: 'state-changed', state, outputs })
+  }
+  return { step, event: { type: 'step-finished', at: step.finished!, step }, outputs: outcome.outputs, reasonIsChecks }
+}
+
+/** The step's status and reason from the executor's outcome and the checks it recorded: a failed
+ * check fails a passed step; a step that failed only by its checks gives them as the reason. */
+function settle(outcome: StepOutcome, rec: StepRecord, aborted: boolean): { status: StepStatus; reason?: string; reasonIsChecks: boolean } {
+  let status = outcome.status
+  if (aborted && (status === 'failed' || status === 'passed')) status = 'interrupted'
+  const failed = rec.checks.filter((ch) => !ch.ok).map((ch) => ch.name)
+  if (status === 'passed' && failed.length > 0) status = 'failed'
+  const checksOnly = failed.length > 0 && (outcome.failedChecks !== undefined || !outcome.reason)
+  if (checksOnly) return { status, reason: msg.run.checksFailed(failed), reasonIsChecks: true }
+  return { status, reason: outcome.reason, reasonIsChecks: false }
+}
+
+/** Redacts every string inside a value (events are plain JSON). */
+export function redactDeep<T>(value: T, secrets: string[]): T {
+  if (secrets.length === 0) return value
+  return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' ? redact(v, secrets) : v)) as T
+}
