@@ -1,0 +1,27 @@
+// What the rule-5 analysis carries while it walks a step: the shell syntax, the sandbox folder
+// and the folders a step may write to, the step's env, the findings, and the two entry points
+// it recurses through (a command line, a script), so that the parts need not import each other.
+import type { ShSyntax } from '../../runner/api.js'
+
+export interface Scope {
+  vars: Map<string, string>
+  /** Names assigned somewhere in the script (loops, read, …): unknown values, not empty ones. */
+  assigned: Set<string>
+  cwd: string | undefined
+}
+
+export interface Ctx {
+  syntax: ShSyntax
+  root: string
+  allowed: string[]
+  env: Record<string, string>
+  depth: number
+  out: Set<string>
+  /** Judges one command line (argv after expansion). */
+  argv(argv: string[], scope: Scope, ctx: Ctx): Promise<void>
+  /** Judges a script (bash -c, eval, a TS step's `$` template). */
+  shell(code: string, cwd: string | undefined, ctx: Ctx): Promise<void>
+}
+
+/** The same walk one level deeper (a wrapped command, a nested script). */
+export const deeper = (ctx: Ctx): Ctx => ({ ...ctx, depth: ctx.depth + 1 })
