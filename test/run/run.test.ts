@@ -1,0 +1,265 @@
+// `runRunbook` and `resumeRun` in-process, without a terminal (as cron runs them): temp folders,
+// the real shell and TS executors, a fixed clock. The real binary's exit codes, signals and pty are
+// the end-to-end tier's (test/e2e/run.test.ts).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { PassThrough } from 'node:stream'
+import { describe, expect, test } from 'vitest'
+import { EXIT, RunbookError } from '../../src/runner/model/errors.js'
+import { resumeRun, runRunbook, type RunOptions } from '../../src/runner/run/run.js'
+import { localIso, reportDate } from '../../src/runner/report/time.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+import { readReport, reportFiles, stepStatus, tempDir, writeRunbook } from '../helpers/cli.js'
+import { FIXED, fixedClock, OPERATOR } from './fakes.js'
+
+function sink(): NodeJS.WriteStream & { text(): string } {
+  const stream = new PassThrough() as unknown as NodeJS.WriteStream & { text(): string }
+  let text = ''
+  ;(stream as unknown as PassThrough).on('data', (d: Buffer) => (text += d.toString()))
+  stream.text = () => text
+  return stream
+}
+
+function setup(name: string, body: string) {
+  const dir = tempDir('rb-run-')
+  const file = writeRunbook(dir, name, body)
+  return { dir, file, reports: path.join(dir, 'reports') }
+}
+
+/** A run without a terminal, at 09:00 on 2026-11-26 whatever the time. */
+function run(file: string, reports: string, opts: Partial<RunOptions> = {}) {
+  return runRunbook({ file, reports, prompts: null, operator: OPERATOR, out: sink(), now: fixedClock, ...opts })
+}
+
+async function refusal(promise: Promise<unknown>): Promise<RunbookError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(RunbookError)
+  return error as RunbookError
+}
+
+const canaryRunbook = (canary: string) => `---
+id: canary
+---
+# 카나리아
+
+\`\`\`bash {id=before}
+echo before
+\`\`\`
+
+\`\`\`bash {id=make-canary destructive="creates the canary"}
+touch ${canary}
+\`\`\`
+
+\`\`\`bash {id=after}
+echo after
+\`\`\`
+`
+
+describe('safety gates without a TTY', () => {
+  test('--yes runs the destructive step and records the consent', async () => {
+    const { dir, file, reports } = setup('canary.md', '')
+    const canary = path.join(dir, 'canary')
+    writeFileSync(file, canaryRunbook(canary))
+    const { record, exitCode, reportPath } = await run(file, reports, { yes: true })
+    expect(exitCode).toBe(EXIT.ok)
+    expect(existsSync(canary)).toBe(true)
+    expect(record.steps[1]!.consent).toEqual({ by: 'flag', who: OPERATOR, how: msg.run.howFlag, at: localIso(FIXED) })
+    expect(readReport(reportPath).md).toContain('--yes')
+  })
+
+  test('--dry-run skips destructive shell steps and passes', async () => {
+    const { dir, file, reports } = setup('canary.md', '')
+    const canary = path.join(dir, 'canary')
+    writeFileSync(file, canaryRunbook(canary))
+    const { record, exitCode } = await run(file, reports, { dryRun: true })
+    expect(exitCode).toBe(EXIT.ok)
+    expect(existsSync(canary)).toBe(false)
+    expect(record.steps.map((s) => s.status)).toEqual(['passed', 'skipped', 'passed'])
+  })
+
+  test('a destructive $ command inside an undeclared TS step is blocked at run time', async () => {
+    const { dir, file, reports } = setup('ts-cmd.md', '')
+    const victim = path.join(dir, 'victim')
+    writeFileSync(victim, 'keep me')
+    writeFileSync(
+      file,
+      `# 동적 명령\n\n\`\`\`ts {id=dynamic}\nconst verb: string = ['r', 'm'].join('')\nawait $\`\${verb} -f ${victim}\`\n\`\`\`\n\n\`\`\`ts {id=later}\nconsole.log('later')\n\`\`\`\n`,
+    )
+    const { record, exitCode } = await run(file, reports)
+    expect(exitCode).toBe(EXIT.blocked)
+    expect(readFileSync(victim, 'utf8')).toBe('keep me')
+    expect(record.steps.map((s) => s.status)).toEqual(['blocked', 'not-run'])
+    expect(record.steps[0]!.reason).toContain('rm -f')
+  })
+})
+
+describe('recording', () => {
+  test('every time in the report comes from the clock given', async () => {
+    const { file, reports } = setup('clock.md', '# 시계\n\n```bash {id=a}\necho a\n```\n')
+    const { record, reportPath } = await run(file, reports)
+    const at = localIso(FIXED)
+    expect([record.started, record.finished, record.steps[0]!.started, record.steps[0]!.finished]).toEqual([at, at, at, at])
+    expect(path.basename(path.dirname(reportPath))).toBe(reportDate(FIXED))
+    expect(path.basename(reportPath)).toBe('clock-090000.md')
+  })
+
+  test('state flows from a shell step to a TS step; TypeScript annotations run; failed checks are the reason', async () => {
+    const { file, reports } = setup(
+      'state.md',
+      `# 상태
+
+\`\`\`bash {id=publish}
+echo "BACKUP_FILE=/var/backups/x.sql.gz" >> "$RUNBOOK_OUTPUT"
+\`\`\`
+
+\`\`\`ts {id=consume}
+interface Backup { file: string }
+const b: Backup = { file: String(state.BACKUP_FILE) }
+check('state has backup file', b.file === '/var/backups/x.sql.gz', b.file)
+check('env has backup file', env.BACKUP_FILE === '/var/backups/x.sql.gz')
+state.seen = true
+\`\`\`
+
+\`\`\`bash {id=env-later}
+test "$BACKUP_FILE" = /var/backups/x.sql.gz
+\`\`\`
+
+\`\`\`ts {id=checks continue-on-error}
+check('one', true)
+check('two', false)
+check('three', false)
+\`\`\`
+`,
+    )
+    const { record } = await run(file, reports)
+    expect(record.state).toMatchObject({ BACKUP_FILE: '/var/backups/x.sql.gz', seen: true })
+    expect(record.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'passed', 'failed'])
+    expect(record.steps[3]!.reason).toBe(msg.run.checksFailed(['two', 'three']))
+  })
+
+  test('an unwritable reports folder is an error before any step runs', async () => {
+    const { dir, file } = setup('canary.md', '')
+    const canary = path.join(dir, 'canary')
+    writeFileSync(file, canaryRunbook(canary).replace(' destructive="creates the canary"', ' safe="test"'))
+    writeFileSync(path.join(dir, 'afile'), '')
+    const error = await refusal(run(file, path.join(dir, 'afile', 'reports')))
+    expect(error.exitCode).toBe(EXIT.usage)
+    expect(existsSync(canary)).toBe(false)
+  })
+})
+
+describe('selection and skip rules', () => {
+  const body = `# 선택
+
+\`\`\`bash {id=one}
+echo one
+\`\`\`
+
+\`\`\`bash {id=needs-tool requires=no-such-tool-xyz}
+echo never
+\`\`\`
+
+\`\`\`bash {id=probed probe="echo docker not running >&2; exit 1"}
+echo never
+\`\`\`
+
+\`\`\`bash {id=example skip}
+rm -rf /
+\`\`\`
+
+\`\`\`bash {id=tty-only interactive}
+vim
+\`\`\`
+
+\`\`\`bash {id=three}
+echo three
+\`\`\`
+`
+  test('requires, probe and skip skip with the reason; an interactive step is blocked without a TTY', async () => {
+    const { file, reports } = setup('skips.md', body)
+    const { record, exitCode } = await run(file, reports)
+    expect(exitCode).toBe(EXIT.blocked)
+    expect(Object.fromEntries(record.steps.map((s) => [s.id, s.status]))).toEqual({
+      one: 'passed',
+      'needs-tool': 'skipped',
+      probed: 'skipped',
+      example: 'skipped',
+      'tty-only': 'blocked',
+      three: 'not-run',
+    })
+    const reason = (id: string) => record.steps.find((s) => s.id === id)!.reason
+    expect(reason('needs-tool')).toBe(msg.run.missingCommands(['no-such-tool-xyz']))
+    expect(reason('probed')).toBe(msg.run.probeFailed('echo docker not running >&2; exit 1', 'docker not running'))
+    expect(reason('example')).toBe(msg.run.exampleStep)
+    expect(reason('tty-only')).toBe(msg.run.interactiveNoTty)
+  })
+
+  test('--step runs one step, --from starts later; an unknown id or both flags is a usage error', async () => {
+    const { file, reports } = setup('skips.md', body)
+    expect((await run(file, reports, { step: 'three' })).exitCode).toBe(EXIT.ok)
+    const from = await run(file, path.join(reports, 'b'), { from: 'three' })
+    expect(from.record.steps.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'passed'])
+    const unknown = await refusal(run(file, reports, { step: 'nope' }))
+    expect(unknown.exitCode).toBe(EXIT.usage)
+    expect(unknown.message).toBe(msg.run.noSuchStep('nope', ['one', 'needs-tool', 'probed', 'example', 'tty-only', 'three']))
+    expect((await refusal(run(file, reports, { step: 'one', from: 'three' }))).message).toBe(msg.run.stepAndFrom)
+    expect((await refusal(run(file, reports, { target: 'x', sandbox: true }))).message).toBe(msg.run.targetAndSandbox)
+  })
+})
+
+describe('inputs and env without a TTY', () => {
+  const withInput = `---\ninputs:\n  severity: { type: choice, choices: [P0, P1, P2, P3], description: 장애 등급 }\nenv:\n  API_TOKEN: { required: true, secret: true, description: 토큰 }\n---\n# x\n\n\`\`\`bash\necho "$INPUT_SEVERITY"\n\`\`\`\n`
+  test('a missing env var or input, or a bad choice, is a usage error and records nothing', async () => {
+    const { file, reports } = setup('input.md', withInput)
+    const sets = { API_TOKEN: 't0ken' }
+    expect((await refusal(run(file, reports, { inputs: { severity: 'P1' } }))).message).toBe(msg.run.envMissing('API_TOKEN (토큰)'))
+    expect((await refusal(run(file, reports, { sets }))).message).toBe(msg.run.inputMissing('severity', '장애 등급'))
+    expect((await refusal(run(file, reports, { sets, inputs: { severity: 'P9' } }))).message).toBe(
+      msg.run.inputInvalid('severity', msg.run.expectedChoice(['P0', 'P1', 'P2', 'P3'], 'P9')),
+    )
+    expect((await refusal(run(file, reports, { sets, inputs: { nope: '1' } }))).message).toBe(msg.run.unknownInput(['nope'], ['severity']))
+    expect(reportFiles(reports)).toHaveLength(0)
+    const good = await run(file, reports, { sets, inputs: { severity: 'P1' } })
+    expect(good.record.inputs).toEqual({ severity: 'P1' })
+    expect(good.record.steps[0]!.output).toBe('P1\n')
+  })
+})
+
+describe('resume', () => {
+  test('a failing step stops the run; resume after fixing the cause runs only the rest', async () => {
+    const { dir, file, reports } = setup('resume.md', '')
+    const flag = path.join(dir, 'ready')
+    const counter = path.join(dir, 'count')
+    writeFileSync(file, `# 재개\n\n\`\`\`bash {id=first}\necho x >> ${counter}\n\`\`\`\n\n\`\`\`bash {id=needs-flag}\ntest -f ${flag}\n\`\`\`\n\n\`\`\`bash {id=last}\necho done\n\`\`\`\n`)
+    const first = await run(file, reports)
+    expect(first.exitCode).toBe(EXIT.failed)
+    expect(stepStatus(readReport(first.reportPath).json)).toEqual({ first: 'passed', 'needs-flag': 'failed', last: 'not-run' })
+
+    writeFileSync(flag, '')
+    const later = new Date(FIXED.getTime() + 3_600_000)
+    const resumed = await resumeRun({ report: first.reportPath, prompts: null, operator: OPERATOR, out: sink(), now: () => later })
+    expect(resumed.exitCode).toBe(EXIT.ok)
+    const { json } = readReport(first.reportPath)
+    expect(json.status).toBe('passed')
+    expect(stepStatus(json)).toEqual({ first: 'passed', 'needs-flag': 'passed', last: 'passed' })
+    expect(json.resumes).toEqual([{ at: localIso(later), operator: OPERATOR, fromStep: 'needs-flag' }])
+    expect(readFileSync(counter, 'utf8')).toBe('x\n') // the passed step did not run again
+    expect(reportFiles(reports)).toHaveLength(1)
+    expect((await refusal(resumeRun({ report: first.reportPath, prompts: null, out: sink() }))).message).toBe(msg.run.alreadyPassed)
+  })
+
+  test('resume refuses a changed runbook unless --force', async () => {
+    const { file, reports } = setup('changed.md', '# 변경\n\n```bash {id=a}\nfalse\n```\n')
+    const { reportPath } = await run(file, reports)
+    writeFileSync(file, '# 변경\n\n```bash {id=a}\ntrue\n```\n')
+    const refused = await refusal(resumeRun({ report: reportPath, prompts: null, out: sink(), now: fixedClock }))
+    expect(refused.exitCode).toBe(EXIT.usage)
+    expect(refused.message).toMatch(/^\S/)
+    expect(refused.message).toContain(file)
+    const forced = await resumeRun({ report: reportPath, prompts: null, out: sink(), now: fixedClock, force: true })
+    expect(forced.exitCode).toBe(EXIT.ok)
+  })
+})
