@@ -1,7 +1,219 @@
 // Messages of the interface: shell, SQL, Redis and TS step messages.
 // Each entry is a string or a function of its values; `en` has exactly `ko`'s keys (the type
-// says so), so a text cannot exist in one language only.
+// says so), so a text cannot exist in one language only. Output that imitates a real tool (psql's
+// `ERROR:`, `COMMIT`, redis-cli's `(nil)`, `(integer) 1`) is not a message and stays in the code.
 
-export const ko = {}
+/** English plural of a count: `1 row`, `2 rows`. */
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
-export const en: typeof ko = {}
+export const ko = {
+  // Where in the runbook file: a prefix of reasons, the title of a result table
+  atLine: (line: number) => `줄 ${line}: `,
+  lineTitle: (line: number) => `줄 ${line}`,
+  onLine: (text: string, line: number) => `${text} (줄 ${line})`,
+
+  // Stops and failures every step kind shares
+  interrupted: '중단됨',
+  interruptedBeforeStart: '단계를 시작하기 전에 중단됨',
+  interruptedBySignal: '중단됨 (Ctrl-C 또는 SIGTERM)',
+  timedOut: (duration: string) => `시간 초과 (${duration})`,
+  exitCode: (code: number | null) => `종료 코드 ${code}`,
+  killedBy: (signal: string) => `종료 신호 ${signal}`,
+  workingDirectoryNotFound: (dir: string) => `작업 폴더를 찾을 수 없음: ${dir}`,
+  checksFailed: (names: string) => `실패한 점검: ${names}`,
+  someChecksFailed: '실패한 점검이 있음',
+
+  // Servers: which variable holds the URL, where a connection goes, why it failed
+  urlNotSet: (server: string, variable: string, attribute: string) =>
+    `${server} 주소 변수 ${variable}: 설정되지 않음 (설정하거나, 다른 변수를 쓰려면 ${attribute}=VAR 속성으로 지정하세요)`,
+  pgWhere: (host: string, port: string, database: string) => `호스트 ${host} 포트 ${port} 데이터베이스 ${database}`,
+  redisWhere: (host: string, port: string, db: string) => `호스트 ${host} 포트 ${port} db ${db}`,
+  cannotConnect: (server: string, where: string, url: string, error: string) => `${server} 연결 실패 (${where}, ${url}): ${error}`,
+  connectionFailed: (server: string, where: string, error: string) => `${server} 연결 오류 (${where}): ${error}`,
+  serverError: (server: string, where: string, error: string) => `${server} (${where}): ${error}`,
+
+  // Shell steps
+  shellTimedOut: (duration: string) => `시간 초과 (${duration}): 프로세스 그룹을 정지함`,
+  shellLeftover: (n: number) =>
+    `단계가 끝난 뒤 남아 있던 프로세스 ${n}개를 정지했습니다 (오래 살아야 하는 서비스는 systemctl, docker, setsid 같은 도구로 시작하세요).`,
+  shellOutputError: (problem: string) => `$RUNBOOK_OUTPUT 형식 오류: ${problem}`,
+  outputInvalidName: (name: string) => `잘못된 이름 ${name}`,
+  outputInvalidHeredoc: (line: string) => `잘못된 heredoc 줄 ${line}`,
+  outputHeredocUnclosed: (key: string, delimiter: string) => `${key}<<${delimiter}: 닫는 줄 ${delimiter} 없음`,
+  outputUnexpected: (line: string) => `KEY=value 또는 KEY<<DELIMITER 형식이어야 하는 줄: ${line}`,
+
+  // SQL steps: what runs, what was refused, how the transaction ended
+  sqlNoStatements: '이 단계에는 SQL 문이 없습니다.',
+  sqlRefused: (list: string) => `거부됨, 아무것도 실행하지 않음: ${list}`,
+  sqlUnparsable: (detail: string) => `SQL 구문 해석 실패, 아무것도 실행하지 않음: ${detail}`,
+  sqlTimedOut: (duration: string) => `단계 시간 초과 (${duration}): 실행 중인 문을 취소함`,
+  sqlInterrupted: '중단됨: 실행 중인 문을 취소함',
+  sqlStatementTimeout: (error: string, duration: string) => `${error} (statement_timeout ${duration})`,
+  sqlWritesInReadOnly:
+    '이 단계는 파괴적(destructive) 단계로 선언되지 않아 읽기 전용 트랜잭션에서 실행되는데, 쓰기를 합니다 (예: 함수 안에서, nextval() 호출로). 단계에 {destructive} 속성을 선언하세요',
+  sqlMaxRows: (command: string, affected: number, maxRows: number, applied: boolean) =>
+    `${command} 문이 ${affected}개 행을 변경함 (max-rows=${maxRows} 초과); ${applied ? '이미 적용됨 (autocommit)' : '롤백함'}`,
+  sqlAutocommit: '`autocommit`: 각 문을 트랜잭션 밖에서 하나씩 실행했습니다. 미리보기나 롤백은 할 수 없었습니다.',
+  sqlCommitFailed: (error: string) => `COMMIT 실패, 아무것도 커밋되지 않음: ${error}`,
+  sqlRowsFooter: (total: number, shown: number) => (shown < total ? `(${total}개 행 중 처음 ${shown}개 표시)` : `(${total}개 행)`),
+
+  // Redis steps: what was judged, sent, refused
+  redisNoCommands: '이 단계에는 Redis 명령이 없습니다.',
+  redisUnreadable: (detail: string) => `Redis 명령을 읽을 수 없어 아무것도 보내지 않음: ${detail}`,
+  redisServerTableUnread: '서버의 명령 표를 읽을 수 없어 내장 표로 명령을 판정했습니다.',
+  redisNotSent: (reason: string, line: number, command: string) => `${reason} (줄 ${line}: ${command}; 아무것도 보내지 않음)`,
+  redisTimedOut: (duration: string) => `단계 시간 초과 (${duration})`,
+  redisCommandFailed: (name: string, error: string) => `${name} 실패: ${error}`,
+  redisMoreElements: (n: number) => `… (${n}개 요소 더 있음)`,
+  redisTableColumns: ['줄', '명령', '응답'],
+
+  // TS steps: the host and its worker
+  tsHostClosed: 'TS 호스트가 닫혀 있음',
+  tsWorkerFailedToStart: (error: string) => `TS 워커 시작 실패: ${error}`,
+  tsWorkerStopped: (why: string) => `TS 워커가 멈춤: ${why}`,
+  tsCannotSendStep: (error: string) => `단계를 워커에 보낼 수 없음: ${error}`,
+  tsWorkerTimedOut: (duration: string) => `시간 초과 (${duration}): 워커와 명령을 정지함`,
+  stepStopped: '단계가 정지됨',
+  stepEnded: '단계가 이미 끝남',
+  noStepRunning: '실행 중인 단계가 없음',
+  runnerDidNotAnswer: '러너가 답하지 않음',
+  commandDenied: '거부됨',
+  commandCheckFailed: (error: string) => `명령 확인 실패: ${error}`,
+  aCommand: '명령',
+  commandFailed: (command: string, status: string) => `${command} 실패: ${status}`,
+  notADirectory: (path: string) => `cd: 폴더가 아님: ${path}`,
+  thrown: (value: string) => `예외 값: ${value}`,
+  stateNotJson: (error: string) => `state 값을 JSON으로 직렬화할 수 없음: ${error}`,
+  retry: (attempt: number, total: number) => `재시도 ${attempt}/${total}`,
+
+  // The `sql` helper of TS steps
+  sqlTagged: 'sql 호출은 태그 템플릿으로 쓰세요: sql`SELECT … WHERE id = ${id}` (값은 텍스트에 넣지 않고 항상 매개변수로 바인딩됩니다)',
+  sqlCallEnded: '이 호출을 한 단계는 이미 끝남',
+  sqlSyntaxError: (line: number, message: string) => `문의 줄 ${line}: 구문 오류: ${message}`,
+  nothingExecuted: (text: string) => `${text} (아무것도 실행하지 않음)`,
+  sqlOneStatement: 'sql 호출 하나에는 문 하나만 (여러 번 호출하고, 한 트랜잭션으로 묶으려면 sql.begin(…) 안에서 호출하세요)',
+  sqlDestructiveInReadOnly: (reasons: string) =>
+    `${reasons} — 이 단계는 파괴적(destructive) 단계로 선언되지 않아 sql 호출은 읽기 전용입니다. 단계에 {destructive} 속성을 선언하세요 (아무것도 실행하지 않음)`,
+  sqlCallWritesInReadOnly:
+    '이 단계는 파괴적(destructive) 단계로 선언되지 않아 sql 호출이 읽기 전용 트랜잭션에서 실행됩니다. 쓰려면 단계에 {destructive} 속성을 선언하세요 (아무것도 바뀌지 않음)',
+  sqlCallStatementTimeout: (error: string, duration: string) => `${error} (statement_timeout ${duration}, 단계의 시간 제한)`,
+  sqlBeginNeedsFunction: 'sql.begin(fn): fn 자리에는 트랜잭션 안에서 sql을 호출할 함수를 주세요',
+  sqlBeginNested: 'sql.begin: 이미 sql.begin 안에 있음',
+  sqlBeginRolledBack: 'sql.begin: 트랜잭션 안의 문 하나가 실패해 롤백함 (아무것도 커밋되지 않음)',
+  sqlMoreCalls: (more: number, listed: number) => `\`sql\` 호출 ${more}개가 더 실행됨 (처음 ${listed}개만 기록함).`,
+
+  // The `redis` helper of TS steps
+  redisCommandEnded: '이 명령을 보낸 단계는 이미 끝남',
+  redisBadUrl: (variable: string, url: string, error: string) => `${variable} 변수의 Redis 주소를 쓸 수 없음 (${url}): ${error}`,
+  redisBlocked: (reason: string) => `보내지 않음, 단계가 차단됨: ${reason}`,
+  redisConsentCovers: (command: string) => `동의는 이 단계의 모든 ${command} 명령에 적용됨`,
+  redisDuplicateOptions: 'runbook 단계에서는 redis.duplicate(options) 대신 redis.duplicate()를 쓰세요',
+  redisNotConnected: '연결되지 않음',
+  redisCallsServerTableUnread: 'Redis 서버의 명령 표를 읽을 수 없어 `redis` 명령을 내장 표로 판정했습니다.',
+}
+
+export const en: typeof ko = {
+  // Where in the runbook file: a prefix of reasons, the title of a result table
+  atLine: (line) => `line ${line}: `,
+  lineTitle: (line) => `line ${line}`,
+  onLine: (text, line) => `${text} (line ${line})`,
+
+  // Stops and failures every step kind shares
+  interrupted: 'interrupted',
+  interruptedBeforeStart: 'interrupted before the step started',
+  interruptedBySignal: 'interrupted (Ctrl-C or SIGTERM)',
+  timedOut: (duration) => `timed out after ${duration}`,
+  exitCode: (code) => `exit code ${code}`,
+  killedBy: (signal) => `killed by ${signal}`,
+  workingDirectoryNotFound: (dir) => `working directory not found: ${dir}`,
+  checksFailed: (names) => `check failed: ${names}`,
+  someChecksFailed: 'a check failed',
+
+  // Servers: which variable holds the URL, where a connection goes, why it failed
+  urlNotSet: (server, variable, attribute) =>
+    `the ${server} URL variable ${variable} is not set (set it, or name another variable with ${attribute}=VAR)`,
+  pgWhere: (host, port, database) => `host ${host} port ${port} database ${database}`,
+  redisWhere: (host, port, db) => `host ${host} port ${port} db ${db}`,
+  cannotConnect: (server, where, url, error) => `cannot connect to ${server} at ${where} (${url}): ${error}`,
+  connectionFailed: (server, where, error) => `${server} connection (${where}) failed: ${error}`,
+  serverError: (server, where, error) => `${server} (${where}): ${error}`,
+
+  // Shell steps
+  shellTimedOut: (duration) => `timed out after ${duration}: the process group was stopped`,
+  shellLeftover: (n) =>
+    `Stopped ${count(n, 'process', 'processes')} left running after the step (start long-lived services with systemctl, docker or setsid).`,
+  shellOutputError: (problem) => `$RUNBOOK_OUTPUT format error: ${problem}`,
+  outputInvalidName: (name) => `invalid name ${name}`,
+  outputInvalidHeredoc: (line) => `invalid heredoc ${line}`,
+  outputHeredocUnclosed: (key, delimiter) => `${key}<<${delimiter} is never closed by a line ${delimiter}`,
+  outputUnexpected: (line) => `expected KEY=value or KEY<<DELIMITER, got ${line}`,
+
+  // SQL steps: what runs, what was refused, how the transaction ended
+  sqlNoStatements: 'No SQL statements in this step.',
+  sqlRefused: (list) => `refused, nothing was executed: ${list}`,
+  sqlUnparsable: (detail) => `SQL could not be parsed, nothing was executed: ${detail}`,
+  sqlTimedOut: (duration) => `step timed out after ${duration}; the statement was cancelled`,
+  sqlInterrupted: 'interrupted; the statement was cancelled',
+  sqlStatementTimeout: (error, duration) => `${error} (statement_timeout ${duration})`,
+  sqlWritesInReadOnly:
+    'this step is not declared destructive, so it runs in a read-only transaction; it writes (e.g. inside a function, or through nextval()), so declare it {destructive}',
+  sqlMaxRows: (command, affected, maxRows, applied) =>
+    `${command} affected ${count(affected, 'row')}, more than max-rows=${maxRows}; ${applied ? 'it was already applied (autocommit)' : 'rolled back'}`,
+  sqlAutocommit: '`autocommit`: each statement ran on its own, outside a transaction; no preview or rollback was possible.',
+  sqlCommitFailed: (error) => `COMMIT failed, nothing was committed: ${error}`,
+  sqlRowsFooter: (total, shown) => (shown < total ? `(${count(total, 'row')}; first ${shown} shown)` : `(${count(total, 'row')})`),
+
+  // Redis steps: what was judged, sent, refused
+  redisNoCommands: 'No Redis commands in this step.',
+  redisUnreadable: (detail) => `Redis commands could not be read, nothing was sent: ${detail}`,
+  redisServerTableUnread: "The server's command table could not be read; commands were judged by the built-in table.",
+  redisNotSent: (reason, line, command) => `${reason} (line ${line}: ${command}; nothing was sent)`,
+  redisTimedOut: (duration) => `step timed out after ${duration}`,
+  redisCommandFailed: (name, error) => `${name} failed: ${error}`,
+  redisMoreElements: (n) => `… (${count(n, 'more element', 'more elements')})`,
+  redisTableColumns: ['line', 'command', 'reply'],
+
+  // TS steps: the host and its worker
+  tsHostClosed: 'the TS host is closed',
+  tsWorkerFailedToStart: (error) => `the TS worker failed to start: ${error}`,
+  tsWorkerStopped: (why) => `the TS worker stopped: ${why}`,
+  tsCannotSendStep: (error) => `could not send the step to the worker: ${error}`,
+  tsWorkerTimedOut: (duration) => `timed out after ${duration}: the worker and its commands were stopped`,
+  stepStopped: 'the step was stopped',
+  stepEnded: 'the step has ended',
+  noStepRunning: 'no step is running',
+  runnerDidNotAnswer: 'the runner did not answer',
+  commandDenied: 'denied',
+  commandCheckFailed: (error) => `the command check failed: ${error}`,
+  aCommand: 'command',
+  commandFailed: (command, status) => `${command} failed: ${status}`,
+  notADirectory: (path) => `cd: not a directory: ${path}`,
+  thrown: (value) => `thrown: ${value}`,
+  stateNotJson: (error) => `state is not JSON-serialisable: ${error}`,
+  retry: (attempt, total) => `retry ${attempt}/${total}`,
+
+  // The `sql` helper of TS steps
+  sqlTagged: 'sql is a tagged template: write sql`SELECT … WHERE id = ${id}`; values are bound as parameters, never put into the text',
+  sqlCallEnded: 'the step that made this call has ended',
+  sqlSyntaxError: (line, message) => `syntax error at line ${line} of the statement: ${message}`,
+  nothingExecuted: (text) => `${text} (nothing was executed)`,
+  sqlOneStatement: 'one statement per sql call (use several calls, and sql.begin(…) to run them in one transaction)',
+  sqlDestructiveInReadOnly: (reasons) =>
+    `${reasons} — this step is not declared destructive, so its sql is read-only; declare the step {destructive} (nothing was executed)`,
+  sqlCallWritesInReadOnly:
+    'this step is not declared destructive, so its sql runs in a read-only transaction; declare the step {destructive} to write (nothing was changed)',
+  sqlCallStatementTimeout: (error, duration) => `${error} (statement_timeout ${duration}, the step's timeout)`,
+  sqlBeginNeedsFunction: 'sql.begin(fn): fn must be a function whose sql calls run in the transaction',
+  sqlBeginNested: 'sql.begin: already inside sql.begin',
+  sqlBeginRolledBack: 'sql.begin: a statement in the transaction failed, so it was rolled back (nothing was committed)',
+  sqlMoreCalls: (more, listed) => `${count(more, 'more `sql` call')} ran; the first ${listed} are listed.`,
+
+  // The `redis` helper of TS steps
+  redisCommandEnded: 'the step that sent this command has ended',
+  redisBadUrl: (variable, url, error) => `cannot use the Redis URL in ${variable} (${url}): ${error}`,
+  redisBlocked: (reason) => `not sent, the step is blocked: ${reason}`,
+  redisConsentCovers: (command) => `consent covers every ${command} of this step`,
+  redisDuplicateOptions: 'redis.duplicate(options) is not available in runbook steps; use redis.duplicate()',
+  redisNotConnected: 'not connected',
+  redisCallsServerTableUnread: "The Redis server's command table could not be read; `redis` commands were judged by the built-in table.",
+}
