@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { killAllRunning, runProcess } from '../../src/runner/executors/process.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
 import { baseEnv, collector, gone, running } from './helpers.js'
 
 const bash = (script: string, extra: Partial<Parameters<typeof runProcess>[0]> = {}) => {
@@ -112,7 +113,7 @@ describe('runProcess', () => {
     expect(a.exitCode).toBeNull()
     expect(a.error).toMatch(/ENOENT/)
     const b = await runProcess({ file: 'true', args: [], env: baseEnv(), timeoutMs: 1000, cwd: join(tmp, 'missing') })
-    expect(b.error).toMatch(/working directory not found/)
+    expect(b.error).toBe(msg.executors.workingDirectoryNotFound(join(tmp, 'missing')))
   })
 
   it('does not wait for a pipe held by a process that left the group', async () => {

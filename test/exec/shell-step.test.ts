@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseOutputFile, runShellStep } from '../../src/runner/executors/shell-step.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
 import { baseEnv, collector, running } from './helpers.js'
 
 describe('runShellStep', () => {
@@ -71,6 +72,6 @@ describe('parseOutputFile', () => {
     const r = parseOutputFile('just text\n1BAD=x\nOK=1\nH<<EOF\nnever closed\n')
     expect(r.outputs).toEqual({ OK: '1' })
     expect(r.outputErrors).toHaveLength(3)
-    expect(r.outputErrors[2]).toMatch(/never closed/)
+    expect(r.outputErrors[2]).toBe(`${msg.executors.atLine(4)}${msg.executors.outputHeredocUnclosed('H', 'EOF')}`)
   })
 })

@@ -1,9 +1,16 @@
 // Runs one child process for a step: its own process group, live UTF-8 output, a timeout that
 // stops the whole group (SIGTERM, then SIGKILL after a grace), and cleanup of whatever the step
-// left running in its group once its main process exits.
+// left running in its group once its main process exits. Phases: start → watch (stops, output,
+// input) → after the exit (leftovers, pipes) → the result.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
+import { msg } from '../terminal/messages/index.js'
+import { errorText } from './error-text.js'
+import { DEFAULT_KILL_GRACE_MS, signalGroup, stopGroup, trackProcess, untrackProcess } from './process-group.js'
+import { hasLimit } from './step-stop.js'
+
+export { DEFAULT_KILL_GRACE_MS, killAllRunning, signalGroup, stopGroup, trackGroup, untrackGroup, groupMembers } from './process-group.js'
 
 export type OutputStream = 'stdout' | 'stderr'
 
@@ -41,220 +48,60 @@ export interface ProcessResult {
   error?: string
 }
 
-export const DEFAULT_KILL_GRACE_MS = 2000
 /** After the group is gone, how long to wait for the pipes to close (a process that escaped the
  * group, e.g. via setsid, may still hold them). */
 const CLOSE_WAIT_MS = 300
-const POLL_MS = 25
-
-// ---------------------------------------------------------------------------------------------
-// Process groups
-
-/** Live process groups started for steps (by runProcess or reported by the TS worker). */
-const liveGroups = new Set<number>()
-/** Non-detached (interactive) children: no group of their own, killed by pid. */
-const liveChildren = new Set<number>()
-
-export function trackGroup(pgid: number): void {
-  liveGroups.add(pgid)
-}
-
-export function untrackGroup(pgid: number): void {
-  liveGroups.delete(pgid)
-}
-
-/** Sends `signal` to every process of the group; false when the group no longer exists. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal)
-    return true
-  } catch {
-    return false
-  }
-}
-
-const HAS_PROC = (() => {
-  try {
-    readdirSync('/proc/self')
-    return true
-  } catch {
-    return false
-  }
-})()
-
-/** Pids of the live (non-zombie) members of a process group, from /proc/<pid>/stat. */
-export function groupMembers(pgid: number): number[] {
-  if (!HAS_PROC) return signalGroup(pgid, 0) ? [pgid] : []
-  const members: number[] = []
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    let stat: string
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-    } catch {
-      continue // exited meanwhile
-    }
-    // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    if (fields[0] !== 'Z' && fields[0] !== 'X' && Number(fields[2]) === pgid) members.push(Number(name))
-  }
-  return members
-}
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function waitGroupGone(pgid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms
-  for (;;) {
-    if (groupMembers(pgid).length === 0) return true
-    if (Date.now() >= until) return false
-    await delay(POLL_MS)
-  }
-}
-
-/**
- * Stops everything left in a process group: SIGTERM, then SIGKILL after `graceMs`. Resolves with
- * the number of processes that were in it (0 when it was already empty).
- */
-export async function stopGroup(pgid: number, graceMs = DEFAULT_KILL_GRACE_MS): Promise<number> {
-  // Usually the step left nothing: one kill(0) says so without scanning /proc.
-  if (!signalGroup(pgid, 0)) return 0
-  const found = groupMembers(pgid).length
-  if (found > 0) {
-    signalGroup(pgid, 'SIGTERM')
-    if (!(await waitGroupGone(pgid, graceMs))) {
-      signalGroup(pgid, 'SIGKILL')
-      await waitGroupGone(pgid, 1000)
-    }
-  }
-  return found
-}
-
-/**
- * Stops every live step process: SIGTERM now, and SIGKILL after the grace from a small detached
- * reaper (so it still happens when this process is exiting). For signal and exit handlers.
- * Returns how many groups and children were signalled.
- */
-export function killAllRunning(graceMs = DEFAULT_KILL_GRACE_MS): number {
-  const groups = [...liveGroups].filter((g) => signalGroup(g, 'SIGTERM'))
-  const children = [...liveChildren].filter((pid) => {
-    try {
-      process.kill(pid, 'SIGTERM')
-      return true
-    } catch {
-      return false
-    }
-  })
-  liveGroups.clear()
-  liveChildren.clear()
-  const targets = [...groups.map((g) => `-${g}`), ...children.map(String)]
-  if (targets.length > 0) {
-    try {
-      const script = `sleep ${graceMs / 1000}; for t in "$@"; do kill -KILL -- "$t" 2>/dev/null; done`
-      spawn('/bin/sh', ['-c', script, 'reaper', ...targets], { detached: true, stdio: 'ignore' }).unref()
-    } catch {
-      for (const g of groups) signalGroup(g, 'SIGKILL')
-    }
-  }
-  return targets.length
-}
-
-process.on('exit', () => {
-  if (liveGroups.size > 0 || liveChildren.size > 0) killAllRunning()
-})
-
-// ---------------------------------------------------------------------------------------------
-// runProcess
 
 export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
   const started = performance.now()
-  const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS
-  const base = { exitCode: null, signal: null, timedOut: false, leftoverKilled: 0 }
-  if (opts.signal?.aborted) return { ...base, interrupted: true, durationMs: 0 }
+  const start = startChild(opts)
+  if ('result' in start) return start.result
+  return watch(start.child, opts, started)
+}
 
+/** The child, or the result of a process that never started (interrupted, missing cwd or program). */
+function startChild(opts: ProcessOptions): { child: ChildProcess } | { result: ProcessResult } {
+  const base = { exitCode: null, signal: null, timedOut: false, leftoverKilled: 0, durationMs: 0 }
+  if (opts.signal?.aborted) return { result: { ...base, interrupted: true } }
   if (opts.cwd !== undefined && !isDirectory(opts.cwd)) {
-    return { ...base, interrupted: false, durationMs: 0, error: `working directory not found: ${opts.cwd}` }
+    return { result: { ...base, interrupted: false, error: msg.executors.workingDirectoryNotFound(opts.cwd) } }
   }
   const interactive = opts.interactive === true
-  const stdio: StdioOptions = interactive
-    ? 'inherit'
-    : [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe']
-  let child: ChildProcess
+  const stdio: StdioOptions = interactive ? 'inherit' : [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe']
   try {
-    child = spawn(opts.file, opts.args, { cwd: opts.cwd, env: opts.env, stdio, detached: !interactive })
+    return { child: spawn(opts.file, opts.args, { cwd: opts.cwd, env: opts.env, stdio, detached: !interactive }) }
   } catch (err) {
-    return { ...base, interrupted: false, durationMs: 0, error: errorText(err) }
+    return { result: { ...base, interrupted: false, error: errorText(err) } }
   }
+}
 
+/** Follows the child until it exited, its leftovers were stopped and its pipes closed. */
+function watch(child: ChildProcess, opts: ProcessOptions, started: number): Promise<ProcessResult> {
   return new Promise<ProcessResult>((resolve) => {
-    let timedOut = false
-    let interrupted = false
+    const pid = child.pid
+    const grouped = opts.interactive !== true && pid !== undefined
+    if (pid !== undefined) {
+      opts.onSpawn?.(pid)
+      trackProcess(pid, grouped)
+    }
+    const stops = watchStops(child, grouped, opts)
+    const output = streamOutput(child, opts)
+    feedInput(child, opts)
     let spawnError: string | undefined
     let exit: { code: number | null; signal: string | null } | undefined
-    let closed = false
-    let onClosed: (() => void) | undefined
-    let killTimer: NodeJS.Timeout | undefined
+    const pipes = { closed: false, onClosed: undefined as (() => void) | undefined }
     let settled = false
-    let leftoverKilled = 0
-    const pid = child.pid
-    const grouped = !interactive && pid !== undefined
-    if (pid !== undefined) opts.onSpawn?.(pid)
-
-    if (pid !== undefined) (grouped ? liveGroups : liveChildren).add(pid)
-
-    const send = (signal: NodeJS.Signals): void => {
-      if (pid === undefined) return
-      if (grouped) signalGroup(pid, signal)
-      else child.kill(signal)
-    }
-    const terminate = (): void => {
-      if (killTimer || exit) return
-      send('SIGTERM')
-      killTimer = setTimeout(() => send('SIGKILL'), grace)
-    }
-
-    const timeout =
-      opts.timeoutMs > 0 && Number.isFinite(opts.timeoutMs)
-        ? setTimeout(() => {
-            timedOut = true
-            terminate()
-          }, opts.timeoutMs)
-        : undefined
-    const onAbort = (): void => {
-      interrupted = true
-      terminate()
-    }
-    opts.signal?.addEventListener('abort', onAbort, { once: true })
-
-    const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') }
-    const emit = (text: string, stream: OutputStream): void => {
-      if (text && opts.onOutput) opts.onOutput(text, stream)
-    }
-    for (const stream of ['stdout', 'stderr'] as const) {
-      child[stream]?.on('data', (chunk: Buffer) => {
-        opts.onData?.(chunk, stream)
-        emit(decoders[stream].write(chunk), stream)
-      })
-    }
-    if (opts.input !== undefined && child.stdin) {
-      child.stdin.on('error', () => {}) // EPIPE when the child does not read it
-      child.stdin.end(opts.input)
-    }
-
-    const finish = (): void => {
+    const finish = (leftoverKilled = 0): void => {
       if (settled) return
       settled = true
-      clearTimeout(timeout)
-      clearTimeout(killTimer)
-      opts.signal?.removeEventListener('abort', onAbort)
-      if (pid !== undefined) (grouped ? liveGroups : liveChildren).delete(pid)
-      emit(decoders.stdout.end(), 'stdout')
-      emit(decoders.stderr.end(), 'stderr')
+      stops.clear()
+      if (pid !== undefined) untrackProcess(pid, grouped)
+      output.flush()
       resolve({
         exitCode: exit?.code ?? null,
         signal: exit?.signal ?? null,
-        timedOut,
-        interrupted,
+        timedOut: stops.timedOut,
+        interrupted: stops.interrupted,
         durationMs: Math.round(performance.now() - started),
         leftoverKilled,
         ...(spawnError !== undefined ? { error: spawnError } : {}),
@@ -268,40 +115,117 @@ export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
       if (pid === undefined) finish()
     })
     child.once('close', () => {
-      closed = true
-      onClosed?.()
+      pipes.closed = true
+      pipes.onClosed?.()
       if (pid === undefined) finish()
     })
     child.once('exit', (code, signal) => {
       exit = { code, signal }
-      void (async () => {
-        if (grouped) {
-          // The step ended: whatever it left in its group goes too. A timeout's SIGKILL timer
-          // keeps running meanwhile for the case that the group ignores SIGTERM.
-          leftoverKilled = await stopGroup(pid, grace)
-        }
-        if (!closed) {
-          await new Promise<void>((done) => {
-            // Cleared once the pipes close: a pending timer would keep the runner alive at exit.
-            const timer = setTimeout(done, CLOSE_WAIT_MS)
-            onClosed = () => {
-              clearTimeout(timer)
-              done()
-            }
-          })
-        }
-        if (!closed) {
-          child.stdout?.destroy()
-          child.stderr?.destroy()
-        }
-        finish()
-      })()
+      stops.exited()
+      void afterExit(child, grouped ? pid : undefined, opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS, pipes).then(finish)
     })
   })
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
+/** The timeout and the abort signal: both stop the group, SIGTERM then SIGKILL after the grace. */
+function watchStops(child: ChildProcess, grouped: boolean, opts: ProcessOptions) {
+  const state = { timedOut: false, interrupted: false, exited: false }
+  const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS
+  let killTimer: NodeJS.Timeout | undefined
+  const send = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) return
+    if (grouped) signalGroup(child.pid, signal)
+    else child.kill(signal)
+  }
+  const terminate = (): void => {
+    if (killTimer || state.exited) return
+    send('SIGTERM')
+    killTimer = setTimeout(() => send('SIGKILL'), grace)
+  }
+  const timeout = hasLimit(opts.timeoutMs)
+    ? setTimeout(() => {
+        state.timedOut = true
+        terminate()
+      }, opts.timeoutMs)
+    : undefined
+  const onAbort = (): void => {
+    state.interrupted = true
+    terminate()
+  }
+  opts.signal?.addEventListener('abort', onAbort, { once: true })
+  return {
+    get timedOut() {
+      return state.timedOut
+    },
+    get interrupted() {
+      return state.interrupted
+    },
+    /** The main process exited: no new SIGTERM (a pending SIGKILL still fires for the group). */
+    exited() {
+      state.exited = true
+    },
+    clear() {
+      clearTimeout(timeout)
+      clearTimeout(killTimer)
+      opts.signal?.removeEventListener('abort', onAbort)
+    },
+  }
+}
+
+/** stdout and stderr: raw bytes to onData, decoded text to onOutput; flush() at the end. */
+function streamOutput(child: ChildProcess, opts: ProcessOptions): { flush(): void } {
+  const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') }
+  const emit = (text: string, stream: OutputStream): void => {
+    if (text && opts.onOutput) opts.onOutput(text, stream)
+  }
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]?.on('data', (chunk: Buffer) => {
+      opts.onData?.(chunk, stream)
+      emit(decoders[stream].write(chunk), stream)
+    })
+  }
+  return {
+    flush() {
+      emit(decoders.stdout.end(), 'stdout')
+      emit(decoders.stderr.end(), 'stderr')
+    },
+  }
+}
+
+function feedInput(child: ChildProcess, opts: ProcessOptions): void {
+  if (opts.input === undefined || !child.stdin) return
+  child.stdin.on('error', () => {}) // EPIPE when the child does not read it
+  child.stdin.end(opts.input)
+}
+
+/**
+ * After the main process exited: whatever it left in its group goes too (a timeout's SIGKILL
+ * timer keeps running meanwhile for a group that ignores SIGTERM); then the pipes get a moment
+ * to close, and are destroyed if a process that escaped the group still holds them.
+ * Resolves with the number of leftover processes stopped.
+ */
+async function afterExit(
+  child: ChildProcess,
+  pgid: number | undefined,
+  grace: number,
+  pipes: { closed: boolean; onClosed: (() => void) | undefined },
+): Promise<number> {
+  const leftoverKilled = pgid !== undefined ? await stopGroup(pgid, grace) : 0
+  if (!pipes.closed) {
+    await new Promise<void>((done) => {
+      // Cleared once the pipes close: a pending timer would keep the runner alive at exit.
+      const timer = setTimeout(done, CLOSE_WAIT_MS)
+      pipes.onClosed = () => {
+        clearTimeout(timer)
+        done()
+      }
+    })
+  }
+  if (!pipes.closed) {
+    child.stdout?.destroy()
+    child.stderr?.destroy()
+  }
+  return leftoverKilled
 }
 
 function isDirectory(path: string): boolean {

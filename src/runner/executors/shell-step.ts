@@ -3,6 +3,7 @@
 // $RUNBOOK_OUTPUT come back as `outputs` (GitHub Actions' convention, `KEY<<DELIM` heredocs too).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { msg } from '../terminal/messages/index.js'
 import { runProcess, type OutputStream, type ProcessResult } from './process.js'
 
 export interface ShellStepOptions {
@@ -86,26 +87,26 @@ export function parseOutputFile(text: string): { outputs: Record<string, string>
     if (eq !== -1 && (heredoc === -1 || eq < heredoc)) {
       const key = line.slice(0, eq)
       if (KEY.test(key)) outputs[key] = line.slice(eq + 1)
-      else outputErrors.push(`line ${i + 1}: invalid name ${JSON.stringify(key)}`)
+      else outputErrors.push(`${msg.executors.atLine(i + 1)}${msg.executors.outputInvalidName(JSON.stringify(key))}`)
       continue
     }
     if (heredoc !== -1) {
       const key = line.slice(0, heredoc)
       const delimiter = line.slice(heredoc + 2)
       if (!KEY.test(key) || delimiter === '') {
-        outputErrors.push(`line ${i + 1}: invalid heredoc ${JSON.stringify(line)}`)
+        outputErrors.push(`${msg.executors.atLine(i + 1)}${msg.executors.outputInvalidHeredoc(JSON.stringify(line))}`)
         continue
       }
       const end = lines.indexOf(delimiter, i + 1)
       if (end === -1) {
-        outputErrors.push(`line ${i + 1}: ${key}<<${delimiter} is never closed by a line ${delimiter}`)
+        outputErrors.push(`${msg.executors.atLine(i + 1)}${msg.executors.outputHeredocUnclosed(key, delimiter)}`)
         break
       }
       outputs[key] = lines.slice(i + 1, end).join('\n')
       i = end
       continue
     }
-    outputErrors.push(`line ${i + 1}: expected KEY=value or KEY<<DELIMITER, got ${JSON.stringify(line)}`)
+    outputErrors.push(`${msg.executors.atLine(i + 1)}${msg.executors.outputUnexpected(JSON.stringify(line))}`)
   }
   return { outputs, outputErrors }
 }
