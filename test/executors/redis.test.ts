@@ -3,12 +3,17 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { detectRedis, STATIC_REDIS_TABLE, type RedisCommandSpec, type RedisCommandTable } from '../../src/runner/judge/redis.js'
-import { createRedisExecutor, formatRedisCommand, formatRedisReply, quoteRedisString } from '../../src/runner/executors/redis.js'
+import { createRedisExecutor } from '../../src/runner/executors/redis.js'
+import { formatRedisCommand, formatRedisReply, quoteRedisString } from '../../src/runner/executors/redis/render.js'
 import type { Answer, StepExecutor } from '../../src/runner/model/run-record.js'
 import type { StepAttributes } from '../../src/runner/model/runbook.js'
+import { allMessages, msg } from '../../src/runner/terminal/messages/index.js'
 import { consent, makeContext, plannedStep, type ContextOptions } from './context.js'
 
 const REDIS_URL = process.env.RB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13'
+const says = msg.executors
+/** A reason that starts at this file line. */
+const at = (line: number, rest = '') => `${says.atLine(line)}${rest}`
 
 /** A built-in table that knows only these commands (as if it were out of date). */
 function reducedTable(...names: string[]): RedisCommandTable {
@@ -58,7 +63,7 @@ describe('redis steps', () => {
     const { outcome, rec } = await runRedis('PING')
     expect(outcome.status).toBe('passed')
     expect(rec.stdout).toBe('> PING\nPONG\n')
-    expect(rec.tables).toEqual([{ title: 'redis', columns: ['line', 'command', 'reply'], rows: [['10', 'PING', 'PONG']], totalRows: 1 }])
+    expect(rec.tables).toEqual([{ title: 'redis', columns: says.redisTableColumns, rows: [['10', 'PING', 'PONG']], totalRows: 1 }])
     expect(rec.questions).toEqual([])
   })
 
@@ -116,8 +121,8 @@ describe('redis steps', () => {
     const { outcome, rec, planned } = await runRedis(code, {}, { executor, table })
     expect(planned.destructive).toBe(false)
     expect(outcome.status).toBe('blocked')
-    expect(outcome.reason).toContain('nothing was sent')
-    expect(rec.questions).toEqual([{ kind: 'command', command: 'SET k after', reasons: [expect.stringMatching(/^line 11: SET writes data/)] }])
+    expect(outcome.reason).toBe(says.redisNotSent('no answer scripted', 11, 'SET k after'))
+    expect(rec.questions).toEqual([{ kind: 'command', command: 'SET k after', reasons: [at(11, msg.judge.redis.command('SET', [msg.judge.redis.writesData]))] }])
     expect(rec.stdout).toBe('')
     expect(await direct.get('k')).toBe('before')
 
@@ -148,7 +153,7 @@ describe('redis steps', () => {
   it('stops at the first error reply', async () => {
     const { outcome, rec } = await runRedis('PING\nNOSUCHCOMMAND arg\nSET after 1', { destructive: true })
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toMatch(/^line 11: NOSUCHCOMMAND failed: ERR unknown command/)
+    expect(outcome.reason!.startsWith(at(11, says.redisCommandFailed('NOSUCHCOMMAND', 'ERR unknown command')))).toBe(true)
     expect(rec.stdout).toContain("(error) ERR unknown command 'NOSUCHCOMMAND'")
     expect(rec.tables[0]!.rows).toHaveLength(2)
     expect(await direct.exists('after')).toBe(0)
@@ -164,7 +169,7 @@ describe('redis steps', () => {
   it('fails on unbalanced quotes before sending anything', async () => {
     const { outcome, rec } = await runRedis('PING\nSET k "oops', { destructive: true })
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toMatch(/nothing was sent: line 11: unbalanced/)
+    expect(outcome.reason!.startsWith(says.redisUnreadable(at(11)))).toBe(true)
     expect(rec.stdout).toBe('')
   })
 
@@ -181,7 +186,7 @@ describe('redis steps', () => {
     const outcome = await standard.run(ctx)
     expect(Date.now() - started).toBeLessThan(3500)
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toContain('host 127.0.0.1 port 1 db 13')
+    expect(outcome.reason).toContain(says.redisWhere('127.0.0.1', '1', '13'))
     expect(outcome.reason).toContain('redis://:***@127.0.0.1:1/13')
     expect(outcome.reason).not.toContain('pa55word')
   })
@@ -189,7 +194,7 @@ describe('redis steps', () => {
   it('times out a blocking command and recovers on the next step', async () => {
     const { outcome, ms } = await runRedis('BLPOP nothing 0', { destructive: true }, { timeoutMs: 400 })
     expect(outcome.status).toBe('timed-out')
-    expect(outcome.reason).toMatch(/^line 10: step timed out/)
+    expect(outcome.reason).toBe(at(10, says.redisTimedOut('400ms')))
     expect(ms).toBeLessThan(2000)
     const next = await runRedis('PING')
     expect(next.outcome.status).toBe('passed')
@@ -228,6 +233,8 @@ describe('redis-cli formatting', () => {
     expect(formatRedisReply(Buffer.from('# Server\r\nredis_version:7\r\n'), ['INFO', 'server'])).toBe('# Server\nredis_version:7')
     expect(formatRedisReply(new Error('ERR boom'))).toBe('(error) ERR boom')
     expect(formatRedisReply(Buffer.from('PONG'), ['PING', 'PONG'])).toBe('"PONG"')
-    expect(formatRedisReply(Array.from({ length: 5 }, () => 1), [], 2)).toBe('1) (integer) 1\n2) (integer) 1\n… (3 more elements)')
+    expect(formatRedisReply(Array.from({ length: 5 }, () => 1), [], 2)).toBe(`1) (integer) 1\n2) (integer) 1\n${says.redisMoreElements(3)}`)
+    expect(allMessages.en.executors.redisMoreElements(3)).toBe('… (3 more elements)')
+    expect(allMessages.en.executors.redisMoreElements(1)).toBe('… (1 more element)')
   })
 })

@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { detectSql } from '../../src/runner/judge/sql.js'
-import { compactJson, createSqlExecutor, formatTextTable, isoTimestamptz, renderSqlCell } from '../../src/runner/executors/sql.js'
+import { createSqlExecutor } from '../../src/runner/executors/sql.js'
+import { compactJson, formatTextTable, isoTimestamptz, renderSqlCell } from '../../src/runner/executors/sql/render.js'
+import { allMessages, msg } from '../../src/runner/terminal/messages/index.js'
 import type { StepAttributes } from '../../src/runner/model/runbook.js'
 import type { Answer } from '../../src/runner/model/run-record.js'
 import { consent, makeContext, plannedStep, type ContextOptions } from './context.js'
@@ -14,6 +16,9 @@ const dbName = `rb_test_${randomBytes(5).toString('hex')}`
 const DB_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`)
 
 const executor = createSqlExecutor()
+const says = msg.executors
+/** A reason that starts at this file line. */
+const at = (line: number, rest = '') => `${says.atLine(line)}${rest}`
 let db: pg.Client
 
 async function count(table = 't'): Promise<number> {
@@ -64,12 +69,12 @@ describe('read-only steps', () => {
     const { outcome, rec } = await runSql('SELECT id, v\nFROM t ORDER BY id LIMIT 3;')
     expect(outcome.status).toBe('passed')
     expect(rec.tables).toEqual([
-      { title: 'line 10', columns: ['id', 'v'], rows: [['1', 'row 1'], ['2', 'row 2'], ['3', 'row 3']], totalRows: 3 },
+      { title: says.lineTitle(10), columns: ['id', 'v'], rows: [['1', 'row 1'], ['2', 'row 2'], ['3', 'row 3']], totalRows: 3 },
     ])
     expect(rec.statements).toHaveLength(1)
     expect(rec.statements[0]).toMatchObject({ line: 10, command: 'SELECT', rowCount: 3 })
     expect(rec.stdout).toContain(' id | v\n----+-------\n  1 | row 1\n')
-    expect(rec.stdout).toContain('(3 rows)')
+    expect(rec.stdout).toContain(says.sqlRowsFooter(3, 3))
     expect(rec.questions).toEqual([])
   })
 
@@ -77,7 +82,7 @@ describe('read-only steps', () => {
     const { outcome, rec } = await runSql('-- counts\nSELECT count(*) AS n FROM t;\n\nSELECT 1 AS one;')
     expect(outcome.status).toBe('passed')
     expect(rec.statements.map((s) => s.line)).toEqual([11, 13])
-    expect(rec.tables.map((t) => t.title)).toEqual(['line 11', 'line 13'])
+    expect(rec.tables.map((t) => t.title)).toEqual([says.lineTitle(11), says.lineTitle(13)])
     expect(rec.tables[0]!.rows).toEqual([['10']])
   })
 
@@ -94,9 +99,8 @@ describe('read-only steps', () => {
     const { outcome, rec, planned } = await runSql('SELECT f();')
     expect(planned.destructive).toBe(false)
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toMatch(/read-only transaction/)
-    expect(outcome.reason).toMatch(/\{destructive\}/)
-    expect(outcome.reason).toMatch(/^line 10:/)
+    expect(outcome.reason).toContain(says.sqlWritesInReadOnly)
+    expect(outcome.reason!.startsWith(at(10))).toBe(true)
     expect(rec.questions).toEqual([])
     expect(await count()).toBe(10)
   })
@@ -105,7 +109,7 @@ describe('read-only steps', () => {
     const before = await db.query<{ last_value: string }>('SELECT last_value FROM s')
     const { outcome } = await runSql(`SELECT nextval('s');`, { safe: 'reads a sequence' })
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toMatch(/declare it \{destructive\}/)
+    expect(outcome.reason).toContain(says.sqlWritesInReadOnly)
     const after = await db.query<{ last_value: string }>('SELECT last_value FROM s')
     expect(after.rows[0]!.last_value).toBe(before.rows[0]!.last_value)
   })
@@ -125,9 +129,9 @@ describe('read-only steps', () => {
       for (const attrs of [{}, { destructive: true as const }]) {
         const { outcome, rec } = await runSql(code, attrs, { answer: allow })
         expect(outcome.status).toBe('failed')
-        expect(outcome.reason).toMatch(/^refused/)
+        expect(outcome.reason!.startsWith(says.sqlRefused(''))).toBe(true)
         expect(outcome.reason).toContain(word)
-        expect(outcome.reason).toMatch(/line 1\d/)
+        expect([10, 11, 12].some((line) => outcome.reason!.includes(at(line)))).toBe(true)
         expect(rec.statements).toEqual([])
         expect(rec.questions).toEqual([])
         expect(await count()).toBe(10)
@@ -139,7 +143,7 @@ describe('read-only steps', () => {
   it('fails with the server message and the line of the error', async () => {
     const { outcome, rec } = await runSql('SELECT 1;\nSELECT\n  1/0;')
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toBe('line 11: division by zero')
+    expect(outcome.reason).toBe(at(11, 'division by zero'))
     expect(rec.statements.map((s) => [s.line, s.rowCount])).toEqual([
       [10, 1],
       [11, null],
@@ -150,7 +154,7 @@ describe('read-only steps', () => {
   it('points at the line of the error position when the server gives one', async () => {
     const { outcome } = await runSql('SELECT id,\n  nosuchcol\nFROM t;')
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toMatch(/^line 11: column "nosuchcol" does not exist/)
+    expect(outcome.reason!.startsWith(at(11, 'column "nosuchcol" does not exist'))).toBe(true)
   })
 
   it('counts rows of a DELETE … RETURNING beyond one batch', async () => {
@@ -165,7 +169,7 @@ describe('read-only steps', () => {
   it('fails on a syntax error before running anything', async () => {
     const { outcome, rec } = await runSql('SELECT 1;\nSELEC 2;')
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toMatch(/nothing was executed: line 11:/)
+    expect(outcome.reason!.startsWith(says.sqlUnparsable(at(11)))).toBe(true)
     expect(rec.statements).toEqual([])
   })
 
@@ -227,7 +231,7 @@ describe('destructive steps', () => {
   it('refuses to commit when a statement affects more than max-rows', async () => {
     const { outcome, rec } = await runSql('SELECT 1;\nDELETE FROM t WHERE id > 2;\nDELETE FROM t;', { destructive: true, maxRows: 3 }, { answer: allow })
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toMatch(/line 11: DELETE affected 8 rows, more than max-rows=3; rolled back/)
+    expect(outcome.reason).toBe(at(11, says.sqlMaxRows('DELETE', 8, 3, false)))
     expect(rec.questions).toEqual([])
     expect(rec.statements).toHaveLength(2)
     expect(await count()).toBe(10)
@@ -242,7 +246,7 @@ describe('destructive steps', () => {
   it('rolls back after a failing statement', async () => {
     const { outcome, rec } = await runSql('DELETE FROM t;\nINSERT INTO t VALUES (1, $$dup$$), (1, $$dup$$);', { destructive: true }, { answer: allow })
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toMatch(/^line 11: duplicate key value/)
+    expect(outcome.reason!.startsWith(at(11, 'duplicate key value'))).toBe(true)
     expect(rec.questions).toEqual([])
     expect(await count()).toBe(10)
   })
@@ -251,7 +255,7 @@ describe('destructive steps', () => {
     const { outcome, rec } = await runSql('VACUUM t;\nDELETE FROM t WHERE id = 1;', { destructive: true, autocommit: true }, { answer: allow })
     expect(outcome.status).toBe('passed')
     expect(rec.questions).toEqual([])
-    expect(rec.notes.join('\n')).toMatch(/no preview or rollback/)
+    expect(rec.notes).toEqual([says.sqlAutocommit])
     expect(rec.statements.map((s) => s.command)).toEqual(['VACUUM', 'DELETE'])
     expect(await count()).toBe(9)
   })
@@ -266,7 +270,7 @@ describe('large results and rendering', () => {
     expect(table.rows).toHaveLength(7)
     expect(table.rows[6]![0]).toBe('7')
     expect(rec.statements[0]!.rowCount).toBe(200000)
-    expect(rec.stdout).toContain('(200000 rows; first 7 shown)')
+    expect(rec.stdout).toContain(says.sqlRowsFooter(200000, 7))
     expect(rec.stdout.split('\n').length).toBeLessThan(20)
   })
 
@@ -311,7 +315,14 @@ describe('large results and rendering', () => {
     expect(isoTimestamptz('2024-01-02 03:04:05+05:30')).toBe('2024-01-02T03:04:05+05:30')
     expect(isoTimestamptz('infinity')).toBe('infinity')
     expect(renderSqlCell('a\tb\u001b[31m', 25)).toBe('a b\\x1b[31m')
-    expect(formatTextTable(['a', '이름'], [['1', '김']], 1, [true, false])).toBe(' a | 이름\n---+------\n 1 | 김\n(1 row)\n')
+    expect(formatTextTable(['a', '이름'], [['1', '김']], 1, [true, false])).toBe(` a | 이름\n---+------\n 1 | 김\n${says.sqlRowsFooter(1, 1)}\n`)
+  })
+
+  it('words the row count in both languages, with English plurals', () => {
+    expect(allMessages.ko.executors.sqlRowsFooter(3, 3)).toBe('(3개 행)')
+    expect(allMessages.en.executors.sqlRowsFooter(1, 1)).toBe('(1 row)')
+    expect(allMessages.en.executors.sqlRowsFooter(200000, 7)).toBe('(200000 rows; first 7 shown)')
+    expect(allMessages.en.executors.sqlMaxRows('DELETE', 1, 0, true)).toBe('DELETE affected 1 row, more than max-rows=0; it was already applied (autocommit)')
   })
 })
 
@@ -319,7 +330,7 @@ describe('timeouts, interruptions and connections', () => {
   it('times out a long statement', async () => {
     const { outcome, ms } = await runSql('SELECT pg_sleep(10);', {}, { timeoutMs: 500 })
     expect(outcome.status).toBe('timed-out')
-    expect(outcome.reason).toMatch(/^line 10:/)
+    expect(outcome.reason!.startsWith(at(10))).toBe(true)
     expect(ms).toBeLessThan(4000)
   })
 
@@ -328,7 +339,7 @@ describe('timeouts, interruptions and connections', () => {
     setTimeout(() => controller.abort(), 300)
     const { outcome, ms } = await runSql('DELETE FROM t;\nSELECT pg_sleep(10);', { destructive: true }, { signal: controller.signal, answer: allow, id: 'sleepy' })
     expect(outcome.status).toBe('interrupted')
-    expect(outcome.reason).toMatch(/^line 11: interrupted/)
+    expect(outcome.reason).toBe(at(11, says.sqlInterrupted))
     expect(ms).toBeLessThan(4000)
     expect(await count()).toBe(10)
     const active = await db.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'runbook:exec-test/sleepy' AND state = 'active'`)
@@ -355,7 +366,7 @@ describe('timeouts, interruptions and connections', () => {
     const outcome = await executor.run(ctx)
     expect(Date.now() - started).toBeLessThan(5500)
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toContain('host 127.0.0.1 port 1 database rb_nothing')
+    expect(outcome.reason).toContain(says.pgWhere('127.0.0.1', '1', 'rb_nothing'))
     expect(outcome.reason).toContain('postgres://postgres:***@127.0.0.1:1/rb_nothing')
     expect(outcome.reason).not.toContain('s3cr3tpw')
   })
@@ -376,6 +387,6 @@ describe('timeouts, interruptions and connections', () => {
     const outcome = await executor.run(ctx)
     expect(Date.now() - started).toBeLessThan(6000)
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toContain('host rb-no-such-host.invalid port 5432 database x')
+    expect(outcome.reason).toContain(says.pgWhere('rb-no-such-host.invalid', '5432', 'x'))
   })
 })
