@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TsHost, type CommandDecision, type TsHooks, type TsStepRequest } from '../../src/runner/executors/ts/host.js'
+import { TsHost } from '../../src/runner/executors/ts/host.js'
+import type { CommandDecision, TsHooks, TsStepRequest } from '../../src/runner/executors/ts/protocol.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
 import { buildWorker } from './build-worker.js'
 import { baseEnv, gone, running } from './helpers.js'
 
@@ -184,7 +186,8 @@ echo\`echoed \${total}\`
   it('fails the step on a false check and records every check', async () => {
     const r = await host.run(req('check("one", true)\ncheck("two", 1 > 2, { got: 1 })\nconsole.log("went on")'), recorder())
     expect(r.ok).toBe(false)
-    expect(r.error).toBe('check failed: two')
+    expect(r.error).toBeUndefined()
+    expect(r.failedChecks).toEqual(['two'])
     expect(r.checks).toEqual([
       { name: 'one', ok: true },
       { name: 'two', ok: false, detail: '{ got: 1 }' },
@@ -213,11 +216,12 @@ echo\`echoed \${total}\`
   it('reports thrown errors and failed commands with the step line', async () => {
     const thrown = await host.run(req('const a: number = 1\n\nthrow new Error(`boom ${a}`)'), recorder())
     expect(thrown.ok).toBe(false)
-    expect(thrown.error).toBe('boom 1 (line 3)')
+    expect(thrown.error).toBe(msg.executors.onLine('boom 1', 3))
     expect(thrown.errorLine).toBe(3)
     const failed = await host.run(req('type T = string\n\nawait $`echo bad >&2; exit 7`'), recorder())
     expect(failed.ok).toBe(false)
-    expect(failed.error).toMatch(/^\$ echo bad >&2; exit 7 failed: exit code 7\nbad \(line 3\)$/)
+    const says = msg.executors
+    expect(failed.error).toBe(says.onLine(`${says.commandFailed('$ echo bad >&2; exit 7', says.exitCode(7))}\nbad`, 3))
     expect(failed.commands[0]?.exitCode).toBe(7)
     const syntax = await host.run(req('const x: = 1'), recorder())
     expect(syntax.ok).toBe(false)

@@ -15,7 +15,7 @@
 //   ran. The command line comes first, as `$ cmd`.
 // - stdin is closed at once unless the command gets `input`, a pipe, or is written to in the
 //   same tick (a command waiting on stdin would otherwise hang until the step's timeout).
-// `sql` and `redis` (ts-clients.ts) connect on first use, judge every call before it is sent
+// `sql` and `redis` (clients.ts) connect on first use, judge every call before it is sent
 // (read-only SQL and Redis command checks in steps that are not destructive) and are closed when
 // the host asks the worker to close at the end of the run.
 // `process.chdir` is not available in workers: `cd()` sets the cwd of later `$` calls (scoped by
@@ -30,24 +30,26 @@ import vm from 'node:vm'
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads'
 import { $, ProcessOutput, ProcessPromise, YAML, chalk, echo, fetch, fs, glob, os, path, quote, retry, sleep, which, within } from 'zx'
 import type { LogEntry } from 'zx'
-import { stopGroup } from '../process.js'
+import { msg, setLanguage } from '../../terminal/messages/index.js'
+import { stopGroup } from '../process-group.js'
+import { applicationName } from '../targets.js'
 import { beginStep, closeClients, endStep, stepGlobals, type ClientStep } from './clients.js'
-import type { ExecReply, GateReply, HostToWorker, RunMessage, WorkerToHost } from './host.js'
+import type { ExecReply, GateReply, HostToWorker, RunMessage, WorkerToHost } from './protocol.js'
 
 if (!parentPort) throw new Error('ts-worker.js must run as a worker thread')
 const port = parentPort
 const { flag: flagBuffer, syncPort } = workerData as { flag: SharedArrayBuffer; syncPort: MessagePort }
 const flag = new Int32Array(flagBuffer)
 
-const post = (msg: WorkerToHost): void => port.postMessage(msg)
+const post = (message: WorkerToHost): void => port.postMessage(message)
 
 /** Blocks this thread until the host answers on the sync port. */
-function callHost<T>(msg: WorkerToHost): T {
+function callHost<T>(message: WorkerToHost): T {
   Atomics.store(flag, 0, 0)
-  post(msg)
+  post(message)
   while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0)
   const answer = receiveMessageOnPort(syncPort)
-  if (!answer) throw new Error('the runner did not answer')
+  if (!answer) throw new Error(msg.executors.runnerDidNotAnswer)
   return answer.message as T
 }
 
@@ -117,7 +119,7 @@ class CommandBlocked extends Error {
  */
 function gate(command: string, reasons?: string[]): void {
   const step = current
-  if (!step) throw new CommandBlocked('no step is running')
+  if (!step) throw new CommandBlocked(msg.executors.noStepRunning)
   if (step.blocked) throw new CommandBlocked(step.blocked.reason)
   const reply = callHost<GateReply>({ t: 'gate', runId: step.runId, command, ...(reasons ? { reasons } : {}) })
   if ('deny' in reply) {
@@ -249,7 +251,7 @@ function onLog(entry: LogEntry): void {
     }
     case 'retry': {
       const why = entry.error ?? (entry.exception instanceof Error ? entry.exception.message : '')
-      const text = `retry ${entry.attempt}/${entry.total}${why ? `: ${why.split('\n')[0]}` : ''}\n`
+      const text = `${msg.executors.retry(entry.attempt, entry.total)}${why ? `: ${why.split('\n')[0]}` : ''}\n`
       post({ t: 'output', runId: runId(), stream: 'stderr', text })
       return
     }
@@ -279,7 +281,7 @@ const commandOf = new WeakMap<object, string>()
 
 function cd(dir: string | ProcessOutput): void {
   const target = path.resolve(typeof $.cwd === 'string' ? $.cwd : process.cwd(), dir instanceof ProcessOutput ? dir.toString().trim() : String(dir))
-  if (!statSync(target).isDirectory()) throw new Error(`cd: not a directory: ${target}`)
+  if (!statSync(target).isDirectory()) throw new Error(msg.executors.notADirectory(target))
   $.cwd = target
 }
 
@@ -309,14 +311,14 @@ function plain(value: unknown): unknown {
   }
 }
 
-function globalsFor(step: Current, msg: RunMessage, clients: ClientStep): Globals {
+function globalsFor(step: Current, run: RunMessage, clients: ClientStep): Globals {
   const id = step.runId
   return {
     $, cd, within, retry, sleep, fs, path, os, chalk, fetch, echo, glob, YAML, which, quote,
     ...stepGlobals(clients),
-    env: msg.env,
-    inputs: msg.inputs,
-    state: msg.state,
+    env: run.env,
+    inputs: run.inputs,
+    state: run.state,
     check(name: unknown, ok: unknown, detail?: unknown): boolean {
       const check = {
         name: String(name),
@@ -353,16 +355,16 @@ function describe(err: unknown, id: number): { message: string; pos?: { line: nu
     const cause = err.cause
     if (cause) message = `${cmd ? `$ ${cmd}: ` : ''}${cause.message}`
     else {
-      const status = err.signal ? `killed by ${err.signal}` : `exit code ${err.exitCode}`
+      const status = err.signal ? msg.executors.killedBy(err.signal) : msg.executors.exitCode(err.exitCode)
       const tail = err.stderr.trim().split('\n').slice(-3).join('\n')
-      message = `${cmd ? `$ ${cmd}` : 'command'} failed: ${status}${tail ? `\n${tail}` : ''}`
+      message = `${msg.executors.commandFailed(cmd ? `$ ${cmd}` : msg.executors.aCommand, status)}${tail ? `\n${tail}` : ''}`
     }
     where = `${err.message}\n${err.stack ?? ''}`
   } else if (err instanceof Error) {
     message = err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message
     where = err.stack ?? ''
   } else {
-    message = `thrown: ${inspect(err)}`
+    message = msg.executors.thrown(inspect(err))
   }
   for (const m of where.matchAll(new RegExp(POSITION, 'g'))) {
     if (Number(m[1]) === id) return { message, pos: { line: Number(m[2]), col: Number(m[3]) } }
@@ -375,17 +377,17 @@ function setProcessEnv(env: Record<string, string>): void {
   Object.assign(process.env, env)
 }
 
-function clientStep(step: Current, msg: RunMessage): ClientStep {
-  const db = msg.db
+function clientStep(step: Current, run: RunMessage): ClientStep {
+  const db = run.db
   return {
-    runId: msg.runId,
-    env: msg.env,
+    runId: run.runId,
+    env: run.env,
     destructive: db?.destructive ?? false,
     safe: db?.safe ?? false,
     dbVar: db?.dbVar ?? 'DATABASE_URL',
     redisVar: db?.redisVar ?? 'REDIS_URL',
-    timeoutMs: msg.timeoutMs ?? 0,
-    applicationName: `runbook:${db?.runbookId ?? 'ts'}/${db?.stepId ?? msg.runId}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 63),
+    timeoutMs: run.timeoutMs ?? 0,
+    applicationName: applicationName(db?.runbookId ?? 'ts', db?.stepId ?? String(run.runId)),
     connectionName: `runbook:${db?.runbookId ?? 'ts'}`,
     gate: (command, reasons) => gate(command, reasons),
     blocked: () => step.blocked?.reason,
@@ -393,32 +395,33 @@ function clientStep(step: Current, msg: RunMessage): ClientStep {
   }
 }
 
-async function runStep(msg: RunMessage): Promise<void> {
-  const step: Current = { runId: msg.runId }
+async function runStep(run: RunMessage): Promise<void> {
+  setLanguage(run.language)
+  const step: Current = { runId: run.runId }
   current = step
-  setProcessEnv(msg.env)
-  const clients = clientStep(step, msg)
+  setProcessEnv(run.env)
+  const clients = clientStep(step, run)
   beginStep(clients)
   let failure: { message: string; pos?: { line: number; col: number } } | undefined
   try {
-    const body = compile(msg.js, msg.runId)(globalsFor(step, msg, clients))
+    const body = compile(run.js, run.runId)(globalsFor(step, run, clients))
     await within(async () => {
-      $.env = msg.env
-      $.cwd = msg.cwd
+      $.env = run.env
+      $.cwd = run.cwd
       await body()
     })
   } catch (err) {
-    failure = describe(err, msg.runId)
+    failure = describe(err, run.runId)
   }
   let state: Record<string, unknown> | undefined
   try {
-    state = JSON.parse(JSON.stringify(msg.state)) as Record<string, unknown>
+    state = JSON.parse(JSON.stringify(run.state)) as Record<string, unknown>
   } catch (err) {
-    failure ??= { message: `state is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}` }
+    failure ??= { message: msg.executors.stateNotJson(err instanceof Error ? err.message : String(err)) }
   }
   endStep(clients)
   current = undefined
-  post({ t: 'done', runId: msg.runId, state, ...(failure ? { error: failure.message, pos: failure.pos } : {}) })
+  post({ t: 'done', runId: run.runId, state, ...(failure ? { error: failure.message, pos: failure.pos } : {}) })
 }
 
 function onUncaught(err: unknown): void {
@@ -430,15 +433,15 @@ function onUncaught(err: unknown): void {
 process.on('uncaughtException', onUncaught)
 process.on('unhandledRejection', onUncaught)
 
-port.on('message', (msg: HostToWorker) => {
-  if (msg.t === 'run') void runStep(msg)
-  else if (msg.t === 'close') void closeClients().finally(() => post({ t: 'closed' }))
-  else if (msg.t === 'confirmed') {
-    const pending = confirms.get(msg.id)
+port.on('message', (message: HostToWorker) => {
+  if (message.t === 'run') void runStep(message)
+  else if (message.t === 'close') void closeClients().finally(() => post({ t: 'closed' }))
+  else if (message.t === 'confirmed') {
+    const pending = confirms.get(message.id)
     if (!pending) return
-    confirms.delete(msg.id)
-    if (msg.error !== undefined) pending.reject(new Error(msg.error))
-    else pending.resolve(msg.value === true)
+    confirms.delete(message.id)
+    if (message.error !== undefined) pending.reject(new Error(message.error))
+    else pending.resolve(message.value === true)
   }
 })
 
