@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { detectShell, detectShellArgv } from '../../src/runner/judge/shell.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+
+// Reasons as the judge says them in the active language (through the catalogue).
+const says = msg.judge.shell
+type Phrase = 'deletesFiles' | 'signalsProcesses' | 'runsSqlFromFile' | 'runsPipedScript'
+const does = (command: string, phrase: Phrase): string => says.does(command, says[phrase])
+const redis = (command: string, ...why: ('writesData' | 'isAdmin' | 'isDangerous')[]): string =>
+  `redis-cli ${msg.judge.redis.command(command, why.map((w) => msg.judge.redis[w]))}`
+/** A reason that starts as the catalogue's text does, whatever its values (e.g. a parser's error). */
+const startsLike = (text: string): RegExp => new RegExp(`^${text.split('\u0000')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm')
 
 /** [label, code, destructive, what the reasons must mention (destructive cases)] */
 type Case = [label: string, code: string, destructive: boolean, mention?: string | RegExp]
@@ -61,7 +71,7 @@ echo "$(date): Database backup completed - $BACKUP_FILE" >> /var/log/backup.log`
 ]
 
 const dangerous: Case[] = [
-  ['rm', 'rm -rf /tmp/x', true, /^rm deletes files$/],
+  ['rm', 'rm -rf /tmp/x', true, does('rm', 'deletesFiles')],
   ['rm by absolute path', '/bin/rm -f x', true, /rm/],
   ['rmdir', 'rmdir /tmp/empty', true, /rmdir/],
   ['shred', 'shred -u secret.key', true, /shred/],
@@ -92,7 +102,7 @@ const dangerous: Case[] = [
   ['kubectl drain', 'kubectl drain node-1 --ignore-daemonsets', true, /kubectl drain/],
   ['kubectl rollout restart', 'kubectl -n prod rollout restart deploy/web', true, /kubectl rollout restart/],
   ['kubectl exec into psql', "kubectl exec db-0 -- psql -c 'TRUNCATE t'", true, /TRUNCATE/],
-  ['kill', 'kill 1234', true, /^kill sends a signal/],
+  ['kill', 'kill 1234', true, does('kill', 'signalsProcesses')],
   ['kill -9 with substitution', 'kill -9 $(pgrep sidekiq)', true, /kill/],
   ['kill -SIGKILL', 'kill -SIGKILL 1', true, /kill/],
   ['pkill', 'pkill -f sidekiq', true, /pkill/],
@@ -105,23 +115,23 @@ const dangerous: Case[] = [
   ['git pull', 'git pull origin main', true, /git pull/],
   ['git branch -D', 'git branch -D old', true, /git branch/],
   ['psql -f', 'psql $DATABASE_URL -f migrate.sql', true, /psql -f/],
-  ['psql < file', 'psql $DATABASE_URL < restore.sql', true, /psql runs SQL from a file/],
-  ['psql -c write', 'psql -c "DELETE FROM sessions WHERE expired"', true, /psql -c: DELETE deletes rows from sessions/],
+  ['psql < file', 'psql $DATABASE_URL < restore.sql', true, says.runsSqlFromNamedFile('psql', 'restore.sql')],
+  ['psql -c write', 'psql -c "DELETE FROM sessions WHERE expired"', true, `psql -c: ${msg.judge.sql.deletesRows('sessions')}`],
   ['psql -c with expansion', 'psql -c "DELETE FROM x WHERE id = $ID"', true, /DELETE/],
   ['psql -Atc combined flags', 'psql -Atc "UPDATE users SET admin = true"', true, /UPDATE/],
   ['psql -c side-effect function', 'psql -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"', true, /pg_terminate_backend/],
-  ['psql heredoc with SQL write', "psql $DATABASE_URL <<'SQL'\nDELETE FROM jobs;\nSQL", true, /psql <<: DELETE deletes rows from jobs/],
-  ['psql heredoc with \\i', 'psql <<EOF\n\\i cleanup.sql\nEOF', true, /\\i runs SQL from a file/],
+  ['psql heredoc with SQL write', "psql $DATABASE_URL <<'SQL'\nDELETE FROM jobs;\nSQL", true, `psql <<: ${msg.judge.sql.deletesRows('jobs')}`],
+  ['psql heredoc with \\i', 'psql <<EOF\n\\i cleanup.sql\nEOF', true, does('psql << \\i', 'runsSqlFromFile')],
   ['psql here-string', 'psql <<< "DROP TABLE tmp"', true, /DROP TABLE/],
   ['pipe into psql through sudo', 'cat dump.sql | sudo -u postgres psql', true, /psql/],
   ['pg_restore', 'pg_restore -d excelapp dump.bin', true, /pg_restore/],
   ['dropdb', 'dropdb excelapp_test', true, /dropdb/],
   ['pg_ctl restart', 'pg_ctl -D /var/lib/postgresql/data restart', true, /pg_ctl restart/],
-  ['redis-cli FLUSHALL', 'redis-cli FLUSHALL', true, /FLUSHALL writes data/],
-  ['redis-cli with options DEL', 'redis-cli -h cache -p 6380 -n 2 DEL session:1', true, /DEL writes data/],
-  ['redis-cli CONFIG SET', 'redis-cli config set maxmemory 2gb', true, /CONFIG SET is an admin command/],
+  ['redis-cli FLUSHALL', 'redis-cli FLUSHALL', true, redis('FLUSHALL', 'writesData', 'isDangerous')],
+  ['redis-cli with options DEL', 'redis-cli -h cache -p 6380 -n 2 DEL session:1', true, redis('DEL', 'writesData')],
+  ['redis-cli CONFIG SET', 'redis-cli config set maxmemory 2gb', true, redis('CONFIG SET', 'isAdmin', 'isDangerous')],
   ['redis-cli SHUTDOWN', 'redis-cli shutdown nosave', true, /SHUTDOWN/],
-  ['redis-cli INFO is @dangerous', 'redis-cli info memory', true, /INFO is in Redis' @dangerous category/],
+  ['redis-cli INFO is @dangerous', 'redis-cli info memory', true, redis('INFO', 'isDangerous')],
   ['redis-cli heredoc', 'redis-cli <<EOF\nFLUSHDB\nEOF', true, /FLUSHDB/],
   ['pipe into redis-cli', 'echo FLUSHALL | redis-cli', true, /redis-cli/],
   ['aws s3 rm', 'aws s3 rm s3://excelapp-backups/old --recursive', true, /aws s3 rm/],
@@ -142,7 +152,7 @@ const dangerous: Case[] = [
   ['crontab -e', 'crontab -e', true, /crontab -e/],
   ['chmod -R on /etc', 'chmod -R 777 /etc/nginx', true, /chmod -R/],
   ['chown -R on /var/lib', 'sudo chown -R deploy: /var/lib/postgresql', true, /chown/],
-  ['cp into /etc', 'cp nginx.conf /etc/nginx/nginx.conf', true, /cp writes into a system path/],
+  ['cp into /etc', 'cp nginx.conf /etc/nginx/nginx.conf', true, says.writesSystemPathAt('cp', '/etc/nginx/nginx.conf')],
   ['mv into /usr', 'mv app /usr/local/bin/app', true, /mv/],
   ['ln -sf into /usr/bin', 'ln -sf /opt/node/bin/node /usr/bin/node', true, /ln/],
   ['iptables -F', 'iptables -F', true, /iptables/],
@@ -150,7 +160,7 @@ const dangerous: Case[] = [
   ['userdel', 'userdel -r olduser', true, /userdel/],
   ['usermod', 'usermod -aG sudo deploy', true, /usermod/],
   ['passwd', 'passwd deploy', true, /passwd/],
-  ['tee into /etc', 'echo "127.0.0.1 db" | sudo tee -a /etc/hosts', true, /tee writes into a system path/],
+  ['tee into /etc', 'echo "127.0.0.1 db" | sudo tee -a /etc/hosts', true, says.writesSystemPathAt('tee', '/etc/hosts')],
   ['redirect into /sys', 'echo 1 > /sys/kernel/mm/transparent_hugepage/enabled', true, /\/sys\//],
   ['redirect into /etc with expansion after the dir', 'printf x > "/etc/$NAME"', true, /\/etc\//],
   ['redirect onto a disk', 'cat image.bin > /dev/sdb', true, /\/dev\/sdb/],
@@ -182,14 +192,14 @@ const wrapped: Case[] = [
   ['bash -lc', "bash -lc 'kill 1'", true, /kill/],
   ['sudo sh -c with redirect', 'sudo sh -c "echo 1 > /proc/sys/net/ipv4/ip_forward"', true, /\/proc\/sys\/net\/ipv4\/ip_forward/],
   ['bash heredoc', 'bash <<EOF\nrm -rf /tmp/x\nEOF', true, /rm/],
-  ['pipe into bash', 'curl -s https://example.com/install.sh | bash', true, /bash runs a script piped into it/],
+  ['pipe into bash', 'curl -s https://example.com/install.sh | bash', true, does('bash', 'runsPipedScript')],
   ['su -c', "su - postgres -c 'dropdb old'", true, /dropdb/],
   ['ssh host command', "ssh web1 'sudo systemctl restart nginx'", true, /ssh web1: systemctl restart nginx/],
   ['ssh with options', 'ssh -p 2222 -i key deploy@web1 docker restart app', true, /ssh deploy@web1: docker restart/],
   ['ssh heredoc', 'ssh web1 <<EOF\nrm -rf /tmp/cache\nEOF', true, /ssh web1: rm/],
   ['eval', "eval 'rm -rf build'", true, /rm/],
-  ['bash -c script that does not parse', `bash -c 'echo "unterminated'`, true, /bash -c runs a script that could not be parsed/],
-  ['ssh host psql heredoc', "ssh db1 psql <<'SQL'\nDELETE FROM jobs;\nSQL", true, /ssh db1: psql <<: DELETE deletes rows from jobs/],
+  ['bash -c script that does not parse', `bash -c 'echo "unterminated'`, true, startsLike(says.unparsableScript('bash -c', '\u0000'))],
+  ['ssh host psql heredoc', "ssh db1 psql <<'SQL'\nDELETE FROM jobs;\nSQL", true, `ssh db1: psql <<: ${msg.judge.sql.deletesRows('jobs')}`],
   ['watch', "watch -n 5 'systemctl restart worker'", true, /systemctl restart/],
   ['flock -c', "flock /tmp/lock -c 'rm -rf /tmp/x'", true, /rm/],
   ['pipeline middle', 'cat x | sort | xargs rm', true, /rm/],
@@ -292,7 +302,8 @@ describe('detectShell', () => {
       expect(d.syntaxErrors).toEqual([])
       expect(d.refused).toEqual([])
       expect(d.destructive).toBe(destructive)
-      if (destructive) expect(d.reasons.join('\n')).toMatch(mention ?? /./)
+      if (typeof mention === 'string') expect(d.reasons).toContain(mention)
+      else if (destructive) expect(d.reasons.join('\n')).toMatch(mention ?? /./)
       else expect(d.reasons).toEqual([])
     })
   })
@@ -314,7 +325,7 @@ describe('detectShell', () => {
     const d = await detectShell('rm -rf /tmp/x\nif true; then\n  echo\n')
     expect(d.syntaxErrors[0]!.line).toBe(2)
     expect(d.destructive).toBe(true)
-    expect(d.reasons).toContain('rm deletes files')
+    expect(d.reasons).toContain(does('rm', 'deletesFiles'))
   })
 
   it('judges the guide logrotate block (a config in a bash fence) and reports its syntax error', async () => {
@@ -326,7 +337,7 @@ describe('detectShell', () => {
 
   it('deduplicates reasons', async () => {
     const d = await detectShell('rm a\nrm b\nsudo rm c')
-    expect(d.reasons).toEqual(['rm deletes files'])
+    expect(d.reasons).toEqual([does('rm', 'deletesFiles')])
   })
 
   it('judges an argv (for spawn-like calls)', async () => {

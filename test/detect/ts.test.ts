@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { detect } from '../../src/runner/judge/index.js'
 import { detectTs } from '../../src/runner/judge/ts.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+
+// Reasons as the judges say them in the active language (through the catalogue).
+const { shell, sql, redis, ts } = msg.judge
+const does = (command: string, phrase: 'restartsService' | 'deletesFiles' | 'restartsContainer'): string => shell.does(command, shell[phrase])
+const writes = (command: string): string => redis.command(command, [redis.writesData])
 
 /** [label, code, destructive, what the reasons must mention] */
-type Case = [label: string, code: string, destructive: boolean, mention?: RegExp]
+type Case = [label: string, code: string, destructive: boolean, mention?: RegExp | string]
 
 const cases: Case[] = [
   [
@@ -11,11 +17,11 @@ const cases: Case[] = [
     "const res = await fetch(`${env.APP_URL}/up`)\ncheck('앱 /up 응답 200', res.status === 200, `status ${res.status}`)",
     false,
   ],
-  ['$ restart', 'await $`systemctl restart excelapp-rails`', true, /^\$`systemctl restart excelapp-rails`: systemctl restart excelapp-rails restarts a service$/],
+  ['$ restart', 'await $`systemctl restart excelapp-rails`', true, `$\`systemctl restart excelapp-rails\`: ${does('systemctl restart excelapp-rails', 'restartsService')}`],
   ['$ docker restart', "await $`docker restart formula-engine`\nnote('restarted')", true, /\$`docker restart formula-engine`: docker restart/],
   ['$ read-only pipeline', 'const out = await $`docker ps | grep formula-engine`', false],
   ['$ with options', "await $({ cwd: '/srv/app' })`git checkout ${tag}`", true, /git checkout/],
-  ['$.sync', 'const r = $.sync`rm -rf ${dir}`', true, /\$`rm -rf \$\{dir\}`: rm deletes files/],
+  ['$.sync', 'const r = $.sync`rm -rf ${dir}`', true, `$\`rm -rf \${dir}\`: ${does('rm', 'deletesFiles')}`],
   ['$ interpolation is a placeholder', 'await $`${cmd} restart`', false],
   ['$ interpolated unit', 'await $`systemctl restart ${env.SERVICE}`', true, /systemctl restart/],
   ['$ kill -0 probe', 'await $`kill -0 ${pid}`', false],
@@ -24,33 +30,33 @@ const cases: Case[] = [
   ['$ in a comment', '// await $`rm -rf /`\n/* $`reboot` */\nconst s = "rm -rf /"', false],
   ['plain template, not $', 'const s = `rm -rf ${dir}`\nconsole.log(s)', false],
   ['sql SELECT', 'const rows = await sql`SELECT * FROM users WHERE id = ${id}`\ntable(rows)', false],
-  ['sql DELETE', 'await sql`DELETE FROM sessions WHERE expires_at < ${now}`', true, /sql`DELETE FROM sessions WHERE expires_at < \$\{now\}`: DELETE deletes rows from sessions/],
+  ['sql DELETE', 'await sql`DELETE FROM sessions WHERE expires_at < ${now}`', true, `sql\`DELETE FROM sessions WHERE expires_at < \${now}\`: ${sql.deletesRows('sessions')}`],
   ['sql string literal', "await sql`SELECT 'DROP TABLE x' AS s`", false],
   ['sql side-effect function', 'await sql`SELECT pg_terminate_backend(${pid})`', true, /pg_terminate_backend/],
   ['redis.get', "const v = await redis.get('maintenance')", false],
-  ['redis.del', "await redis.del('session:1')", true, /redis\.del\(…\): DEL writes data/],
+  ['redis.del', "await redis.del('session:1')", true, `redis.del(…): ${writes('DEL')}`],
   ['redis.flushall', 'await redis.flushall()', true, /FLUSHALL/],
   ['redis.call', "await redis.call('flushdb')", true, /FLUSHDB/],
   ['redis.call read', "await redis.call('GET', 'a')", false],
   ['redis.config GET', "await redis.config('GET', 'maxmemory')", true, /CONFIG GET/],
   ['redis.info (Redis @dangerous)', "const info = await redis.info('memory')", true, /INFO/],
-  ['redis pipeline write', "await redis.pipeline().set('a', '1').expire('a', 60).exec()", true, /SET writes data/],
+  ['redis pipeline write', "await redis.pipeline().set('a', '1').expire('a', 60).exec()", true, `redis.set(…): ${writes('SET')}`],
   ['redis ping and dbsize', 'check("redis", (await redis.ping()) === "PONG")\nnote(String(await redis.dbsize()))', false],
-  ['fs.rm', "await fs.rm('/tmp/cache', { recursive: true, force: true })", true, /fs\.rm\(\) deletes files/],
+  ['fs.rm', "await fs.rm('/tmp/cache', { recursive: true, force: true })", true, ts.fsDeletes('fs.rm()')],
   ['fs.remove (fs-extra)', 'await fs.remove(path.join(env.STORAGE, "tmp"))', true, /fs\.remove/],
   ['fs.unlinkSync', 'fs.unlinkSync(file)', true, /unlinkSync/],
   ['fs.promises.rmdir', 'await fs.promises.rmdir(dir)', true, /rmdir/],
   ['fs.emptyDir', 'await fs.emptyDir(dir)', true, /emptyDir/],
   ['fs.truncate', 'await fs.truncate(log, 0)', true, /truncate/],
-  ['fs.writeFile into /etc', "await fs.writeFile('/etc/hosts', text)", true, /system path/],
+  ['fs.writeFile into /etc', "await fs.writeFile('/etc/hosts', text)", true, ts.fsSystemPath('fs.writeFile()', '/etc/hosts')],
   ['fs reads', "const t = await fs.readFile('/etc/hosts', 'utf8')\nconst e = await fs.pathExists('/tmp/x')", false],
   ['fs.writeFile into tmp', "await fs.writeFile('/tmp/report.txt', text)", false],
   ['process.kill', 'process.kill(pid)', true, /process\.kill/],
   ['process.kill with SIGTERM', "process.kill(pid, 'SIGTERM')", true, /process\.kill/],
   ['process.kill signal 0', 'const alive = (() => { try { process.kill(pid, 0); return true } catch { return false } })()', false],
   ['child_process execSync', "execSync('systemctl stop nginx')", true, /systemctl stop nginx/],
-  ['child_process spawn', "spawn('rm', ['-rf', dir])", true, /rm deletes files/],
-  ['fetch DELETE', "await fetch(`${env.APP_URL}/cache`, { method: 'DELETE' })", true, /fetch\(\) sends a DELETE request/],
+  ['child_process spawn', "spawn('rm', ['-rf', dir])", true, `spawn("rm"): ${does('rm', 'deletesFiles')}`],
+  ['fetch DELETE', "await fetch(`${env.APP_URL}/cache`, { method: 'DELETE' })", true, ts.fetchRequest('DELETE')],
   ['fetch GET', "await fetch(url, { method: 'GET' })", false],
   ['TypeScript types', 'interface Row { id: number }\nconst rows: Row[] = []\nconst n: number = rows.length as number', false],
   ['top-level return', "if (!env.APP_URL) return\nawait $`reboot`", true, /reboot/],
@@ -62,13 +68,14 @@ describe('detectTs', () => {
     expect(d.syntaxErrors).toEqual([])
     expect(d.refused).toEqual([])
     expect(d.destructive).toBe(destructive)
-    if (destructive) expect(d.reasons.join('\n')).toMatch(mention ?? /./)
+    if (typeof mention === 'string') expect(d.reasons).toContain(mention)
+    else if (destructive) expect(d.reasons.join('\n')).toMatch(mention ?? /./)
     else expect(d.reasons).toEqual([])
   })
 
   it('works for JavaScript', async () => {
     const d = await detectTs('const out = await $`docker restart formula-engine`', 'js')
-    expect(d.reasons).toEqual(['$`docker restart formula-engine`: docker restart formula-engine restarts a container'])
+    expect(d.reasons).toEqual([`$\`docker restart formula-engine\`: ${does('docker restart formula-engine', 'restartsContainer')}`])
   })
 
   it('reports TypeScript syntax errors at their original line', async () => {
@@ -95,7 +102,7 @@ describe('detectTs', () => {
     const d = await detectTs(code, 'ts')
     expect(d.refused).toHaveLength(1)
     expect(d.refused[0]!.line).toBe(4)
-    expect(d.refused[0]!.message).toMatch(/COMMIT is refused/)
+    expect(d.refused[0]!.message).toBe(`sql\`COMMIT\`: ${sql.transactionRefused('COMMIT')}`)
   })
 
   it('maps a multi-line template error to the line inside it', async () => {
@@ -106,7 +113,7 @@ describe('detectTs', () => {
 
   it('deduplicates reasons', async () => {
     const d = await detectTs("await redis.del('a')\nawait redis.del('b')", 'ts')
-    expect(d.reasons).toEqual(['redis.del(…): DEL writes data'])
+    expect(d.reasons).toEqual([`redis.del(…): ${writes('DEL')}`])
   })
 })
 
