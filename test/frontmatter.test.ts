@@ -3,10 +3,15 @@
 import { describe, expect, test } from 'vitest'
 import { parseFrontMatter, splitFrontMatter } from '../src/runner/parse/frontmatter.js'
 import { parseRunbook } from '../src/runner/parse/parse.js'
+import { msg } from '../src/runner/terminal/messages/index.js'
 import type { Diagnostic } from '../src/runner/model/runbook.js'
 import { lineOf, parseFixture, readFixture } from './fixture-helpers.js'
 
 const located = (ds: Diagnostic[]) => ds.map((d) => `${d.line} ${d.rule}: ${d.message}`)
+const SCHEDULES = ['daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'on-demand', 'incident']
+const KNOWN_KEYS = 'id, title, owner, schedule, cron, review, tags, env, inputs, requires, defaults, exclusive, approvals'
+/** A message exactly. */
+const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
 
 describe('splitFrontMatter', () => {
   test('finds the YAML between --- lines and where the body starts', () => {
@@ -99,19 +104,19 @@ describe('schema errors name their line (frontmatter/bad-values.md)', () => {
   const at = (needle: string) => lineOf(text, needle)
 
   test.each([
-    ['id: has space', /^id: expected letters, digits/],
-    ['owner: 42', /^owner: .*expected string, received number/],
-    ['schedule: sometimes', /^schedule: expected one of daily, weekly, monthly, quarterly, yearly, on-demand, incident$/],
-    ['cron: every day', /^cron: expected five cron fields/],
-    ['next: tomorrow', /^review\.next: expected a date as YYYY-MM-DD$/],
-    ['tags: daily', /^tags: .*expected array/],
-    ['1BAD: x', /^env\.1BAD: bad name, expected a variable name like APP_URL$/],
-    ['GOOD: {', /^env\.GOOD\.required: .*expected boolean, received string$/],
-    ['GOOD: {', /^unknown key "env\.GOOD\.descripton"$/],
-    ['sev: { type: enum }', /^inputs\.sev\.type: expected one of string, number, choice, file$/],
-    ['defaults: { timeout: forever }', /^defaults\.timeout: expected a duration/],
-    ['approvals: 0', /^approvals: .*>=1/],
-    ['colour: red', /^unknown front-matter key "colour" \(known keys: id, title, owner, schedule, cron, review, tags, env, inputs, requires, defaults, exclusive, approvals\)$/],
+    ['id: has space', exactly(`id: ${msg.parse.expectedId}`)],
+    ['owner: 42', exactly(`owner: ${msg.parse.wrongType('string', 'number')}`)],
+    ['schedule: sometimes', exactly(`schedule: ${msg.parse.expectedOneOf(SCHEDULES)}`)],
+    ['cron: every day', exactly(`cron: ${msg.parse.expectedCron}`)],
+    ['next: tomorrow', exactly(`review.next: ${msg.parse.expectedDate}`)],
+    ['tags: daily', exactly(`tags: ${msg.parse.wrongType('array', 'string')}`)],
+    ['1BAD: x', exactly(msg.parse.badName('env.1BAD', msg.parse.expectedVarName))],
+    ['GOOD: {', exactly(`env.GOOD.required: ${msg.parse.wrongType('boolean', 'string')}`)],
+    ['GOOD: {', exactly(msg.parse.unknownKey('env.GOOD.descripton'))],
+    ['sev: { type: enum }', exactly(`inputs.sev.type: ${msg.parse.expectedOneOf(['string', 'number', 'choice', 'file'])}`)],
+    ['defaults: { timeout: forever }', exactly(`defaults.timeout: ${msg.parse.expectedDuration}`)],
+    ['approvals: 0', exactly(`approvals: ${msg.parse.belowMinimum('1', true)}`)],
+    ['colour: red', exactly(msg.parse.unknownTopKey('colour', KNOWN_KEYS))],
   ])('%s → %s', (needle, message) => {
     const found = runbook.diagnostics.filter((d) => message.test(d.message))
     expect(found, located(runbook.diagnostics).join('\n')).toHaveLength(1)
@@ -131,17 +136,17 @@ describe('schema errors name their line (frontmatter/bad-values.md)', () => {
 
   test('an unknown key nested in a block mapping is reported at that key', () => {
     const r = parseRunbook('---\nreview:\n  last: 2025-01-01\n  nextt: 2025-02-01\n---\n', 'x.md')
-    expect(located(r.diagnostics)).toEqual(['4 front-matter-schema: unknown key "review.nextt"'])
+    expect(located(r.diagnostics)).toEqual([`4 front-matter-schema: ${msg.parse.unknownKey('review.nextt')}`])
   })
 
   test('an env var that is neither a value nor a mapping says what was expected', () => {
     const r = parseRunbook('---\nenv:\n  APP_URL: [a, b]\n---\n', 'x.md')
-    expect(located(r.diagnostics)).toEqual(['3 front-matter-schema: env.APP_URL: expected a string or a number or a boolean or a mapping'])
+    expect(located(r.diagnostics)).toEqual([`3 front-matter-schema: env.APP_URL: ${msg.parse.expectedTypes(['string', 'number', 'boolean', 'object'])}`])
   })
 
   test('a wrong type for a whole section is reported at its value', () => {
     const r = parseRunbook('---\ntitle: t\nenv: [A, B]\n---\n', 'x.md')
-    expect(located(r.diagnostics)).toEqual(['3 front-matter-schema: env: Invalid input: expected record, received array'])
+    expect(located(r.diagnostics)).toEqual([`3 front-matter-schema: env: ${msg.parse.wrongType('record', 'array')}`])
   })
 })
 
@@ -150,7 +155,7 @@ describe('YAML that does not parse', () => {
     const r = parseFixture('frontmatter/bad-yaml.md')
     expect(r.diagnostics).toHaveLength(1)
     expect(r.diagnostics[0]).toMatchObject({ line: 3, rule: 'front-matter-yaml', severity: 'error' })
-    expect(r.diagnostics[0]!.message).toMatch(/^invalid YAML in front matter: /)
+    expect(r.diagnostics[0]!.message.startsWith(msg.parse.invalidYaml(''))).toBe(true)
     expect(r.diagnostics[0]!.message).not.toContain('\n')
     expect(r.meta.id).toBe('bad-yaml')
   })
@@ -163,7 +168,7 @@ describe('YAML that does not parse', () => {
 
   test('a duplicate key', () => {
     const r = parseFixture('frontmatter/duplicate-key.md')
-    expect(located(r.diagnostics)).toEqual(['4 front-matter-yaml: invalid YAML in front matter: Map keys must be unique'])
+    expect(located(r.diagnostics)).toEqual([`4 front-matter-yaml: ${msg.parse.invalidYaml('Map keys must be unique')}`])
   })
 
   test('an unclosed quoted string', () => {
@@ -179,7 +184,7 @@ describe('front matter that is not a mapping', () => {
   ])('%s is an error at line %i', (name, line) => {
     const r = parseFixture(name)
     expect(r.diagnostics).toEqual([
-      { file: `test/fixtures/${name}`, line, severity: 'error', rule: 'front-matter-shape', message: 'front matter must be a mapping of keys (id, title, …)' },
+      { file: `test/fixtures/${name}`, line, severity: 'error', rule: 'front-matter-shape', message: msg.parse.notMapping },
     ])
   })
 })
@@ -235,7 +240,7 @@ describe('parseFrontMatter', () => {
     const { meta, diagnostics } = parseFrontMatter(split, 'f.md', 'fallback')
     expect(meta.id).toBe('fallback')
     expect(located(diagnostics)).toEqual([
-      '4 front-matter-schema: schedule: expected one of daily, weekly, monthly, quarterly, yearly, on-demand, incident',
+      `4 front-matter-schema: schedule: ${msg.parse.expectedOneOf(SCHEDULES)}`,
     ])
   })
 })

@@ -61,7 +61,7 @@ async function survive(text: string, deep: boolean): Promise<void> {
     for (const d of runbook.diagnostics) expect(d.line).toBeGreaterThanOrEqual(1)
     if (!deep) return
     const planned = await plan(runbook)
-    for (const d of lint(runbook, planned)) {
+    for (const d of lint(runbook, planned, '2025-06-01')) {
       expect(typeof d.message).toBe('string')
       expect(d.line).toBeGreaterThanOrEqual(1)
     }

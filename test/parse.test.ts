@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest'
 import { normaliseText, parseRunbook, STEP_KINDS } from '../src/runner/parse/parse.js'
 import { slugify } from '../src/runner/parse/slug.js'
+import { msg } from '../src/runner/terminal/messages/index.js'
 import { lineOf, parseFixture, readFixture } from './fixture-helpers.js'
 
 describe('CommonMark fences (commonmark.md)', () => {
@@ -197,7 +198,7 @@ describe('explicit duplicate ids (duplicate-ids.md)', () => {
       [lineOf(text, '```sh {id=same}'), 'duplicate-id', 'error'],
       [lineOf(text, '```sql {name=same}'), 'duplicate-id', 'error'],
     ])
-    for (const d of runbook.diagnostics) expect(d.message).toContain(`"same" is already used by the step at line ${first}`)
+    for (const d of runbook.diagnostics) expect(d.message).toBe(msg.parse.duplicateId('same', first))
     expect(runbook.diagnostics[0]!.file).toBe('test/fixtures/duplicate-ids.md')
   })
 })

@@ -1,6 +1,7 @@
 // Fence attributes: `ts {id=app-up destructive="restarts rails" timeout=10s requires=psql,jq}`,
 // or Runme's JSON form `sh {"name":"app-up"}`. Attribute rules are data, so lint and docs agree.
 import { parseDuration } from './duration.js'
+import { msg } from '../terminal/messages/index.js'
 import type { StepAttributes } from '../model/runbook.js'
 
 type Kind = 'flag' | 'text' | 'flag-or-text' | 'list' | 'count' | 'duration'
@@ -39,7 +40,7 @@ export function parseInfo(info: string): ParsedInfo {
   const problems: string[] = []
   if (rest === '') return { language, attrs: {}, problems }
   if (!rest.startsWith('{') || !rest.endsWith('}')) {
-    return { language, attrs: {}, problems: [`attributes must be written in braces, like {id=my-step}: "${rest}"`] }
+    return { language, attrs: {}, problems: [msg.parse.needsBraces(rest)] }
   }
   const pairs = /^\{\s*("|\}$)/.test(rest) ? parseJsonForm(rest, problems) : parseBraceForm(rest.slice(1, -1), problems)
   return { language, attrs: applyRules(pairs, problems), problems }
@@ -50,10 +51,10 @@ type Pair = [name: string, value: string | true]
 function parseJsonForm(text: string, problems: string[]): Pair[] {
   try {
     const obj = JSON.parse(text) as unknown
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new Error('not an object')
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(msg.parse.notAnObject)
     return Object.entries(obj).map(([k, v]): Pair => [k, v === true ? true : String(v)])
   } catch (e) {
-    problems.push(`attributes in JSON form do not parse: ${(e as Error).message}`)
+    problems.push(msg.parse.badJsonAttributes((e as Error).message))
     return []
   }
 }
@@ -66,7 +67,7 @@ function parseBraceForm(text: string, problems: string[]): Pair[] {
     if (i >= text.length) break
     const nameMatch = /^[A-Za-z][\w-]*/.exec(text.slice(i))
     if (!nameMatch) {
-      problems.push(`unexpected "${text.slice(i, i + 10)}" in attributes; write name or name=value`)
+      problems.push(msg.parse.unexpectedInAttributes(text.slice(i, i + 10)))
       break
     }
     const name = nameMatch[0]
@@ -85,7 +86,7 @@ function parseBraceForm(text: string, problems: string[]): Pair[] {
         value += text[j]
       }
       if (j >= text.length) {
-        problems.push(`unclosed ${quote} in the value of ${name}`)
+        problems.push(msg.parse.unclosedQuote(quote, name))
         break
       }
       pairs.push([name, value])
@@ -104,7 +105,7 @@ function applyRules(pairs: Pair[], problems: string[]): StepAttributes {
   for (const [name, value] of pairs) {
     const rule = ATTRIBUTE_RULES[name]
     if (!rule) {
-      problems.push(`unknown attribute "${name}" (known: ${Object.keys(ATTRIBUTE_RULES).join(', ')})`)
+      problems.push(msg.parse.unknownAttribute(name, Object.keys(ATTRIBUTE_RULES).join(', ')))
       continue
     }
     const parsed = convert(rule.kind, name, value, problems)
@@ -122,7 +123,7 @@ function convert(kind: Kind, name: string, value: string | true, problems: strin
   switch (kind) {
     case 'flag': {
       const flag = asFlag(value)
-      if (flag === undefined) problems.push(`attribute ${name} takes no value (or true/false), got "${value}"`)
+      if (flag === undefined) problems.push(msg.parse.flagTakesNoValue(name, String(value)))
       return flag || undefined
     }
     case 'flag-or-text': {
@@ -132,27 +133,27 @@ function convert(kind: Kind, name: string, value: string | true, problems: strin
     }
     case 'text':
       if (value === true || value === '') {
-        problems.push(`attribute ${name} needs a value, like ${name}="…"`)
+        problems.push(msg.parse.needsValue(name, `${name}="…"`))
         return undefined
       }
       return value
     case 'list':
       if (value === true) {
-        problems.push(`attribute ${name} needs a value, like ${name}=psql,redis-cli`)
+        problems.push(msg.parse.needsValue(name, `${name}=psql,redis-cli`))
         return undefined
       }
       return value.split(',').map((s) => s.trim()).filter(Boolean)
     case 'count': {
       const n = value === true ? NaN : Number(value)
       if (!Number.isInteger(n) || n < 0) {
-        problems.push(`attribute ${name} needs a whole number, got "${value === true ? '' : value}"`)
+        problems.push(msg.parse.needsCount(name, value === true ? '' : value))
         return undefined
       }
       return n
     }
     case 'duration':
       if (value === true || parseDuration(value) === undefined) {
-        problems.push(`bad ${name} "${value === true ? '' : value}": write a duration like 30s, 10m, 1h or 500ms`)
+        problems.push(msg.parse.badDuration(name, value === true ? '' : value))
         return undefined
       }
       return value

@@ -6,13 +6,15 @@
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml'
 import { z } from 'zod'
 import { parseDuration } from './duration.js'
+import { msg } from '../terminal/messages/index.js'
 import type { Diagnostic, EnvSpec, InputSpec, RunbookMeta, Schedule } from '../model/runbook.js'
 
 export const SCHEDULES = ['daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'on-demand', 'incident'] as const
 
 const scalar = z.union([z.string(), z.number(), z.boolean()])
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a variable name like APP_URL')
+// Messages are functions so they are read in the language active when a runbook is parsed.
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: () => msg.parse.expectedDate })
+const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: () => msg.parse.expectedVarName })
 
 const envSpecSchema = z.union([
   scalar,
@@ -34,13 +36,13 @@ const inputSpecSchema = z.strictObject({
 const cronSchema = z
   .string()
   .refine((s) => /^(@(daily|hourly|weekly|monthly|yearly|annually)|(\S+\s+){4}\S+)$/.test(s.trim()), {
-    message: 'expected five cron fields like "0 9 * * *" or @daily',
+    error: () => msg.parse.expectedCron,
   })
 
 export const frontMatterSchema = z.strictObject({
   id: z
     .string()
-    .regex(/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u, 'expected letters, digits, ".", "_" or "-"')
+    .regex(/^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u, { error: () => msg.parse.expectedId })
     .optional(),
   title: z.string().optional(),
   owner: z.string().optional(),
@@ -54,7 +56,7 @@ export const frontMatterSchema = z.strictObject({
   defaults: z
     .strictObject({
       timeout: z.string().refine((s) => parseDuration(s) !== undefined, {
-        message: 'expected a duration like 30s, 10m or 1h',
+        error: () => msg.parse.expectedDuration,
       }),
     })
     .optional(),
@@ -121,23 +123,24 @@ export function parseFrontMatter(split: FrontMatterSplit, file: string, fallback
     const toFileLine = (offset: number) => lineCounter.linePos(Math.min(offset, lastOffset)).line + split.yamlLine - 1
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        error(toFileLine(e.pos[0]), 'front-matter-yaml', `invalid YAML in front matter: ${firstLine(e.message)}`)
+        error(toFileLine(e.pos[0]), 'front-matter-yaml', msg.parse.invalidYaml(firstLine(e.message)))
       }
     } else if (doc.contents === null) {
       // Only comments: as good as empty.
     } else if (!isMap(doc.contents)) {
       const offset = doc.contents?.range?.[0] ?? 0
-      error(toFileLine(offset), 'front-matter-shape', 'front matter must be a mapping of keys (id, title, …)')
+      error(toFileLine(offset), 'front-matter-shape', msg.parse.notMapping)
     } else {
       // Aliases are resolved only here: an alias without its anchor (`id: *x`) throws.
       let raw: unknown
       try {
         raw = doc.toJS({ maxAliasCount: 100 })
       } catch (e) {
-        error(toFileLine(0), 'front-matter-yaml', `invalid YAML in front matter: ${firstLine((e as Error).message)}`)
+        error(toFileLine(0), 'front-matter-yaml', msg.parse.invalidYaml(firstLine((e as Error).message)))
         return { meta: toMeta(data, fallbackId), diagnostics }
       }
-      const result = frontMatterSchema.safeParse(raw)
+      // The input is reported so a wrong type can say what it received.
+      const result = frontMatterSchema.safeParse(raw, { reportInput: true })
       if (result.success) data = result.data
       else {
         for (const issue of flattenUnions(result.error.issues)) {
@@ -171,7 +174,7 @@ function flattenUnions(issues: readonly Issue[], prefix: PropertyKey[] = []): Is
     const branch = issue.errors.find((b) => !b.some(wrongShape))
     if (branch) return flattenUnions(branch, path)
     const expected = [...new Set(issue.errors.flat().flatMap(expectedTypes))]
-    return [{ ...issue, path, message: expected.length ? `expected ${expected.join(' or ')}` : issue.message }]
+    return [{ ...issue, path, message: expected.length ? msg.parse.expectedTypes(expected) : issue.message }]
   })
 }
 
@@ -182,7 +185,7 @@ function wrongShape(issue: Issue): boolean {
 }
 
 function expectedTypes(issue: Issue): string[] {
-  if (issue.code === 'invalid_type') return [issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`]
+  if (issue.code === 'invalid_type') return [issue.expected]
   if (issue.code === 'invalid_union') return issue.errors.flat().flatMap(expectedTypes)
   return []
 }
@@ -225,17 +228,31 @@ const KNOWN_KEYS = Object.keys(frontMatterSchema.shape).join(', ')
 function describeIssue(where: string, issue: Issue, key: string | undefined): string {
   if (issue.code === 'unrecognized_keys') {
     const top = !where.includes('.')
-    return top
-      ? `unknown front-matter key "${key}" (known keys: ${KNOWN_KEYS})`
-      : `unknown key "${where}"`
+    return top ? msg.parse.unknownTopKey(key ?? '', KNOWN_KEYS) : msg.parse.unknownKey(where)
   }
   if (issue.code === 'invalid_key') {
-    return `${where}: bad name, ${issue.issues[0]?.message ?? issue.message}`
+    return msg.parse.badName(where, issue.issues[0]?.message ?? issue.message)
   }
   if (issue.code === 'invalid_value' && 'values' in issue) {
-    return `${where}: expected one of ${issue.values.map(String).join(', ')}`
+    return `${where}: ${msg.parse.expectedOneOf(issue.values.map(String))}`
   }
-  return `${where || 'front matter'}: ${issue.message}`
+  return `${where || msg.parse.frontMatter}: ${issueText(issue)}`
+}
+
+/** zod's own texts are English; the issues a front matter can have are said in the catalogue's words. */
+function issueText(issue: Issue): string {
+  if (issue.code === 'invalid_type') return msg.parse.wrongType(issue.expected, typeOf(issue.input))
+  if (issue.code === 'too_small') return msg.parse.belowMinimum(String(issue.minimum), issue.inclusive !== false)
+  if (issue.code === 'too_big') return msg.parse.aboveMaximum(String(issue.maximum), issue.inclusive !== false)
+  return issue.message
+}
+
+/** A value's type in zod's words (`array`, `null`, …). */
+function typeOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  if (typeof value === 'number' && Number.isNaN(value)) return 'nan'
+  return typeof value
 }
 
 /** Keeps each top-level key that is valid on its own, so one bad key does not hide the rest. */

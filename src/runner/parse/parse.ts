@@ -6,6 +6,7 @@ import markdownIt, { type MarkdownIt, type Token } from 'markdown-it'
 import { parseInfo } from './attributes.js'
 import { parseFrontMatter, splitFrontMatter } from './frontmatter.js'
 import { slugify } from './slug.js'
+import { msg } from '../terminal/messages/index.js'
 import type {
   ChecklistItem,
   Diagnostic,
@@ -165,7 +166,7 @@ function assignIds(steps: Step[], file: string, diagnostics: Diagnostic[]): void
         line: step.line,
         severity: 'error',
         rule: 'duplicate-id',
-        message: `step id "${step.id}" is already used by the step at line ${first.line}; give each step its own id`,
+        message: msg.parse.duplicateId(step.id, first.line),
       })
     } else taken.set(step.id, step)
   }

@@ -2,6 +2,7 @@
 // of rules reads as the documentation of what lint checks.
 import { spawnSync } from 'node:child_process'
 import { openDetectionCache, type DetectionCache } from './judge-cache.js'
+import { msg } from '../terminal/messages/index.js'
 import type { Diagnostic, Plan, PlannedStep, Runbook } from '../model/runbook.js'
 
 interface LintContext {
@@ -24,31 +25,27 @@ export const STEP_RULES: Record<string, StepRule> = {
   'undeclared-destructive': (s) =>
     s.detected && s.declared === null
       ? [
-          error(
-            s.line,
-            'undeclared-destructive',
-            `step "${s.id}" looks destructive (${s.detection.reasons.join('; ')}); declare it {destructive}, {critical}, or {safe="why"} if it is not`,
-          ),
+          error(s.line, 'undeclared-destructive', msg.lint.undeclaredDestructive(s.id, s.detection.reasons.join('; '))),
         ]
       : [],
   'syntax': (s, ctx) =>
     // For shell, `bash -n` is the authority: when it rejects the step, its message says it once.
     (s.kind === 'shell' && shellSyntax(s, ctx.cache).length > 0 ? [] : s.detection.syntaxErrors).map((e) =>
-      error(codeLine(s, e.line), 'syntax', `${languageName(s)} in step "${s.id}" does not parse: ${e.message}`),
+      error(codeLine(s, e.line), 'syntax', msg.lint.doesNotParse(languageName(s), s.id, e.message)),
     ),
   'bash-n': (s, ctx) => (s.kind === 'shell' ? shellSyntax(s, ctx.cache) : []),
   'refused-sql': (s) =>
-    s.detection.refused.map((r) => error(codeLine(s, r.line), 'refused-sql', `step "${s.id}": ${r.message}`)),
+    s.detection.refused.map((r) => error(codeLine(s, r.line), 'refused-sql', msg.lint.refused(s.id, r.message))),
   'autocommit-needs-destructive': (s) => {
     if (!s.step.attrs.autocommit) return []
-    if (s.kind !== 'sql') return [error(s.line, 'autocommit-needs-destructive', `step "${s.id}": autocommit applies to sql steps only`)]
+    if (s.kind !== 'sql') return [error(s.line, 'autocommit-needs-destructive', msg.lint.autocommitSqlOnly(s.id))]
     return s.declared === 'destructive' || s.declared === 'critical'
       ? []
-      : [error(s.line, 'autocommit-needs-destructive', `step "${s.id}": autocommit runs without a transaction, so it must be declared {destructive} or {critical}`)]
+      : [error(s.line, 'autocommit-needs-destructive', msg.lint.autocommitNeedsDestructive(s.id))]
   },
   'safe-and-destructive': (s) =>
     s.step.attrs.safe !== undefined && (s.step.attrs.destructive !== undefined || s.step.attrs.critical)
-      ? [error(s.line, 'safe-and-destructive', `step "${s.id}" is declared both safe and destructive; keep one`)]
+      ? [error(s.line, 'safe-and-destructive', msg.lint.safeAndDestructive(s.id))]
       : [],
   'ts-import': (s) => {
     if (s.kind !== 'ts' && s.kind !== 'js') return []
@@ -57,11 +54,11 @@ export const STEP_RULES: Record<string, StepRule> = {
     const at = lines.findIndex((l) => /^\s*import\s+[\w{*'"]|(^|[^.\w])import\s*\(/.test(l) && !/^\s*\/\//.test(l))
     return at === -1
       ? []
-      : [error(codeLine(s, at + 1), 'ts-import', `step "${s.id}" imports a module; steps cannot import: use the provided globals ($, fs, path, os, YAML, glob, fetch, sql, redis) or a bash step`)]
+      : [error(codeLine(s, at + 1), 'ts-import', msg.lint.tsImport(s.id))]
   },
   'sql-only-attributes': (s) =>
     s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined)
-      ? [warning(s.line, 'sql-only-attributes', `step "${s.id}": max-rows and max-display apply to sql steps only`)]
+      ? [warning(s.line, 'sql-only-attributes', msg.lint.sqlOnlyAttributes(s.id))]
       : [],
 }
 
@@ -69,24 +66,25 @@ export const RUNBOOK_RULES: Record<string, RunbookRule> = {
   'env-description': ({ runbook }) =>
     runbook.meta.env
       .filter((e) => e.required && !e.description)
-      .map((e) => error(frontMatterLine(runbook, e.name), 'env-description', `required env ${e.name} needs a description, so an operator knows what to give`)),
+      .map((e) => error(frontMatterLine(runbook, e.name), 'env-description', msg.lint.envDescription(e.name))),
   'choice-input': ({ runbook }) =>
     runbook.meta.inputs
       .filter((i) => i.type === 'choice' && !(i.choices && i.choices.length > 0))
-      .map((i) => error(frontMatterLine(runbook, i.name), 'choice-input', `input ${i.name} is a choice but lists no choices`)),
+      .map((i) => error(frontMatterLine(runbook, i.name), 'choice-input', msg.lint.choiceWithoutChoices(i.name))),
   'review-overdue': ({ runbook, today }) => {
     const next = runbook.meta.review?.next
     return next && next < today
-      ? [warning(frontMatterLine(runbook, 'next', 'review'), 'review-overdue', `review was due on ${next}; review the runbook and update review.next`)]
+      ? [warning(frontMatterLine(runbook, 'next', 'review'), 'review-overdue', msg.lint.reviewOverdue(next))]
       : []
   },
   'no-steps': ({ runbook }) =>
     runbook.steps.length === 0 && runbook.checklist.length === 0
-      ? [warning(1, 'no-steps', 'no executable steps or checklist items')]
+      ? [warning(1, 'no-steps', msg.lint.noSteps)]
       : [],
 }
 
-export function lint(runbook: Runbook, plan: Plan, today = localDate(), cache: DetectionCache = openDetectionCache()): Diagnostic[] {
+/** `today` is the operator's local date (YYYY-MM-DD), from the clock the caller was given. */
+export function lint(runbook: Runbook, plan: Plan, today: string, cache: DetectionCache = openDetectionCache()): Diagnostic[] {
   const ctx: LintContext = { runbook, plan, today, cache }
   const found = [
     ...Object.values(RUNBOOK_RULES).flatMap((rule) => rule(ctx)),
@@ -124,14 +122,14 @@ function runBashN(s: PlannedStep, cache: DetectionCache): Omit<Diagnostic, 'file
   const first = cache.memo(`${shell} -n`, s.step.code, () => {
     const result = spawnSync(shell, ['-n'], { input: s.step.code, encoding: 'utf8', timeout: 5000 })
     if (result.status === 0 || result.error) return null
-    return result.stderr.split('\n').find((l) => l.trim()) ?? 'syntax error'
+    return result.stderr.split('\n').find((l) => l.trim()) ?? msg.lint.syntaxError
   })
   if (first === null) return []
   // bash says `bash: line 2: message`, dash (Debian's sh) says `sh: 2: message`.
   const located = /^[^:]*: (?:line )?(\d+): (.*)$/.exec(first)
   const line = Number(located?.[1] ?? 1)
   const message = located?.[2] ?? first.replace(/^(bash|sh): /, '')
-  return [error(codeLine(s, line), 'bash-n', `${shell} -n rejects step "${s.id}": ${message}`)]
+  return [error(codeLine(s, line), 'bash-n', msg.lint.shellRejects(shell, s.id, message))]
 }
 
 /** The line of a front-matter key, found textually: good enough to point an editor at it. The key
@@ -145,7 +143,8 @@ function frontMatterLine(runbook: Runbook, ...keys: string[]): number {
   return 1
 }
 
-export function localDate(d = new Date()): string {
+/** A date as YYYY-MM-DD in local time. */
+export function localDate(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
 }

@@ -2,6 +2,7 @@
 // inputs it needs. Pure apart from the lazily loaded parsers detection uses.
 import { openDetectionCache, type DetectionCache } from './judge-cache.js'
 import { parseDuration } from '../parse/duration.js'
+import { msg } from '../terminal/messages/index.js'
 import type { Declared, Plan, PlannedStep, Runbook, Step } from '../model/runbook.js'
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000
@@ -32,13 +33,13 @@ export async function planStep(step: Step, runbook: Runbook, cache: DetectionCac
   const detection = await detectCached(step, cache)
   const declared = declaredOf(step)
   const reasons: string[] = []
-  if (declared === 'critical') reasons.push('declared critical')
+  if (declared === 'critical') reasons.push(msg.lint.declaredCritical)
   else if (declared === 'destructive') {
-    reasons.push(typeof step.attrs.destructive === 'string' ? `declared destructive: ${step.attrs.destructive}` : 'declared destructive')
+    reasons.push(typeof step.attrs.destructive === 'string' ? msg.lint.declaredDestructiveBecause(step.attrs.destructive) : msg.lint.declaredDestructive)
   }
   if (detection.destructive) {
     reasons.push(...detection.reasons)
-    if (declared === 'safe') reasons.push(`declared safe: ${step.attrs.safe}`)
+    if (declared === 'safe') reasons.push(msg.lint.declaredSafe(step.attrs.safe ?? ''))
   }
   return {
     id: step.id,
