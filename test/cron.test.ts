@@ -1,7 +1,12 @@
-// renderCrontab(entries, options) → crontab text, and `runbook cron` over the project's runbooks.
+// renderCrontab(entries, options) → crontab text, and `runbook cron` (in-process) over the project's runbooks.
 import { describe, expect, test } from 'vitest'
 import { cronCommand, renderCrontab, shellQuote, type CronEntry } from '../src/runner/cli/render-cron.js'
-import { ROOT, runCli } from './helpers/cli.js'
+import { cronCommand as runCron, type CronOptions } from '../src/runner/cli/commands/cron.js'
+import { EXIT } from '../src/runner/model/errors.js'
+import { msg } from '../src/runner/terminal/messages/index.js'
+import { outcome, ROOT } from './cli/helpers.js'
+
+const cron = (options: CronOptions = {}) => outcome('cron', (io) => runCron(ROOT, options, io))
 
 const daily: CronEntry = { id: 'backup-daily-database', title: '일일 데이터베이스 백업', path: 'runbooks/backup/daily-database.md', cron: '0 2 * * *', schedule: 'daily' }
 const weekly: CronEntry = { id: 'backup-weekly-full', title: '주간 전체 백업', path: 'runbooks/backup/weekly-full.md', cron: '0 1 * * 0', schedule: 'weekly' }
@@ -36,20 +41,20 @@ describe('renderCrontab', () => {
 
   test('a runbook whose inputs have no default is listed commented out, with the reason', () => {
     const text = renderCrontab([{ ...daily, missingInputs: ['severity'] }], { repo: '/r', target: 'production' })
-    expect(text).toContain('# 무인 실행 불가: 입력 severity에 기본값이 없습니다')
+    expect(text).toContain(`# ${msg.cli.cronUnattended('severity')}`)
     expect(text).toMatch(/^# 0 2 \* \* \* cd \/r /m)
   })
 
   test('PATH line when given; a note when nothing is scheduled', () => {
     expect(renderCrontab([daily], { repo: '/r', target: 'x', path: '/opt/node/bin:/usr/bin' })).toMatch(/^PATH=\/opt\/node\/bin:\/usr\/bin$/m)
-    expect(renderCrontab([{ ...daily, cron: '' }], { repo: '/r', target: 'x' })).toContain('# cron 시각이 있는 런북이 없습니다.')
+    expect(renderCrontab([{ ...daily, cron: '' }], { repo: '/r', target: 'x' })).toContain(`# ${msg.cli.cronNothing}`)
   })
 })
 
 describe('runbook cron', () => {
   test("schedules the guide's 02:00 daily backup and 01:00 Sunday full backup", async () => {
-    const r = await runCli(['cron'])
-    expect(r.code).toBe(0)
+    const r = await cron()
+    expect(r.code, r.stderr).toBe(EXIT.ok)
     expect(r.stdout).toContain(`0 2 * * * cd ${ROOT.replace(/\/$/, '')} && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production >> reports/cron.log 2>&1`)
     expect(r.stdout).toContain('0 1 * * 0 cd ')
     expect(r.stdout).toContain('runbooks/backup/weekly-full.md --yes --auto --target production')
@@ -60,14 +65,12 @@ describe('runbook cron', () => {
   })
 
   test('--sandbox, --target and --dir', async () => {
-    const sandbox = await runCli(['cron', '--sandbox'])
+    const sandbox = await cron({ sandbox: true })
     expect(sandbox.stdout).toContain('--yes --auto --sandbox')
-    const staging = await runCli(['cron', '--target', 'staging', '--dir', 'runbooks/backup'])
+    const staging = await cron({ target: 'staging', dir: 'runbooks/backup' })
     expect(staging.stdout).toContain('runbooks/backup/daily-database.md --yes --auto --target staging')
     expect(staging.stdout).not.toContain('runbooks/daily/')
-    const both = await runCli(['cron', '--target', 'x', '--sandbox'])
-    expect(both.code).toBe(2)
-    const bad = await runCli(['cron', '--target', '../etc'])
-    expect(bad.code).toBe(2)
+    expect(await cron({ target: 'x', sandbox: true })).toEqual({ code: EXIT.usage, stdout: '', stderr: `runbook: ${msg.cli.targetOrSandbox}\n` })
+    expect(await cron({ target: '../etc' })).toEqual({ code: EXIT.usage, stdout: '', stderr: `runbook: ${msg.cli.badTarget('../etc')}\n` })
   })
 })

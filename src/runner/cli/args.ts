@@ -2,6 +2,7 @@
 // typo such as `--dryrun` is a usage error rather than a silently ignored flag.
 import type { ArgsDef } from 'citty'
 import { EXIT, RunbookError } from '../model/errors.js'
+import { msg } from '../terminal/messages/index.js'
 
 /** Every value of a repeatable option (`--set A=1 --set B=2`, `--set=A=1`); citty keeps only the last. */
 export function repeated(rawArgs: string[], name: string): string[] {
@@ -11,7 +12,7 @@ export function repeated(rawArgs: string[], name: string): string[] {
     if (arg === '--') break
     if (arg === `--${name}`) {
       const next = rawArgs[i + 1]
-      if (next === undefined) throw new RunbookError(`--${name} needs a value`, EXIT.usage)
+      if (next === undefined) throw new RunbookError(msg.cli.optionNeedsValue(`--${name}`), EXIT.usage)
       values.push(next)
       i++
     } else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3))
@@ -37,7 +38,7 @@ export function rejectUnknownFlags(rawArgs: string[], def: ArgsDef, command: str
     const names = raw.startsWith('--') ? [m[1]!] : [...m[1]!]
     for (const name of names) {
       if (!known.has(name)) {
-        throw new RunbookError(`unknown option ${raw.startsWith('--') ? '--' : '-'}${name} for \`runbook ${command}\`; see \`runbook ${command} --help\``, EXIT.usage)
+        throw new RunbookError(msg.cli.unknownOption(`${raw.startsWith('--') ? '--' : '-'}${name}`, command), EXIT.usage)
       }
     }
   }
@@ -48,7 +49,7 @@ export function keyValues(values: string[], option: string): Record<string, stri
   const out: Record<string, string> = {}
   for (const v of values) {
     const eq = v.indexOf('=')
-    if (eq <= 0) throw new RunbookError(`${option} expects KEY=VALUE, got "${v}"`, EXIT.usage)
+    if (eq <= 0) throw new RunbookError(msg.cli.expectsKeyValue(option, v), EXIT.usage)
     out[v.slice(0, eq)] = v.slice(eq + 1)
   }
   return out

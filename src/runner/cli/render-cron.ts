@@ -8,6 +8,8 @@
 // lands in reports/ as usual; cron.log keeps the runner's own output. A runbook whose inputs have
 // no default cannot run unattended: it is listed as a comment with the reason.
 
+import { msg } from '../terminal/messages/index.js'
+
 export interface CronEntry {
   id: string
   title: string
@@ -58,16 +60,11 @@ export function cronCommand(entry: Pick<CronEntry, 'path'>, options: CrontabOpti
 
 export function renderCrontab(entries: CronEntry[], options: CrontabOptions): string {
   const scheduled = entries.filter((e) => e.cron.trim() !== '')
-  const where = options.sandbox ? '샌드박스 (--sandbox)' : options.target ? `대상 ${options.target} (environments/${options.target}.env)` : '대상 없음 (cron의 환경 변수를 씀)'
-  const lines = [
-    `# ExcelApp 런북 일정: \`runbook cron\`이 만든 crontab (${where})`,
-    '# 설치 전에 `crontab -l`로 지금 것을 확인하세요. `runbook cron … | crontab -`은 기존 crontab을 통째로 바꿉니다.',
-    '# 각 실행의 보고서는 reports/<날짜>/에, 실행기 자체의 출력은 reports/cron.log에 남습니다.',
-    'SHELL=/bin/bash',
-  ]
+  const where = options.sandbox ? msg.cli.cronWhereSandbox : options.target ? msg.cli.cronWhereTarget(options.target) : msg.cli.cronWhereNone
+  const lines = [`# ${msg.cli.cronTitle(where)}`, `# ${msg.cli.cronInstallNote}`, `# ${msg.cli.cronReportsNote}`, 'SHELL=/bin/bash']
   if (options.path) lines.push(`PATH=${options.path}`)
   if (scheduled.length === 0) {
-    lines.push('', '# cron 시각이 있는 런북이 없습니다.')
+    lines.push('', `# ${msg.cli.cronNothing}`)
     return lines.join('\n') + '\n'
   }
   for (const entry of scheduled) {
@@ -75,7 +72,7 @@ export function renderCrontab(entries: CronEntry[], options: CrontabOptions): st
     lines.push('', `# ${entry.id} — ${entry.title}${entry.schedule ? ` (${entry.schedule})` : ''}`)
     const line = `${cron} ${cronCommand(entry, options)}`
     if (entry.missingInputs && entry.missingInputs.length > 0) {
-      lines.push(`# 무인 실행 불가: 입력 ${entry.missingInputs.join(', ')}에 기본값이 없습니다`, `# ${line}`)
+      lines.push(`# ${msg.cli.cronUnattended(entry.missingInputs.join(', '))}`, `# ${line}`)
     } else lines.push(line)
   }
   return lines.join('\n') + '\n'

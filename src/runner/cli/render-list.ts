@@ -1,5 +1,6 @@
 // `runbook list`: the catalogue, as rows of plain data and a pure text renderer.
 import type { ChalkInstance } from 'chalk'
+import { msg } from '../terminal/messages/index.js'
 import { table } from '../terminal/style.js'
 
 export interface CatalogueEntry {
@@ -26,17 +27,18 @@ export function reviewStatus(next: string | undefined, today: string): Catalogue
 }
 
 export function renderList(entries: CatalogueEntry[], c: ChalkInstance): string {
-  if (entries.length === 0) return c.dim('No runbooks found.') + '\n'
-  const head = ['id', 'title', 'schedule', 'owner', 'steps', 'destructive', 'review', 'last run'].map((h) => c.dim(h))
+  if (entries.length === 0) return c.dim(msg.cli.noRunbooks) + '\n'
+  const h = msg.cli.listHead
+  const head = [h.id, h.title, h.schedule, h.owner, h.steps, h.destructive, h.review, h.lastRun].map((text) => c.dim(text))
   const rows = entries.map((e) => [
-    e.problems > 0 ? c.red(`${e.id} (invalid: lint)`) : e.id,
+    e.problems > 0 ? c.red(msg.cli.invalidEntry(e.id)) : e.id,
     e.title,
     e.schedule ?? '—',
     e.owner ?? '—',
     String(e.steps),
     e.destructive > 0 ? c.red(String(e.destructive)) : '0',
     renderReview(e.review, c),
-    e.lastRun ? `${e.lastRun.started.slice(0, 16).replace('T', ' ')} ${e.lastRun.status}` : c.dim('never'),
+    e.lastRun ? `${e.lastRun.started.slice(0, 16).replace('T', ' ')} ${e.lastRun.status}` : c.dim(msg.cli.never),
   ])
   return table([head, ...rows]) + '\n'
 }
@@ -46,10 +48,10 @@ function renderReview(review: CatalogueEntry['review'], c: ChalkInstance): strin
     case 'none':
       return c.dim('—')
     case 'overdue':
-      return c.red(`overdue since ${review.next}`)
+      return c.red(msg.cli.reviewOverdue(review.next ?? ''))
     case 'due-soon':
-      return c.yellow(`due ${review.next}`)
+      return c.yellow(msg.cli.reviewDueSoon(review.next ?? ''))
     case 'ok':
-      return `next ${review.next}`
+      return msg.cli.reviewNext(review.next ?? '')
   }
 }

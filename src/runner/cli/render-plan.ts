@@ -1,6 +1,7 @@
 // Pure renderers of a Plan: the text an operator reads and the JSON a machine reads.
 import type { ChalkInstance } from 'chalk'
 import { formatDuration } from '../parse/duration.js'
+import { msg } from '../terminal/messages/index.js'
 import { table } from '../terminal/style.js'
 import type { EnvSpec, InputSpec, Plan, PlannedStep } from '../model/runbook.js'
 
@@ -44,19 +45,20 @@ export function planToJson(plan: Plan) {
 }
 
 export function safetyLabel(s: PlannedStep, c: ChalkInstance): string {
-  if (s.skip) return c.dim('skip (example)')
-  if (s.declared === 'critical') return c.red.bold('CRITICAL')
-  if (s.destructive) return c.red(s.declared ? 'destructive' : 'destructive (detected, undeclared)')
-  if (s.declared === 'safe') return c.green('safe (declared)')
-  return c.green('safe')
+  if (s.skip) return c.dim(msg.cli.safetySkip)
+  if (s.declared === 'critical') return c.red.bold(msg.cli.safetyCritical)
+  if (s.destructive) return c.red(s.declared ? msg.cli.safetyDestructive : msg.cli.safetyUndeclared)
+  if (s.declared === 'safe') return c.green(msg.cli.safetyDeclaredSafe)
+  return c.green(msg.cli.safetySafe)
 }
 
 export function renderPlan(plan: Plan, c: ChalkInstance): string {
   const out: string[] = []
   out.push(`${c.bold(plan.runbook.title)} ${c.dim(`(${plan.runbook.id}) ${plan.runbook.path}`)}`, '')
-  if (plan.steps.length === 0) out.push(c.dim('No executable steps.'))
+  if (plan.steps.length === 0) out.push(c.dim(msg.cli.noSteps))
   else {
-    const rows = [['#', 'step', 'kind', 'line', 'timeout', 'safety'].map((h) => c.dim(h))]
+    const h = msg.cli.planHead
+    const rows = [[h.index, h.step, h.kind, h.line, h.timeout, h.safety].map((text) => c.dim(text))]
     plan.steps.forEach((s, i) => {
       rows.push([String(i + 1), s.id, s.language, String(s.line), formatDuration(s.timeoutMs), safetyLabel(s, c)])
     })
@@ -66,20 +68,20 @@ export function renderPlan(plan: Plan, c: ChalkInstance): string {
     for (const s of detailed) {
       const facts = [
         ...s.reasons.map((r) => (s.destructive ? c.red(r) : c.dim(r))),
-        ...(s.requires.length ? [`requires ${s.requires.join(', ')}`] : []),
-        ...(s.step.attrs.probe ? [`probe: ${s.step.attrs.probe}`] : []),
+        ...(s.requires.length ? [msg.cli.requires(s.requires.join(', '))] : []),
+        ...(s.step.attrs.probe ? [msg.cli.probe(s.step.attrs.probe)] : []),
       ]
       out.push(`${c.bold(s.id)}: ${facts.join('; ')}`)
     }
   }
-  if (plan.env.length > 0) out.push('', c.bold('Environment'), ...plan.env.map((e) => `  ${renderEnv(e, c)}`))
-  if (plan.inputs.length > 0) out.push('', c.bold('Inputs'), ...plan.inputs.map((i) => `  ${renderInput(i, c)}`))
-  if (plan.checklist.length > 0) out.push('', c.bold('Checklist'), ...plan.checklist.map((i) => `  ${i.checked ? '☑' : '☐'} ${i.text}`))
+  if (plan.env.length > 0) out.push('', c.bold(msg.cli.environment), ...plan.env.map((e) => `  ${renderEnv(e, c)}`))
+  if (plan.inputs.length > 0) out.push('', c.bold(msg.cli.inputs), ...plan.inputs.map((i) => `  ${renderInput(i, c)}`))
+  if (plan.checklist.length > 0) out.push('', c.bold(msg.cli.checklist), ...plan.checklist.map((i) => `  ${i.checked ? '☑' : '☐'} ${i.text}`))
   return out.join('\n') + '\n'
 }
 
 export function renderEnv(e: EnvSpec, c: ChalkInstance): string {
-  const flags = [e.required ? c.yellow('required') : '', e.secret ? c.magenta('secret') : ''].filter(Boolean)
+  const flags = [e.required ? c.yellow(msg.cli.required) : '', e.secret ? c.magenta(msg.cli.secret) : ''].filter(Boolean)
   const dflt = e.default !== undefined ? c.dim(` = ${e.secret ? '***' : e.default}`) : ''
   return `${e.name}${dflt}${flags.length ? ` [${flags.join(', ')}]` : ''}${e.description ? ` — ${e.description}` : ''}`
 }

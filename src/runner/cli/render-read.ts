@@ -1,6 +1,7 @@
 // `runbook read`: the runbook rendered for a reader at a terminal (onboarding). Runs nothing.
 import type { ChalkInstance } from 'chalk'
 import { renderEnv, renderInput, safetyLabel } from './render-plan.js'
+import { msg } from '../terminal/messages/index.js'
 import type { Plan, Runbook } from '../model/runbook.js'
 
 export interface ReadView {
@@ -15,15 +16,15 @@ export function renderRead(runbook: Runbook, plan: Plan, view: ReadView): string
   const meta = runbook.meta
   out.push(c.bold.cyan(meta.title), c.dim(`${meta.id} · ${runbook.path}`))
   const facts = [
-    meta.owner && `담당 ${meta.owner}`,
-    meta.schedule && `주기 ${meta.schedule}`,
+    meta.owner && msg.cli.owner(meta.owner),
+    meta.schedule && msg.cli.schedule(meta.schedule),
     meta.cron && `cron ${meta.cron}`,
-    meta.review?.next && `다음 검토 ${meta.review.next}`,
-    `단계 ${plan.steps.length}개, 위험 단계 ${plan.steps.filter((s) => s.destructive).length}개`,
+    meta.review?.next && msg.cli.nextReview(meta.review.next),
+    msg.cli.stepCount(plan.steps.length, plan.steps.filter((s) => s.destructive).length),
   ].filter(Boolean)
   out.push(facts.join(' · '))
-  if (plan.env.length) out.push('', c.bold('환경 변수'), ...plan.env.map((e) => `  ${renderEnv(e, c)}`))
-  if (plan.inputs.length) out.push('', c.bold('입력값'), ...plan.inputs.map((i) => `  ${renderInput(i, c)}`))
+  if (plan.env.length) out.push('', c.bold(msg.cli.environment), ...plan.env.map((e) => `  ${renderEnv(e, c)}`))
+  if (plan.inputs.length) out.push('', c.bold(msg.cli.inputs), ...plan.inputs.map((i) => `  ${renderInput(i, c)}`))
   out.push('')
 
   for (const segment of runbook.segments) {
@@ -42,7 +43,7 @@ export function renderRead(runbook: Runbook, plan: Plan, view: ReadView): string
       out.push(gutter(view.highlight(planned.language, segment.step.code.replace(/\n$/, '')), planned.destructive ? c.red('┃ ') : c.cyan('│ ')))
     } else {
       const { language, code } = segment.block
-      out.push('', c.dim(`  (${language || 'text'}: 보기용, 실행하지 않음)`), gutter(c.dim(code.replace(/\n$/, '')), c.dim('│ ')))
+      out.push('', c.dim(`  ${msg.cli.shownOnly(language || 'text')}`), gutter(c.dim(code.replace(/\n$/, '')), c.dim('│ ')))
     }
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n'

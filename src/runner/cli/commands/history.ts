@@ -1,34 +1,38 @@
-import { defineCommand } from 'citty'
-import { readHistory, reportsDir } from '../../report/history.js'
-import { makeChalk, table } from '../../terminal/style.js'
+// `runbook history [RUNBOOK]`: past runs from the reports folder, with status, operator and sign-offs.
+import { readHistory, reportsDir, type HistoryEntry } from '../../report/history.js'
+import { msg } from '../../terminal/messages/index.js'
+import { table } from '../../terminal/style.js'
+import { chalkFor } from '../colour.js'
+import { done, fromCwd, type CommandIo, type CommandResult } from '../io.js'
+import type { ChalkInstance } from 'chalk'
 
-export default defineCommand({
-  meta: { name: 'history', description: 'Past runs from the reports folder, with status, operator and sign-off state' },
-  args: {
-    runbook: { type: 'positional', description: 'only this runbook (id or file)', required: false },
-    reports: { type: 'string', description: 'reports folder (default: reports/ or $RUNBOOK_REPORTS)' },
-    json: { type: 'boolean', description: 'print JSON' },
-  },
-  async run({ args }) {
-    const wanted = args.runbook?.replace(/^.*\//, '').replace(/\.md$/, '')
-    const entries = (await readHistory(reportsDir(args.reports))).filter((e) => !wanted || e.runbook === wanted || e.report.includes(`/${wanted}-`))
-    if (args.json) {
-      process.stdout.write(JSON.stringify(entries, null, 2) + '\n')
-      return
-    }
-    const c = makeChalk()
-    if (entries.length === 0) {
-      process.stdout.write(c.dim('No runs recorded.') + '\n')
-      return
-    }
-    const rows = entries.map((e) => [
-      e.started.replace('T', ' ').slice(0, 19),
-      e.runbook,
-      e.status === 'passed' ? c.green(e.status) : e.status === 'failed' || e.status === 'incomplete' ? c.red(e.status) : c.yellow(e.status),
-      e.operator,
-      e.signedBy.length === 0 ? c.dim('unsigned') : `${e.signedBy.join(', ')}${e.signedBy.length < e.approvals ? c.yellow(` (${e.signedBy.length}/${e.approvals})`) : ''}`,
-      e.report,
-    ])
-    process.stdout.write(table([['started', 'runbook', 'status', 'operator', 'sign-off', 'report'].map((h) => c.dim(h)), ...rows]) + '\n')
-  },
-})
+export interface HistoryOptions {
+  /** Only this runbook (an id or its file). */
+  runbook?: string
+  /** Reports folder (default $RUNBOOK_REPORTS or reports/). */
+  reports?: string
+  json?: boolean
+}
+
+export async function historyCommand(cwd: string, options: HistoryOptions, io: CommandIo): Promise<CommandResult> {
+  const wanted = options.runbook?.replace(/^.*\//, '').replace(/\.md$/, '')
+  const all = await readHistory(fromCwd(cwd, reportsDir(options.reports ?? io.env.RUNBOOK_REPORTS)))
+  const entries = all.filter((e) => !wanted || e.runbook === wanted || e.report.includes(`/${wanted}-`))
+  if (options.json) io.stdout.write(JSON.stringify(entries, null, 2) + '\n')
+  else io.stdout.write(renderHistory(entries, chalkFor(io.stdout)))
+  return done()
+}
+
+export function renderHistory(entries: HistoryEntry[], c: ChalkInstance): string {
+  if (entries.length === 0) return c.dim(msg.cli.noRuns) + '\n'
+  const rows = entries.map((e) => [
+    e.started.replace('T', ' ').slice(0, 19),
+    e.runbook,
+    e.status === 'passed' ? c.green(e.status) : e.status === 'failed' || e.status === 'incomplete' ? c.red(e.status) : c.yellow(e.status),
+    e.operator,
+    e.signedBy.length === 0 ? c.dim(msg.cli.unsigned) : `${e.signedBy.join(', ')}${e.signedBy.length < e.approvals ? c.yellow(` (${e.signedBy.length}/${e.approvals})`) : ''}`,
+    e.report,
+  ])
+  const h = msg.cli.historyHead
+  return table([[h.started, h.runbook, h.status, h.operator, h.signoff, h.report].map((text) => c.dim(text)), ...rows]) + '\n'
+}

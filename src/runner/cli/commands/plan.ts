@@ -1,18 +1,18 @@
-import { defineCommand } from 'citty'
+// `runbook plan FILE`: the steps in order with their kind, safety (and why), timeout and needs.
 import { assertValid, loadRunbook } from '../../parse/load.js'
 import { plan } from '../../plan/plan.js'
 import { planToJson, renderPlan } from '../render-plan.js'
-import { makeChalk } from '../../terminal/style.js'
+import { chalkFor } from '../colour.js'
+import { done, type CommandIo, type CommandResult } from '../io.js'
 
-export default defineCommand({
-  meta: { name: 'plan', description: 'Show the steps in order: kind, destructive (and why), timeout, requires, env and inputs' },
-  args: {
-    file: { type: 'positional', description: 'runbook file', required: true },
-    json: { type: 'boolean', description: 'print JSON for machines' },
-  },
-  async run({ args }) {
-    const runbook = assertValid(await loadRunbook(args.file))
-    const result = await plan(runbook)
-    process.stdout.write(args.json ? JSON.stringify(planToJson(result), null, 2) + '\n' : renderPlan(result, makeChalk()))
-  },
-})
+export interface PlanOptions {
+  file: string
+  json?: boolean
+}
+
+export async function planCommand(cwd: string, options: PlanOptions, io: CommandIo): Promise<CommandResult> {
+  const runbook = assertValid(await loadRunbook(options.file, cwd))
+  const result = await plan(runbook)
+  io.stdout.write(options.json ? JSON.stringify(planToJson(result), null, 2) + '\n' : renderPlan(result, chalkFor(io.stdout)))
+  return done()
+}

@@ -1,17 +1,19 @@
-import { defineCommand } from 'citty'
+// `runbook read FILE`: the runbook rendered for a reader at a terminal; executes nothing.
 import { loadHighlighter } from '../../terminal/highlight.js'
 import { assertValid, loadRunbook } from '../../parse/load.js'
 import { plan } from '../../plan/plan.js'
 import { renderRead } from '../render-read.js'
-import { makeChalk } from '../../terminal/style.js'
+import { chalkFor } from '../colour.js'
+import { done, type CommandIo, type CommandResult } from '../io.js'
 
-export default defineCommand({
-  meta: { name: 'read', description: 'Render a runbook for reading (onboarding); executes nothing' },
-  args: { file: { type: 'positional', description: 'runbook file', required: true } },
-  async run({ args }) {
-    const runbook = assertValid(await loadRunbook(args.file))
-    const c = makeChalk()
-    const [planned, highlight] = await Promise.all([plan(runbook), loadHighlighter(c)])
-    process.stdout.write(renderRead(runbook, planned, { c, highlight, width: process.stdout.columns ?? 100 }))
-  },
-})
+export interface ReadOptions {
+  file: string
+}
+
+export async function readCommand(cwd: string, options: ReadOptions, io: CommandIo): Promise<CommandResult> {
+  const runbook = assertValid(await loadRunbook(options.file, cwd))
+  const c = chalkFor(io.stdout)
+  const [planned, highlight] = await Promise.all([plan(runbook), loadHighlighter(c)])
+  io.stdout.write(renderRead(runbook, planned, { c, highlight, width: io.stdout.columns ?? 100 }))
+  return done()
+}

@@ -1,28 +1,30 @@
-import { defineCommand } from 'citty'
-import { keyValues, repeated } from '../args.js'
+// `runbook resume REPORT`: continue an interrupted or failed run from its report.
 import { resumeRun } from '../../run/run.js'
+import type { ExitCode } from '../../model/errors.js'
+import { fromCwd, type CommandIo, type CommandResult } from '../io.js'
 
-export default defineCommand({
-  meta: { name: 'resume', description: 'Continue an interrupted or failed run from its report' },
-  args: {
-    report: { type: 'positional', description: 'the report (.md or .json)', required: true },
-    force: { type: 'boolean', description: 'resume even though the runbook changed since the run' },
-    yes: { type: 'boolean', description: 'confirm destructive and critical steps' },
-    auto: { type: 'boolean', description: 'run non-destructive steps without pausing' },
-    'env-file': { type: 'string', description: 'read env from this KEY=value file' },
-    set: { type: 'string', description: 'set an env var K=V (repeatable)' },
-    operator: { type: 'string', description: 'who resumes it: "Name <mail>"' },
-  },
-  async run({ args, rawArgs }) {
-    const result = await resumeRun({
-      report: args.report,
-      force: args.force,
-      yes: args.yes,
-      auto: args.auto,
-      envFile: args['env-file'],
-      sets: keyValues(repeated(rawArgs, 'set'), '--set'),
-      operator: args.operator,
-    })
-    process.exitCode = result.exitCode
-  },
-})
+export interface ResumeCommandOptions {
+  report: string
+  force?: boolean
+  yes?: boolean
+  auto?: boolean
+  envFile?: string
+  sets?: Record<string, string>
+  operator?: string
+}
+
+export async function resumeCommand(cwd: string, options: ResumeCommandOptions, io: CommandIo, resume = resumeRun): Promise<CommandResult> {
+  const result = await resume({
+    report: fromCwd(cwd, options.report),
+    force: options.force,
+    yes: options.yes,
+    auto: options.auto,
+    envFile: options.envFile === undefined ? undefined : fromCwd(cwd, options.envFile),
+    sets: options.sets ?? {},
+    operator: options.operator,
+    out: io.stdout.stream,
+    now: io.now,
+  })
+  // RunResult types its code as a number; it is one of EXIT's (RUN_STATUS_EXIT).
+  return { exitCode: result.exitCode as ExitCode }
+}

@@ -1,58 +1,82 @@
-import { defineCommand } from 'citty'
-import { keyValues, repeated } from '../args.js'
-import { isInteractive, runRunbook } from '../../run/run.js'
+// `runbook run FILE`: walk through a runbook into a dated report; at a terminal, offer to sign it.
+import { runRunbook } from '../../run/run.js'
+import type { ExitCode } from '../../model/errors.js'
+import { msg } from '../../terminal/messages/index.js'
+import { fromCwd, type CommandIo, type CommandResult } from '../io.js'
 
-export default defineCommand({
-  meta: { name: 'run', description: 'Walk through a runbook, step by step, into a dated report' },
-  args: {
-    file: { type: 'positional', description: 'runbook file', required: true },
-    step: { type: 'string', description: 'run only this step' },
-    from: { type: 'string', description: 'start at this step (earlier ones are skipped)' },
-    auto: { type: 'boolean', description: 'run non-destructive steps without pausing' },
-    yes: { type: 'boolean', description: 'confirm destructive and critical steps (for unattended runs)' },
-    'dry-run': { type: 'boolean', description: 'safe steps run; destructive SQL is previewed and rolled back; other destructive steps are skipped' },
-    input: { type: 'string', description: 'an input as K=V (repeatable)' },
-    target: { type: 'string', description: 'read env from environments/NAME.env' },
-    sandbox: { type: 'boolean', description: 'run against the local sandbox (.sandbox/env)' },
-    'env-file': { type: 'string', description: 'read env from this KEY=value file' },
-    set: { type: 'string', description: 'set an env var K=V (repeatable, highest precedence)' },
-    operator: { type: 'string', description: 'who runs it: "Name <mail>" (default: git user)' },
-    reports: { type: 'string', description: 'reports folder (default: reports/ or $RUNBOOK_REPORTS)' },
-    json: { type: 'boolean', description: 'print the run record as JSON on stdout (the walk goes to stderr)' },
+export interface RunCommandOptions {
+  file: string
+  step?: string
+  from?: string
+  auto?: boolean
+  yes?: boolean
+  dryRun?: boolean
+  inputs?: Record<string, string>
+  target?: string
+  sandbox?: boolean
+  envFile?: string
+  sets?: Record<string, string>
+  operator?: string
+  reports?: string
+  /** The run record as JSON on stdout; the walk goes to stderr. */
+  json?: boolean
+}
+
+/** The questions of the sign-off offered after an interactive run. */
+export interface SignoffPrompts {
+  confirm(message: string): Promise<boolean>
+  input(message: string): Promise<string>
+}
+
+export interface RunDeps {
+  runRunbook: typeof runRunbook
+  signReport: (opts: { report: string; comment?: string; operator?: string }) => Promise<{ statement: { principal: string } }>
+  prompts: () => Promise<SignoffPrompts>
+}
+
+const realDeps: RunDeps = {
+  runRunbook,
+  signReport: async (opts) => (await import('../../sign/sign.js')).signReport(opts),
+  prompts: async () => {
+    const { confirm, input } = await import('@inquirer/prompts')
+    return { confirm: (message) => confirm({ message, default: false }), input: (message) => input({ message }) }
   },
-  async run({ args, rawArgs }) {
-    const result = await runRunbook({
-      file: args.file,
-      step: args.step,
-      from: args.from,
-      auto: args.auto,
-      yes: args.yes,
-      dryRun: args['dry-run'],
-      inputs: keyValues(repeated(rawArgs, 'input'), '--input'),
-      target: args.target,
-      sandbox: args.sandbox,
-      envFile: args['env-file'],
-      sets: keyValues(repeated(rawArgs, 'set'), '--set'),
-      operator: args.operator,
-      reports: args.reports,
-      out: args.json ? process.stderr : process.stdout,
-    })
-    if (args.json) process.stdout.write(JSON.stringify({ report: result.reportPath, ...result.record }, null, 2) + '\n')
-    process.exitCode = result.exitCode
-    if (isInteractive() && !args.json && result.record.status !== 'interrupted') await offerSignoff(result.reportPath, args.operator)
-  },
-})
+}
+
+export async function runCommand(cwd: string, options: RunCommandOptions, io: CommandIo, deps: RunDeps = realDeps): Promise<CommandResult> {
+  const at = (file: string | undefined) => (file === undefined ? undefined : fromCwd(cwd, file))
+  const result = await deps.runRunbook({
+    file: fromCwd(cwd, options.file),
+    step: options.step,
+    from: options.from,
+    auto: options.auto,
+    yes: options.yes,
+    dryRun: options.dryRun,
+    inputs: options.inputs ?? {},
+    target: options.target,
+    sandbox: options.sandbox,
+    envFile: at(options.envFile),
+    sets: options.sets ?? {},
+    operator: options.operator,
+    reports: at(options.reports),
+    out: options.json ? io.stderr.stream : io.stdout.stream,
+    now: io.now,
+  })
+  if (options.json) io.stdout.write(JSON.stringify({ report: result.reportPath, ...result.record }, null, 2) + '\n')
+  if (io.interactive && !options.json && result.record.status !== 'interrupted') await offerSignoff(result.reportPath, options.operator, io, deps)
+  // RunResult types its code as a number; it is one of EXIT's (RUN_STATUS_EXIT).
+  return { exitCode: result.exitCode as ExitCode }
+}
 
 /** At the end of an interactive run the operator may sign the report right away. */
-async function offerSignoff(report: string, operator: string | undefined): Promise<void> {
-  const { confirm, input } = await import('@inquirer/prompts')
+async function offerSignoff(report: string, operator: string | undefined, io: CommandIo, deps: RunDeps): Promise<void> {
+  const prompts = await deps.prompts()
   try {
-    if (!(await confirm({ message: '보고서에 지금 서명할까요? (runbook sign)', default: false }))) return
-    const comment = await input({ message: '서명 의견 (없으면 엔터):' })
-    const { signReport } = await import('../../sign/sign.js')
-    const { statement } = await signReport({ report, comment, operator })
-    process.stderr.write(`✔ ${statement.principal} 서명 완료: ${report}\n`)
+    if (!(await prompts.confirm(msg.cli.signNow))) return
+    const comment = await prompts.input(msg.cli.signComment)
+    const { statement } = await deps.signReport({ report, comment, operator })
+    io.stderr.write(`${msg.cli.signedNow(statement.principal, report)}\n`)
   } catch (e) {
-    process.stderr.write(`서명하지 못했습니다: ${(e as Error).message}\n  나중에: runbook sign ${report}\n`)
+    io.stderr.write(`${msg.cli.signFailed((e as Error).message, report)}\n`)
   }
 }

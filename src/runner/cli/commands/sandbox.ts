@@ -1,13 +1,21 @@
-import { defineCommand } from 'citty'
+// `runbook sandbox up|down|status|reset|break|heal`: the simulated ExcelApp host to practise on.
+// Each subcommand is a plain function; the sandbox itself is loaded only when one runs.
 import { EXIT, RunbookError } from '../../model/errors.js'
 import { isFault } from '../../../sandbox/faults.js'
 import { FAULT_DESCRIPTIONS, FAULTS } from '../../../sandbox/host.js'
 import { sandboxDir } from '../../../sandbox/paths.js'
-import { makeChalk } from '../../terminal/style.js'
+import { msg } from '../../terminal/messages/index.js'
+import { chalkFor } from '../colour.js'
+import { done, type CommandIo, type CommandResult } from '../io.js'
 
-const log = (message: string) => process.stderr.write(`sandbox: ${message}\n`)
+/** The drills, for the definitions' help texts. */
+export const FAULT_NAMES: readonly string[] = FAULTS
 
-/** Sandbox failures (a server that does not answer, a port taken) are one-line errors, exit 1. */
+const rootOf = (cwd: string, io: CommandIo) => sandboxDir(io.env, cwd)
+const logTo = (io: CommandIo) => (message: string) => io.stderr.write(`${msg.cli.sandboxLog(message)}\n`)
+const seconds = (ms: number) => (ms / 1000).toFixed(1)
+
+/** Sandbox failures (a server that does not answer, a port taken) are one-line errors. */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
   const { SandboxError } = await import('../../../sandbox/sandbox.js')
   try {
@@ -15,100 +23,74 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   } catch (e) {
     if (e instanceof RunbookError) throw e
     if (e instanceof SandboxError) throw new RunbookError(e.message, EXIT.usage)
-    throw new RunbookError(`sandbox: ${(e as Error).message}`, EXIT.failed)
+    throw new RunbookError(msg.cli.sandboxFailed((e as Error).message), EXIT.failed)
   }
 }
 
-const faultList = FAULTS.map((f) => `  ${f.padEnd(20)} ${FAULT_DESCRIPTIONS[f]}`).join('\n')
+export async function sandboxUpCommand(cwd: string, _options: object, io: CommandIo): Promise<CommandResult> {
+  const { up } = await import('../../../sandbox/sandbox.js')
+  const root = rootOf(cwd, io)
+  const result = await guarded(() => up(root, io.env, logTo(io)))
+  const e = result.env
+  const s = result.state
+  const head = msg.cli.sandboxUp(seconds(result.ms), root) + (result.generated ? `, ${msg.cli.sandboxGenerated}` : '')
+  io.stdout.write(
+    [
+      head,
+      `  DATABASE_URL        ${e.DATABASE_URL}  (${s.pg?.mode})`,
+      `  REDIS_URL           ${e.REDIS_URL}  (${s.redis?.mode})`,
+      `  APP_URL             ${e.APP_URL}`,
+      `  FORMULA_ENGINE_URL  ${e.FORMULA_ENGINE_URL}`,
+      `  LOG_DIR             ${e.LOG_DIR}`,
+      `  env                 ${root}/env`,
+      '',
+      msg.cli.sandboxNext,
+      '',
+    ].join('\n'),
+  )
+  return done()
+}
 
-const upCommand = defineCommand({
-  meta: { name: 'up', description: 'Start the sandbox (idempotent): PostgreSQL and Redis, data, stand-ins, command shims, .sandbox/env' },
-  async run() {
-    const { up } = await import('../../../sandbox/sandbox.js')
-    const root = sandboxDir()
-    const result = await guarded(() => up(root, process.env, log))
-    const e = result.env
-    const s = result.state
-    process.stdout.write(
-      [
-        `ExcelApp sandbox up in ${(result.ms / 1000).toFixed(1)} s (${root})${result.generated ? ', data generated' : ''}`,
-        `  DATABASE_URL        ${e.DATABASE_URL}  (${s.pg?.mode})`,
-        `  REDIS_URL           ${e.REDIS_URL}  (${s.redis?.mode})`,
-        `  APP_URL             ${e.APP_URL}`,
-        `  FORMULA_ENGINE_URL  ${e.FORMULA_ENGINE_URL}`,
-        `  LOG_DIR             ${e.LOG_DIR}`,
-        `  env                 ${root}/env`,
-        '',
-        'Next: runbook run runbooks/daily/health-check.md --sandbox',
-        '',
-      ].join('\n'),
-    )
-  },
-})
+export async function sandboxDownCommand(cwd: string, options: { purge?: boolean }, io: CommandIo): Promise<CommandResult> {
+  const { down } = await import('../../../sandbox/sandbox.js')
+  const root = rootOf(cwd, io)
+  const result = await guarded(() => down(root, { purge: options.purge }, logTo(io)))
+  const stopped = result.stopped.length ? `: ${msg.cli.sandboxStopped(result.stopped.join(', '))}` : ''
+  io.stdout.write(`${msg.cli.sandboxDown(root)}${stopped}${result.purged ? `; ${msg.cli.sandboxPurged}` : ''}\n`)
+  return done()
+}
 
-const downCommand = defineCommand({
-  meta: { name: 'down', description: 'Stop what `up` started (stand-ins, drill helpers, throwaway servers); --purge also deletes the data and the folder' },
-  args: { purge: { type: 'boolean', description: "also drop the sandbox's database, empty its Redis database and delete the sandbox folder" } },
-  async run({ args }) {
-    const { down } = await import('../../../sandbox/sandbox.js')
-    const root = sandboxDir()
-    const result = await guarded(() => down(root, { purge: args.purge }, log))
-    process.stdout.write(`ExcelApp sandbox down (${root})${result.stopped.length ? `: stopped ${result.stopped.join(', ')}` : ''}${result.purged ? '; data deleted' : ''}\n`)
-  },
-})
+export async function sandboxStatusCommand(cwd: string, options: { json?: boolean }, io: CommandIo): Promise<CommandResult> {
+  const { sandboxStatus, renderStatus } = await import('../../../sandbox/status.js')
+  const status = await guarded(() => sandboxStatus(rootOf(cwd, io)))
+  io.stdout.write(options.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status, chalkFor(io.stdout)))
+  return done(status.healthy ? EXIT.ok : EXIT.failed)
+}
 
-const statusCommand = defineCommand({
-  meta: { name: 'status', description: 'Servers, stand-ins, active faults and the simulated host; exit 1 when something is not running' },
-  args: { json: { type: 'boolean', description: 'print JSON for machines' } },
-  async run({ args }) {
-    const { sandboxStatus, renderStatus } = await import('../../../sandbox/status.js')
-    const status = await guarded(() => sandboxStatus(sandboxDir()))
-    process.stdout.write(args.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status, makeChalk()))
-    if (!status.healthy) process.exitCode = EXIT.failed
-  },
-})
+export async function sandboxResetCommand(cwd: string, _options: object, io: CommandIo): Promise<CommandResult> {
+  const { reset } = await import('../../../sandbox/sandbox.js')
+  const result = await guarded(() => reset(rootOf(cwd, io), io.env, logTo(io)))
+  io.stdout.write(`${msg.cli.sandboxReset(seconds(result.ms))}\n`)
+  return done()
+}
 
-const resetCommand = defineCommand({
-  meta: { name: 'reset', description: 'Restore the data: regenerate the database, reseed Redis, rewrite logs, storage, backups and the host state; end every drill' },
-  async run() {
-    const { reset } = await import('../../../sandbox/sandbox.js')
-    const result = await guarded(() => reset(sandboxDir(), process.env, log))
-    process.stdout.write(`ExcelApp sandbox reset in ${(result.ms / 1000).toFixed(1)} s\n`)
-  },
-})
+export async function sandboxBreakCommand(cwd: string, options: { fault: string }, io: CommandIo): Promise<CommandResult> {
+  const fault = options.fault
+  if (!isFault(fault)) {
+    const table = FAULTS.map((f) => `  ${f.padEnd(20)} ${FAULT_DESCRIPTIONS[f]}`).join('\n')
+    throw new RunbookError(msg.cli.unknownFault(fault, `\n${table}`), EXIT.usage)
+  }
+  const { breakSandbox } = await import('../../../sandbox/sandbox.js')
+  const message = await guarded(() => breakSandbox(rootOf(cwd, io), fault))
+  io.stdout.write(`${msg.cli.drillStarted(message)}\n`)
+  return done()
+}
 
-const breakCommand = defineCommand({
-  meta: { name: 'break', description: `Start a drill (an incident state a runbook detects and repairs): ${FAULTS.join(' | ')}` },
-  args: { fault: { type: 'positional', description: `one of: ${FAULTS.join(', ')}`, required: true } },
-  async run({ args }) {
-    if (!isFault(args.fault)) throw new RunbookError(`unknown fault "${args.fault}"; faults:\n${faultList}`, EXIT.usage)
-    const fault = args.fault
-    const { breakSandbox } = await import('../../../sandbox/sandbox.js')
-    const message = await guarded(() => breakSandbox(sandboxDir(), fault))
-    process.stdout.write(`drill: ${message}\n`)
-  },
-})
-
-const healCommand = defineCommand({
-  meta: { name: 'heal', description: 'End the drills (all, or the one named) and bring stopped stand-ins back' },
-  args: { fault: { type: 'positional', description: 'only this fault', required: false } },
-  async run({ args }) {
-    if (args.fault !== undefined && !isFault(args.fault)) throw new RunbookError(`unknown fault "${args.fault}"; faults: ${FAULTS.join(', ')}`, EXIT.usage)
-    const fault = args.fault as Parameters<typeof isFault>[0] | undefined
-    const { healSandbox } = await import('../../../sandbox/sandbox.js')
-    const healed = await guarded(() => healSandbox(sandboxDir(), fault !== undefined && isFault(fault) ? fault : undefined))
-    process.stdout.write(healed.length ? `healed: ${healed.join(', ')}\n` : 'no fault was active\n')
-  },
-})
-
-export default defineCommand({
-  meta: {
-    name: 'sandbox',
-    description: 'A simulated ExcelApp host to practise on: sandbox up | status | down [--purge] | reset | break FAULT | heal [FAULT]',
-  },
-  args: {
-    json: { type: 'boolean', description: 'status: print JSON' },
-    purge: { type: 'boolean', description: 'down: also delete the data' },
-  },
-  subCommands: { up: upCommand, down: downCommand, status: statusCommand, reset: resetCommand, break: breakCommand, heal: healCommand },
-})
+export async function sandboxHealCommand(cwd: string, options: { fault?: string }, io: CommandIo): Promise<CommandResult> {
+  const fault = options.fault
+  if (fault !== undefined && !isFault(fault)) throw new RunbookError(msg.cli.unknownFault(fault, ` ${FAULTS.join(', ')}`), EXIT.usage)
+  const { healSandbox } = await import('../../../sandbox/sandbox.js')
+  const healed = await guarded(() => healSandbox(rootOf(cwd, io), fault))
+  io.stdout.write(`${healed.length ? msg.cli.healed(healed.join(', ')) : msg.cli.noFaultActive}\n`)
+  return done()
+}

@@ -1,28 +1,32 @@
+// `runbook verify REPORT`: check a report's integrity and signatures; exit 1 when anything fails.
 import { EXIT } from '../../model/errors.js'
-import { defineCommand } from 'citty'
-import { verifyReport } from '../../sign/sign.js'
-import { makeChalk } from '../../terminal/style.js'
+import { verifyReport, type VerifyResult } from '../../sign/sign.js'
+import { msg } from '../../terminal/messages/index.js'
+import { chalkFor } from '../colour.js'
+import { done, fromCwd, type CommandIo, type CommandResult } from '../io.js'
+import type { ChalkInstance } from 'chalk'
 
-export default defineCommand({
-  meta: { name: 'verify', description: "Check a report's integrity and signatures" },
-  args: {
-    report: { type: 'positional', description: 'the report (.md)', required: true },
-    'allowed-signers': { type: 'string', description: 'allowed signers file (default: .runbook/allowed_signers)' },
-    json: { type: 'boolean', description: 'print the result as JSON' },
-  },
-  async run({ args }) {
-    const result = await verifyReport(args.report, args['allowed-signers'] ?? '.runbook/allowed_signers')
-    if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n')
-    else {
-      const c = makeChalk()
-      for (const s of result.signoffs) {
-        const mark = s.valid ? c.green('✔') : c.red('✘')
-        process.stdout.write(`${mark} ${s.signer} signed ${s.report} at ${s.signedAt} (run ${s.status}, checklist ${s.checklist})${s.comment ? `: ${s.comment}` : ''}\n`)
-      }
-      process.stdout.write(`approvals: ${result.approvals.principals.length}/${result.approvals.required}\n`)
-      for (const p of result.problems) process.stdout.write(`${c.red('✘')} ${p}\n`)
-      process.stdout.write(result.ok ? `${c.green('OK')}: every hash and signature holds\n` : `${c.red('FAILED')}\n`)
-    }
-    if (!result.ok) process.exitCode = EXIT.failed
-  },
-})
+export interface VerifyCommandOptions {
+  report: string
+  /** Allowed signers file (default .runbook/allowed_signers). */
+  allowedSigners?: string
+  json?: boolean
+}
+
+export async function verifyCommand(cwd: string, options: VerifyCommandOptions, io: CommandIo, verify = verifyReport): Promise<CommandResult> {
+  const result = await verify(fromCwd(cwd, options.report), fromCwd(cwd, options.allowedSigners ?? '.runbook/allowed_signers'))
+  io.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : renderVerify(result, chalkFor(io.stdout)))
+  return done(result.ok ? EXIT.ok : EXIT.failed)
+}
+
+export function renderVerify(result: VerifyResult, c: ChalkInstance): string {
+  const out: string[] = []
+  for (const s of result.signoffs) {
+    const mark = s.valid ? c.green('✔') : c.red('✘')
+    out.push(`${mark} ${msg.cli.signoffLine(s.signer, s.report, s.signedAt, s.status, s.checklist)}${s.comment ? `: ${s.comment}` : ''}`)
+  }
+  out.push(msg.cli.approvals(result.approvals.principals.length, result.approvals.required))
+  for (const p of result.problems) out.push(`${c.red('✘')} ${p}`)
+  out.push(result.ok ? `${c.green(msg.cli.verified)}: ${msg.cli.verifiedDetail}` : c.red(msg.cli.verifyFailed))
+  return out.join('\n') + '\n'
+}

@@ -1,0 +1,107 @@
+// `runbook list` and `runbook history` in-process: the catalogue with review state and last run.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { Chalk } from 'chalk'
+import { historyCommand, renderHistory } from '../../src/runner/cli/commands/history.js'
+import { listCommand } from '../../src/runner/cli/commands/list.js'
+import { EXIT } from '../../src/runner/model/errors.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+import { fixture } from '../fixture-helpers.js'
+import { expectOneLineError, outcome, ROOT } from './helpers.js'
+
+let noReports: string
+beforeAll(() => {
+  // No run history: "last run" is "never" whatever reports/ holds.
+  noReports = mkdtempSync(path.join(tmpdir(), 'runbook-no-reports-'))
+})
+afterAll(() => rmSync(noReports, { recursive: true, force: true }))
+
+const list = (dir: string | undefined, json = false) => outcome('list', (io) => listCommand(ROOT, { dir, json, reports: noReports }, io))
+
+describe('list', () => {
+  test('shows schedule, owner, steps, destructive count and review status; READMEs are not runbooks', async () => {
+    const r = await list(fixture('list'))
+    expect(r.code, r.stderr).toBe(EXIT.ok)
+    expect(r.stderr).toBe('')
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(new RegExp(`^${Object.values(msg.cli.listHead).join('\\s+')}$`))
+    expect(lines).toHaveLength(3)
+    const row = (...cells: string[]) => new RegExp(`^${cells.map((c) => c.replace(/[()]/g, '\\$&')).join('\\s+')}$`, 'm')
+    expect(r.stdout).toMatch(row('overdue-review', 'Overdue review', 'monthly', '운영팀', '3', '2', msg.cli.reviewOverdue('2020-04-01'), msg.cli.never))
+    expect(r.stdout).toMatch(row('current-review', 'Current review', 'daily', 'DBA팀', '1', '0', msg.cli.reviewNext('2099-12-31'), msg.cli.never))
+    expect(r.stdout).not.toContain('Not a runbook')
+  })
+
+  test('a review within 14 days of the clock is due soon', async () => {
+    const r = await outcome('list', (io) => listCommand(ROOT, { dir: fixture('list'), json: true, reports: noReports }, io), { now: new Date(2099, 11, 20) })
+    const entries = JSON.parse(r.stdout) as { id: string; review: { status: string } }[]
+    expect(entries.find((e) => e.id === 'current-review')!.review.status).toBe('due-soon')
+  })
+
+  test('--json', async () => {
+    const r = await list(fixture('list'), true)
+    expect(r.code, r.stderr).toBe(EXIT.ok)
+    expect(JSON.parse(r.stdout)).toEqual([
+      expect.objectContaining({
+        id: 'current-review',
+        title: 'Current review',
+        path: 'test/fixtures/list/current.md',
+        schedule: 'daily',
+        owner: 'DBA팀',
+        cron: '0 2 * * *',
+        steps: 1,
+        destructive: 0,
+        review: { next: '2099-12-31', status: 'ok' },
+        lastRun: null,
+      }),
+      expect.objectContaining({ id: 'overdue-review', schedule: 'monthly', owner: '운영팀', steps: 3, destructive: 2, review: { next: '2020-04-01', status: 'overdue' } }),
+    ])
+  })
+
+  test("the project's runbooks folder is the default", async () => {
+    const r = await list(undefined, true)
+    expect(r.code, r.stderr).toBe(EXIT.ok)
+    const entries = JSON.parse(r.stdout) as { path: string }[]
+    expect(entries.length).toBeGreaterThan(0)
+    for (const e of entries) expect(e.path.startsWith('runbooks/')).toBe(true)
+  })
+
+  test('paths are read relative to the folder the command works in, and shown as typed', async () => {
+    const r = await outcome('list', (io) => listCommand(path.join(ROOT, 'test'), { dir: 'fixtures/list', json: true, reports: noReports }, io))
+    expect((JSON.parse(r.stdout) as { path: string }[]).map((e) => e.path)).toEqual(['fixtures/list/current.md', 'fixtures/list/overdue.md'])
+  })
+
+  test('a folder that does not exist is a one-line error', async () => {
+    const missing = path.join(noReports, 'no-such-folder')
+    expectOneLineError(await list(missing), missing)
+  })
+
+  test('no runbooks at all', async () => {
+    const r = await list(noReports)
+    expect(r.stdout).toBe(`${msg.cli.noRunbooks}\n`)
+  })
+})
+
+describe('history', () => {
+  test('an empty reports folder has no runs; --json is an empty list', async () => {
+    expect((await outcome('history', (io) => historyCommand(ROOT, { reports: noReports }, io))).stdout).toBe(`${msg.cli.noRuns}\n`)
+    expect((await outcome('history', (io) => historyCommand(ROOT, { reports: noReports, json: true }, io))).stdout).toBe('[]\n')
+  })
+
+  test('rows show start, runbook, status, operator, sign-offs against approvals, and the report', () => {
+    const base = { runId: 'r', title: 't', finished: null, target: 'production', report: 'reports/2025-06-01/a.md' }
+    const text = renderHistory(
+      [
+        { ...base, runbook: 'a', status: 'passed', started: '2025-06-01T10:00:00+09:00', operator: 'Kim <kim@example.com>', signedBy: [], approvals: 1 },
+        { ...base, runbook: 'b', status: 'failed', started: '2025-06-01T09:00:00+09:00', operator: 'Lee <lee@example.com>', signedBy: ['kim@example.com'], approvals: 2 },
+      ],
+      new Chalk({ level: 0 }),
+    )
+    const lines = text.trimEnd().split('\n')
+    expect(lines[0]).toMatch(new RegExp(`^${Object.values(msg.cli.historyHead).join('\\s+')}$`))
+    expect(lines[1]).toMatch(new RegExp(`^2025-06-01 10:00:00\\s+a\\s+passed\\s+Kim <kim@example.com>\\s+${msg.cli.unsigned}\\s+reports/2025-06-01/a.md$`))
+    expect(lines[2]).toMatch(/^2025-06-01 09:00:00\s+b\s+failed\s+Lee <lee@example.com>\s+kim@example.com \(1\/2\)\s+reports\/2025-06-01\/a.md$/)
+  })
+})
