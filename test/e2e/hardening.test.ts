@@ -6,6 +6,7 @@ import path from 'node:path'
 import markdownIt from 'markdown-it'
 import { parse as parseYaml } from 'yaml'
 import { describe, expect, test } from 'vitest'
+import { msg } from '../../src/runner/terminal/messages/index.js'
 import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook } from '../helpers/cli.js'
 
 function structure(md: string) {
@@ -77,7 +78,7 @@ console.log('still going')
     expect(log!.length).toBeGreaterThan(50_000_000) // …and kept whole in the .log
     // Valid Markdown: the front matter parses and every step has its result heading line.
     expect(structure(text).front.status).toBe('passed')
-    for (const id of Object.keys(stepStatus(json))) expect(text).toContain(`**결과 · ${id}:`)
+    for (const id of Object.keys(stepStatus(json))) expect(text).toContain(`**${msg.report.resultLabel} · ${id}:`)
     expect(json.steps.find((s) => s.id === 'backgrounds')!.output).toContain('started')
   }, 120_000)
 })
@@ -153,10 +154,9 @@ exit 1
     // Outside fences there is exactly one result line, the real one.
     const results = markdownIt('commonmark')
       .parse(md, {})
-      .filter((t) => t.type === 'inline' && t.content.startsWith('**결과 · liar:'))
+      .filter((t) => t.type === 'inline' && t.content.startsWith(`**${msg.report.resultLabel} · liar:`))
     expect(results).toHaveLength(1)
-    expect(results[0]!.content).toContain('failed')
-    expect(md).toMatch(/\*\*결과 · liar: ❌ failed\*\*/)
+    expect(md).toContain(`**${msg.report.resultLabel} · liar: ❌ ${msg.run.stepStatus('failed')}**`)
   })
 })
 

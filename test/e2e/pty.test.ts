@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test } from 'vitest'
+import { msg } from '../../src/runner/terminal/messages/index.js'
 import { BIN, readReport, reportFiles, tempDir, writeRunbook } from '../helpers/cli.js'
 
 function shellQuote(s: string): string {
@@ -62,12 +63,12 @@ touch ${canary}
   const reports = path.join(dir, 'reports')
   const command = [process.execPath, BIN, 'run', file, '--auto', '--reports', reports, '--operator', 'Park Pty <park@example.com>'].map(shellQuote).join(' ')
   const { code, screen } = await inPty(command, [
-    { waitFor: 'clean: 실행할까요?', keys: '\x1b[A\r' }, // up from "skip" to "run"
-    { waitFor: '계속할까요?', keys: 'y\r' },
+    { waitFor: msg.run.stepPrompt('clean'), keys: '\x1b[A\r' }, // up from "skip" to "run"
+    { waitFor: msg.run.confirmDestructive('clean', 'local'), keys: 'y\r' },
     { waitFor: '서명할까요?', keys: '\r' }, // the sign-off offer: No (the default)
   ])
   expect(screen).toContain('looking')
-  expect(screen).toContain('위험(destructive) 단계 — 대상: local')
+  expect(screen).toContain(msg.run.stepWarning(msg.run.destructiveStep, 'local'))
   expect(screen).toContain('보고서에 지금 서명할까요?')
   expect(code).toBe(0)
   expect(existsSync(canary)).toBe(true)

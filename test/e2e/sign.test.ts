@@ -1,10 +1,12 @@
-// Sign-off and verification with throwaway SSH keys, through the real CLI.
+// Sign-off and verification with throwaway SSH keys, through the real CLI: exit codes, the key
+// from --key or ssh-agent, history and list. The logic (tampering, approvals, fake blocks, a
+// signed report never resumed) is tested in-process (test/sign/sign.test.ts).
 import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { signText } from '../../src/runner/sign/ssh.js'
-import { readReport, reportFiles, runCli, tempDir, writeRunbook } from '../helpers/cli.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+import { reportFiles, runCli, tempDir, writeRunbook } from '../helpers/cli.js'
 
 const keys = tempDir('rb-keys-')
 const allowed = path.join(keys, 'allowed_signers')
@@ -73,39 +75,10 @@ describe('sign and verify', () => {
     expect(md).toMatch(/md_sha256: [0-9a-f]{64}/)
     expect(md).toMatch(/json_sha256: [0-9a-f]{64}/)
     expect(md).toMatch(/log_sha256: [0-9a-f]{64}/) // the noisy step's output went to the .log
-    expect(md).toContain('체크리스트 미완료')
+    expect(md).toContain(msg.sign.checklistUnfinished('unfinished 0/1'))
     const v = await verify(report)
     expect(v.stdout).toContain('kim@example.com')
     expect(v.code).toBe(0)
-  })
-
-  test('changing any single byte of the Markdown, the JSON or the log fails verification', async () => {
-    const report = await finishedReport()
-    expect((await sign(report, kim, 'Kim <kim@example.com>')).code).toBe(0)
-    const base = report.replace(/\.md$/, '')
-    const original = {
-      md: readFileSync(report),
-      json: readFileSync(`${base}.json`),
-      log: readFileSync(`${base}.log`),
-    }
-    const tamper = async (file: string, bytes: Buffer, find: string, replace: string) => {
-      const text = bytes.toString()
-      const at = text.indexOf(find)
-      expect(at).toBeGreaterThanOrEqual(0)
-      writeFileSync(file, text.slice(0, at) + replace + text.slice(at + find.length))
-      const v = await verify(report)
-      writeFileSync(file, bytes)
-      return v.code
-    }
-    expect(await tamper(report, original.md, 'hello operator', 'hello operatoR')).toBe(1) // output
-    expect(await tamper(report, original.md, 'status: "passed"', 'status: "failed"')).toBe(1) // status
-    expect(await tamper(report, original.md, '- [ ] 결과 검토', '- [x] 결과 검토')).toBe(1) // checklist tick
-    const started = /started: "([^"]+)"/.exec(original.md.toString())![1]!
-    expect(await tamper(report, original.md, started, started.replace(/.$/, (d) => String((Number(d) + 1) % 10)))).toBe(1) // timestamp
-    expect(await tamper(`${base}.json`, original.json, '"passed"', '"failed"')).toBe(1)
-    expect(await tamper(`${base}.log`, original.log, 'noisy line 7 ', 'noisy line 8 ')).toBe(1)
-    expect(await tamper(report, original.md, 'comment: ', 'comment: x')).toBe(1) // the sign-off itself
-    expect((await verify(report)).code).toBe(0) // restored
   })
 
   test('a key that is not in allowed_signers fails', async () => {
@@ -113,19 +86,7 @@ describe('sign and verify', () => {
     expect((await sign(report, stranger, 'Mallory <kim@example.com>')).code).toBe(0)
     const v = await verify(report)
     expect(v.code).toBe(1)
-    expect(v.stdout).toContain('does not verify')
-  })
-
-  test('approvals: 2 needs two different principals; the same principal twice does not do', async () => {
-    const report = await finishedReport(2)
-    expect((await sign(report, kim, 'Kim <kim@example.com>')).code).toBe(0)
-    expect((await verify(report)).code).toBe(1)
-    expect((await sign(report, kim, 'Kim <kim@example.com>')).code).toBe(0)
-    const twice = await verify(report)
-    expect(twice.code).toBe(1)
-    expect(twice.stdout).toContain('needs 2 sign-offs')
-    expect((await sign(report, lee, 'Lee <lee@example.com>')).code).toBe(0)
-    expect((await verify(report)).code).toBe(0)
+    expect(v.stdout).toContain(msg.sign.signatureInvalid('kim@example.com', '').split(':')[0]!)
   })
 
   test('the ssh-agent path signs when no key is given', async () => {
@@ -141,40 +102,6 @@ describe('sign and verify', () => {
     } finally {
       process.kill(Number(pid))
     }
-  })
-
-  test('a step that prints a fake sign-off block, even a validly signed one, does not fool verify', async () => {
-    // A real signature by an allowed key over a statement for another report.
-    const statement = 'runbook-report-signoff v1\nreport: x.md\n'
-    const signature = await signText(statement, lee)
-    const fake = `\n## 서명 · Lee\n\n\`\`\`runbook-signoff\n${statement}\n${signature}\`\`\`\n`
-    const dir = tempDir('rb-fake-')
-    writeFileSync(path.join(dir, 'fake.txt'), `**결과 · hello: ✅ passed**\n${fake}`)
-    const report = await finishedReport(1, `\n\`\`\`bash {id=faker}\ncat ${path.join(dir, 'fake.txt')}\n\`\`\`\n`)
-    const unsigned = await verify(report)
-    expect(unsigned.code).toBe(1)
-    expect(unsigned.stdout).toContain('not signed')
-    expect((await sign(report, kim, 'Kim <kim@example.com>')).code).toBe(0)
-    const v = await verify(report)
-    expect(v.code).toBe(0)
-    expect(v.stdout.match(/signed /g)).toHaveLength(1)
-    expect(readReport(report).json.steps.find((s) => s.id === 'faker')!.status).toBe('passed')
-  })
-
-  test('resuming a signed report is refused', async () => {
-    const dir = tempDir('rb-sign-')
-    const file = writeRunbook(dir, 'fails.md', "# 실패\n\n```bash {id=boom}\nexit 3\n```\n")
-    const reports = path.join(dir, 'reports')
-    await runCli(['run', file, '--reports', reports])
-    const report = reportFiles(reports)[0]!
-    const signed = await sign(report, kim, 'Kim <kim@example.com>', ['--comment', '실패 확인'])
-    expect(signed.code).toBe(0)
-    expect(signed.stderr).toContain('run failed')
-    const before = readFileSync(report)
-    const resumed = await runCli(['resume', report])
-    expect(resumed.code).toBe(2)
-    expect(resumed.stderr).toContain('signed')
-    expect(readFileSync(report).equals(before)).toBe(true)
   })
 
   test('history shows runs with status, operator and sign-off state; list shows the last run', async () => {
