@@ -1,4 +1,7 @@
 // renderCrontab(entries, options) → crontab text, and `runbook cron` (in-process) over the project's runbooks.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { cronCommand, renderCrontab, shellQuote, type CronEntry } from '../src/runner/cli/render-cron.js'
 import { cronCommand as runCron, type CronOptions } from '../src/runner/cli/commands/cron.js'
@@ -72,5 +75,21 @@ describe('runbook cron', () => {
     expect(staging.stdout).not.toContain('runbooks/daily/')
     expect(await cron({ target: 'x', sandbox: true })).toEqual({ code: EXIT.usage, stdout: '', stderr: `runbook: ${msg.cli.targetOrSandbox}\n` })
     expect(await cron({ target: '../etc' })).toEqual({ code: EXIT.usage, stdout: '', stderr: `runbook: ${msg.cli.badTarget('../etc')}\n` })
+  })
+
+  test('the repository is the folder the command works in; an invalid runbook is named and not scheduled', async () => {
+    const repo = mkdtempSync(path.join(tmpdir(), 'runbook-cron-'))
+    try {
+      mkdirSync(path.join(repo, 'runbooks'))
+      writeFileSync(path.join(repo, 'runbooks', 'ok.md'), '---\ncron: "0 3 * * *"\n---\n# OK\n\n```bash\necho ok\n```\n')
+      writeFileSync(path.join(repo, 'runbooks', 'bad.md'), '---\ncron: "0 4 * * *"\ncolour: red\n---\n# Bad\n')
+      const r = await outcome('cron', (io) => runCron(repo, {}, io))
+      expect(r.code).toBe(EXIT.ok)
+      expect(r.stdout).toContain(`0 3 * * * cd ${repo} && mkdir -p reports && ./bin/runbook run runbooks/ok.md --yes --auto --target production`)
+      expect(r.stdout).not.toContain('bad.md')
+      expect(r.stderr).toBe(`runbooks/bad.md: ${msg.cli.notScheduled}\n`)
+    } finally {
+      rmSync(repo, { recursive: true, force: true })
+    }
   })
 })
