@@ -1,7 +1,9 @@
 // SQL and Redis on real connections: `sql` and `redis` steps and the `sql` / `redis` helpers of TS
 // steps, through the real CLI (no TTY, as cron runs them) and in-process with the real prompts
 // driven by @inquirer/testing. A scratch database rb_sqlredis_<random> with a table of 10 rows,
-// and Redis keys under a random prefix in the test db (RB_TEST_REDIS_URL).
+// and Redis keys under a random prefix in the test db (RB_TEST_REDIS_URL). What the executors do
+// on their own (refusals, max-rows, rendering, the TS helpers' checks, timeouts) is tested
+// in-process in test/executors/; here each promise is kept once through the binary.
 import { screen } from '@inquirer/testing/vitest'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -11,6 +13,7 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { freePort } from '../../src/sandbox/servers.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
 import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook, type CliResult } from '../helpers/cli.js'
 
 const { runRunbook } = await import('../../src/runner/run/run.js')
@@ -39,8 +42,6 @@ beforeAll(async () => {
   db = new pg.Client({ connectionString: DB_URL })
   await db.connect()
   await db.query('CREATE TABLE items (id int PRIMARY KEY, v text)')
-  // A write that no detection can see: only the server's read-only mode stops it.
-  await db.query(`CREATE FUNCTION sneaky() RETURNS int AS $$ DELETE FROM items WHERE id > 5 RETURNING 1 $$ LANGUAGE sql`)
   redis = new Redis(REDIS_URL, { lazyConnect: true })
   await redis.connect()
 })
@@ -90,29 +91,15 @@ function all(r: CliResult): string {
 }
 
 describe('sql steps through the CLI', () => {
-  test('a write hidden in a function is refused in a step not declared destructive; rows unchanged', async () => {
-    const { r, report } = await run(fence('sql {id=hidden}', 'SELECT sneaky();'))
-    expect(r.code).toBe(1)
-    expect(stepStatus(report.json)).toEqual({ hidden: 'failed' })
-    expect(reasonOf(report.json, 'hidden')).toMatch(/read-only transaction/)
-    expect(reasonOf(report.json, 'hidden')).toMatch(/destructive/)
-    expect(await rowCount()).toBe(10)
-  })
-
+  // The other read-only escapes (COMMIT, SET TRANSACTION, default_transaction_read_only …) and a
+  // write hidden in a function: test/executors/sql.test.ts.
   const CANARY = path.join(tempDir('rb-sqlredis-canary-'), 'canary')
-  const escapes: [string, string][] = [
-    ['COMMIT; DELETE', 'COMMIT;\nDELETE FROM items;'],
-    ['SET TRANSACTION READ WRITE', 'SET TRANSACTION READ WRITE;\nSELECT sneaky();'],
-    ['SET SESSION CHARACTERISTICS', 'SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE;\nSELECT sneaky();'],
-    ['SET default_transaction_read_only = off', 'SET default_transaction_read_only = off;\nSELECT sneaky();'],
-    ['RESET default_transaction_read_only', 'RESET default_transaction_read_only;\nSELECT sneaky();'],
-    ['COPY … TO PROGRAM', `COPY (SELECT 1) TO PROGRAM 'touch ${CANARY}';`],
-  ]
-  test.each(escapes)('the read-only escape %s is refused, even with --yes, and lint reports it', async (_name, code) => {
+  test('a read-only escape (COPY … TO PROGRAM) is refused, even with --yes, and lint reports it', async () => {
+    const code = `COPY (SELECT 1) TO PROGRAM 'touch ${CANARY}';`
     const { r, report, file } = await run(fence('sql {id=escape}', code), ['--yes'])
     expect(r.code).toBe(1)
     expect(stepStatus(report.json)).toEqual({ escape: 'failed' })
-    expect(reasonOf(report.json, 'escape')).toMatch(/refused, nothing was executed/)
+    expect(reasonOf(report.json, 'escape')).toContain(msg.executors.sqlRefused(''))
     expect(report.json.steps[0]!.statements).toEqual([])
     expect(await rowCount()).toBe(10)
     expect(existsSync(CANARY)).toBe(false)
@@ -138,86 +125,23 @@ describe('sql steps through the CLI', () => {
     expect(report.json.steps[0]!.consent).toMatchObject({ by: 'flag' })
     expect(await rowCount()).toBe(3)
   })
-
-  test('max-rows refuses a too-wide DELETE even with --yes: rolled back, step failed, exit 1', async () => {
-    const { r, report } = await run(fence('sql {id=purge destructive max-rows=3}', 'DELETE FROM items WHERE id > 3;'), ['--yes'])
-    expect(r.code).toBe(1)
-    expect(stepStatus(report.json)).toEqual({ purge: 'failed' })
-    expect(reasonOf(report.json, 'purge')).toMatch(/max-rows=3/)
-    expect(await rowCount()).toBe(10)
-  })
 })
 
 describe('redis steps through the CLI', () => {
-  test('a write (SET, DEL) in a step declared destructive is blocked without a TTY and --yes; data unchanged', async () => {
-    const { r, report } = await run(fence('redis {id=writes destructive}', `SET ${K}:a changed\nDEL ${K}:b`))
+  test('writes (SET, DEL) and admin commands (CONFIG SET, FLUSHDB) in a step declared destructive are blocked without a TTY and --yes; data and config unchanged', async () => {
+    const before = await redis.config('GET', 'slowlog-max-len')
+    const { r, report } = await run(fence('redis {id=writes destructive}', `SET ${K}:a changed\nDEL ${K}:b\nCONFIG SET slowlog-max-len 4321\nFLUSHDB`))
     expect(r.code).toBe(3)
     expect(stepStatus(report.json)).toEqual({ writes: 'blocked' })
     expect(await redis.get(`${K}:a`)).toBe('one')
     expect(await redis.get(`${K}:b`)).toBe('two')
-  })
-
-  test('an admin command (CONFIG SET, FLUSHDB) in a step declared destructive is blocked; data and config unchanged', async () => {
-    const before = await redis.config('GET', 'slowlog-max-len')
-    const { r, report } = await run(fence('redis {id=admin destructive}', 'CONFIG SET slowlog-max-len 4321\nFLUSHDB'))
-    expect(r.code).toBe(3)
-    expect(stepStatus(report.json)).toEqual({ admin: 'blocked' })
     expect(await redis.config('GET', 'slowlog-max-len')).toEqual(before)
-    expect(await redis.get(`${K}:a`)).toBe('one')
   })
 })
 
 describe('sql and redis in TS steps through the CLI', () => {
-  test('reads in a step that is not destructive work; parameters are bound', async () => {
-    const code = [
-      `const rows = await sql\`SELECT id, v FROM items WHERE id <= \${3} OR v = \${"x' OR 1=1 --"} ORDER BY id\``,
-      `check('three rows', rows.length === 3 && rows.count === 3 && rows.command === 'SELECT', JSON.stringify(rows))`,
-      `check('redis read', (await redis.get('${K}:a')) === 'one')`,
-      `const [[, a], [, b]] = await redis.pipeline().get('${K}:a').get('${K}:b').exec()`,
-      `check('pipeline read', a === 'one' && b === 'two')`,
-      'table(rows)',
-    ].join('\n')
-    const { r, report } = await run(fence('ts {id=reads}', code))
-    expect(all(r)).not.toMatch(/failed ·/)
-    expect(r.code).toBe(0)
-    expect(report.json.steps[0]!.checks.every((c) => c.ok)).toBe(true)
-    expect(report.json.steps[0]!.statements).toEqual([expect.objectContaining({ command: 'SELECT', rowCount: 3 })])
-    expect(report.md).toMatch(/SQL/)
-  })
-
-  test('a sql write in a step that is not destructive is refused; rows unchanged', async () => {
-    const body =
-      fence('ts {id=hidden continue-on-error}', 'await sql`SELECT sneaky()`') +
-      '\n' +
-      fence('ts {id=vouched safe="test: the author overrides detection" continue-on-error}', 'await sql`DELETE FROM items`') +
-      '\n' +
-      fence('ts {id=escape destructive continue-on-error}', 'await sql`COMMIT`')
-    const { r, report } = await run(body, ['--yes'])
-    expect(r.code).toBe(1)
-    expect(stepStatus(report.json)).toEqual({ hidden: 'failed', vouched: 'failed', escape: 'failed' })
-    expect(reasonOf(report.json, 'hidden')).toMatch(/read-only transaction.*declare the step \{destructive\}/)
-    expect(reasonOf(report.json, 'vouched')).toMatch(/read-only transaction/)
-    expect(reasonOf(report.json, 'escape')).toMatch(/refused, nothing was executed/)
-    expect(await rowCount()).toBe(10)
-  })
-
-  test('a redis write hidden from detection in a step that is not destructive is blocked; data unchanged', async () => {
-    const { r, report } = await run(fence('ts {id=dyn}', `const name = ['s', 'e', 't'].join('')\nawait redis.call(name, '${K}:a', 'changed')`))
-    expect(r.code).toBe(3)
-    expect(stepStatus(report.json)).toEqual({ dyn: 'blocked' })
-    expect(reasonOf(report.json, 'dyn')).toMatch(/SET writes data/)
-    expect(await redis.get(`${K}:a`)).toBe('one')
-  })
-
-  test('a pipeline with a hidden write is judged as a whole: nothing of it is sent', async () => {
-    const code = `const name = 'del'\nawait redis.pipeline().set('${K}:c', 'x').call(name, '${K}:a').exec()`
-    const { r, report } = await run(fence('ts {id=pipe safe="test"}', code))
-    expect(r.code).toBe(3)
-    expect(stepStatus(report.json)).toEqual({ pipe: 'blocked' })
-    expect(await redis.get(`${K}:a`)).toBe('one')
-    expect(await redis.get(`${K}:c`)).toBeNull()
-  })
-
+  // Reads, refused writes, hidden Redis writes, pipelines, timeouts and sql.begin rollbacks of the
+  // TS helpers: test/executors/ts-clients.test.ts (in-process, the same worker).
   test('writes in a destructive step run with --yes; sql.begin commits as one', async () => {
     const code = [
       'const gone = await sql`DELETE FROM items WHERE id > ${8}`',
@@ -236,29 +160,6 @@ describe('sql and redis in TS steps through the CLI', () => {
       ['UPDATE', 1],
       ['INSERT', 1],
     ])
-  })
-
-  test("a step's timeout stops its sql statement on the server too", async () => {
-    const body =
-      fence('ts {id=slow timeout=2s continue-on-error}', 'await sql`SELECT pg_sleep(60)`') +
-      '\n' +
-      fence(
-        'ts {id=after}',
-        "const r = await sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE ${'%pg_sleep(60)%'} AND pid <> pg_backend_pid()`\ncheck('no statement left running', r[0].n === 0, JSON.stringify(r))",
-      )
-    const started = Date.now()
-    const { r, report } = await run(body)
-    expect(Date.now() - started).toBeLessThan(15_000)
-    expect(r.code).toBe(1)
-    expect(stepStatus(report.json)).toEqual({ slow: 'timed-out', after: 'passed' })
-  })
-
-  test('sql.begin rolls back when its callback throws', async () => {
-    const code = "await sql.begin(async () => {\n  await sql`DELETE FROM items`\n  throw new Error('changed my mind')\n})"
-    const { r, report } = await run(fence('ts {id=undo destructive}', code), ['--yes'])
-    expect(r.code).toBe(1)
-    expect(reasonOf(report.json, 'undo')).toMatch(/changed my mind/)
-    expect(await rowCount()).toBe(10)
   })
 })
 
@@ -281,10 +182,10 @@ describe('a stopped server', () => {
     const report = readReport(reportFiles(reports)[0]!)
     expect(stepStatus(report.json)).toEqual({ 'pg-step': 'failed', 'redis-step': 'failed', 'ts-sql': 'failed', 'ts-redis': 'failed' })
     for (const id of ['pg-step', 'ts-sql']) {
-      expect(reasonOf(report.json, id)).toMatch(new RegExp(`host 127\\.0\\.0\\.1 port ${port} database appdb`))
+      expect(reasonOf(report.json, id)).toContain(msg.executors.pgWhere('127.0.0.1', String(port), 'appdb'))
     }
     for (const id of ['redis-step', 'ts-redis']) {
-      expect(reasonOf(report.json, id)).toMatch(new RegExp(`host 127\\.0\\.0\\.1 port ${port} db 4`))
+      expect(reasonOf(report.json, id)).toContain(msg.executors.redisWhere('127.0.0.1', String(port), '4'))
     }
     for (const text of [all(r), report.md, JSON.stringify(report.json), report.log ?? '']) expect(text).not.toContain('s3cr3t-pw')
   })
