@@ -4,7 +4,7 @@
 //   the answer's status (previewed for --dry-run, declined, blocked);
 // - autocommit (destructive + `autocommit`): every statement on its own, nothing to preview.
 // Any failure rolls back what is open and becomes the step's outcome.
-import type { StepContext, StepOutcome } from '../../model/run-record.js'
+import type { SqlStatementRecord, StepContext, StepOutcome } from '../../model/run-record.js'
 import { msg } from '../../terminal/messages/index.js'
 import { StepStop, hasLimit } from '../step-stop.js'
 import { applicationName, hidePassword } from '../targets.js'
@@ -64,7 +64,7 @@ async function prepareSession(session: SqlSession, ctx: StepContext, plan: Trans
 }
 
 /** The transaction stays open while the operator decides; the step timer does not run. */
-async function askAndCommit(session: SqlSession, ctx: StepContext, records: Awaited<ReturnType<typeof runStatements>>): Promise<StepOutcome> {
+async function askAndCommit(session: SqlSession, ctx: StepContext, records: SqlStatementRecord[]): Promise<StepOutcome> {
   session.stopTimer()
   const answer = await ctx.ask({ kind: 'commit', statements: records, critical: ctx.planned.declared === 'critical' })
   if (session.stopReason || ctx.signal.aborted) {
