@@ -1,6 +1,7 @@
 // The sandbox's files: Rails-style logs (with rotated ones), a storage folder of uploaded files,
 // a backups folder, a local folder that plays the S3 bucket, a fake Rails app (a git repository
-// with release tags) and the simulated crontab. All under the sandbox folder.
+// with release tags) and the simulated crontab. All under the sandbox folder, all dated from the
+// `now` they are given.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -21,10 +22,17 @@ function writeAt(file: string, data: string | Buffer, mtime: Date): void {
   utimesSync(file, mtime, mtime)
 }
 
-export function seedLogs(root: string, now = new Date()): void {
+/**
+ * The last hour before `up` has no server errors: a healthy host's recent past, so that the
+ * runbooks' alert windows (the triage's 15 minutes, the log review's hour) pass on a healthy
+ * sandbox whenever they are read; the app stand-in's own traffic keeps those windows full.
+ */
+const QUIET_HOURS = 1
+
+export function seedLogs(root: string, now: Date): void {
   const l = layout(root)
   mkdirSync(l.log, { recursive: true })
-  writeFileSync(l.productionLog, railsHistory(now, 36, 20, 1))
+  writeFileSync(l.productionLog, railsHistory(now, 36, 20, 1, QUIET_HOURS))
   writeFileSync(l.formulaEngineLog, formulaEngineHistory(now, 36, 15, 2))
   // Rotated logs: yesterday's plain, older ones compressed (logrotate's delaycompress).
   writeAt(path.join(l.log, 'production.log.1'), railsHistory(new Date(now.getTime() - 1.5 * DAY), 6, 60, 3), new Date(now.getTime() - DAY))
@@ -35,7 +43,7 @@ export function seedLogs(root: string, now = new Date()): void {
   writeAt(path.join(l.log, 'formula_engine.log.1'), formulaEngineHistory(new Date(now.getTime() - 1.5 * DAY), 4, 60, 4), new Date(now.getTime() - DAY))
 }
 
-export function seedStorage(root: string, now = new Date()): void {
+export function seedStorage(root: string, now: Date): void {
   const l = layout(root)
   rmSync(l.storage, { recursive: true, force: true })
   const r = rng(7)
@@ -71,7 +79,7 @@ function backupBody(d: Date): Buffer {
   )
 }
 
-export function seedBackups(root: string, now = new Date()): void {
+export function seedBackups(root: string, now: Date): void {
   const l = layout(root)
   rmSync(path.dirname(l.backups), { recursive: true, force: true })
   rmSync(l.s3, { recursive: true, force: true })
@@ -98,7 +106,7 @@ export const DEFAULT_CRONTAB = `# m h  dom mon dow   command   (simulated cronta
 0 1 * * 0 /opt/scripts/full_backup.sh
 `
 
-export function seedHostFiles(root: string, now = new Date()): void {
+export function seedHostFiles(root: string, now: Date): void {
   const l = layout(root)
   mkdirSync(l.host, { recursive: true })
   writeFileSync(l.crontab, DEFAULT_CRONTAB)
@@ -168,7 +176,7 @@ function authLogLines(now: Date): [Date, string][] {
 }
 
 /** The simulated host's security files: sshd_config (+ sshd_config.d), sudoers (+ sudoers.d), auth.log and syslog. */
-export function seedSecurityFiles(root: string, now = new Date()): void {
+export function seedSecurityFiles(root: string, now: Date): void {
   const l = layout(root)
   mkdirSync(`${l.sshdConfig}.d`, { recursive: true })
   writeFileSync(
@@ -239,7 +247,7 @@ const APP_PACKAGE_LOCK = {
 }
 
 /** A fake Rails app folder: a git repository with release tags (for the rollback runbook) and log/ → the sandbox logs. */
-export function seedApp(root: string, now = new Date()): boolean {
+export function seedApp(root: string, now: Date): boolean {
   const l = layout(root)
   rmSync(l.app, { recursive: true, force: true })
   mkdirSync(path.join(l.app, 'config'), { recursive: true })
@@ -283,7 +291,7 @@ export function seedApp(root: string, now = new Date()): boolean {
 }
 
 /** Everything file-based, from scratch (up on a new folder, and reset). */
-export function seedFiles(root: string, now = new Date()): void {
+export function seedFiles(root: string, now: Date): void {
   seedLogs(root, now)
   seedStorage(root, now)
   seedBackups(root, now)

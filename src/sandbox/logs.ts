@@ -1,5 +1,6 @@
 // Rails-style production.log and FormulaEngine log lines: the seed history written by `up`, the
-// lines the stand-ins append for each request, and the error burst of the drill. Node built-ins
+// lines the stand-ins append for each request and for the app's own traffic, and the error burst
+// of the drill. Every function takes the time it writes for (no clock of its own). Node built-ins
 // only: bundled into the stand-in program too.
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same log. */
@@ -100,8 +101,21 @@ export const RAILS_ERRORS: ErrorKind[] = [
   },
 ]
 
+export interface RequestOptions {
+  durationMs?: number
+  /** The error to log; `false`: a healthy request (no 5xx); unset: the usual 0.6 % of errors. */
+  error?: ErrorKind | false
+  path?: string
+}
+
+/** How long a request of the traffic takes: mostly under 400 ms, some slow, a few over a second. */
+export function requestDuration(r: () => number): number {
+  const roll = r()
+  return roll < 0.012 ? 1000 + Math.floor(r() * 5200) : roll < 0.045 ? 500 + Math.floor(r() * 499) : 8 + Math.floor(Math.pow(r(), 2) * 380)
+}
+
 /** One request as Rails logs it: Started, Processing, Completed (and an error with its backtrace). */
-export function railsRequestLines(d: Date, r: () => number, opts: { durationMs?: number; error?: ErrorKind; path?: string } = {}): string[] {
+export function railsRequestLines(d: Date, r: () => number, opts: RequestOptions = {}): string[] {
   let total = 0
   for (const e of ENDPOINTS) total += e.weight
   let pickN = r() * total
@@ -117,10 +131,8 @@ export function railsRequestLines(d: Date, r: () => number, opts: { durationMs?:
   if (opts.path === '/up') ep = ENDPOINTS[0]!
   const rid = uuid(r)
   const ip = `10.0.${Math.floor(r() * 4)}.${10 + Math.floor(r() * 200)}`
-  const roll = r()
-  const duration =
-    opts.durationMs ?? (roll < 0.012 ? 1000 + Math.floor(r() * 5200) : roll < 0.045 ? 500 + Math.floor(r() * 499) : 8 + Math.floor(Math.pow(r(), 2) * 380))
-  const error = opts.error ?? (r() < 0.006 ? RAILS_ERRORS[Math.floor(r() * RAILS_ERRORS.length)] : undefined)
+  const duration = opts.durationMs ?? requestDuration(r)
+  const error = opts.error === false ? undefined : (opts.error ?? (r() < 0.006 ? RAILS_ERRORS[Math.floor(r() * RAILS_ERRORS.length)] : undefined))
   const lines = [
     railsLine('I', d, rid, `Started ${ep.method} "${path}" for ${ip} at ${plainTime(d)}`, r),
     railsLine('I', d, rid, `Processing by ${ep.controller} as ${ep.format}`, r),
@@ -142,16 +154,39 @@ export function railsRequestLines(d: Date, r: () => number, opts: { durationMs?:
   return lines
 }
 
-/** `hours` of history up to `now`, about one request every `everySec` seconds. */
-export function railsHistory(now: Date, hours: number, everySec: number, seed: number): string {
+/**
+ * `hours` of history up to `now`, about one request every `everySec` seconds. The last
+ * `quietHours` have no server errors: a healthy host's recent past, so that every alert window of
+ * the runbooks (the triage's 15 minutes, the log review's hour) starts healthy, whenever after
+ * `up` it is read. The drills add the errors.
+ */
+export function railsHistory(now: Date, hours: number, everySec: number, seed: number, quietHours = 0): string {
   const r = rng(seed)
   const out: string[] = []
+  const quietFrom = now.getTime() - quietHours * 3_600_000
   let t = now.getTime() - hours * 3_600_000
   while (t < now.getTime() - 60_000) {
-    out.push(...railsRequestLines(new Date(t), r))
+    out.push(...railsRequestLines(new Date(t), r, t >= quietFrom ? { error: false } : {}))
     t += Math.floor(r() * everySec * 2000)
   }
   return out.join('\n') + '\n'
+}
+
+/** The app's own traffic while the sandbox is up: about one request every 20 s, as in the history. */
+export const TRAFFIC_EVERY_SEC = 20
+
+/** Milliseconds until the next request of the app's traffic. */
+export function trafficGapMs(r: () => number): number {
+  return Math.floor(r() * TRAFFIC_EVERY_SEC * 2000)
+}
+
+/**
+ * One request of the app's traffic, completed at `now`: healthy (the drills add the errors), and
+ * slow while the slow-app drill is active, as the app's answers are then.
+ */
+export function trafficRequestLines(now: Date, r: () => number, extraMs = 0): string[] {
+  const durationMs = requestDuration(r) + extraMs
+  return railsRequestLines(new Date(now.getTime() - durationMs), r, { durationMs, error: false })
 }
 
 /** The error-burst drill: many failing requests in the last minutes. */

@@ -1,146 +1,33 @@
 // `runbook sandbox up | down | reset | break | heal`: the orchestration over the servers, the
-// data, the files, the shims, the stand-ins and the drills. Messages go to `log` (stderr).
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// data, the files, the shims, the stand-ins and the drills. Progress goes to `deps.log`, the time
+// comes from `deps.now`; the real clock is the default only here, at the sandbox's edge.
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { canConnect, freePort } from './servers.js'
-import { scaleFrom } from './data.js'
-import {
-  createDatabase,
-  dataVersion,
-  dropDatabase,
-  ensurePostgres,
-  ensureRedis,
-  flushRedisDb,
-  generateData,
-  hasPgStatStatements,
-  needsData,
-  removeThrowawayPgData,
-  seedRedisDb,
-  stopThrowawayPostgres,
-  stopThrowawayRedis,
-} from './db.js'
+import { performance } from 'node:perf_hooks'
+import { msg, systemClock, type Clock } from '../runner/api.js'
+import { scaleFrom } from './data/index.js'
+import { basePath, sandboxEnvValues, writeEnvFile } from './env-file.js'
+import { SandboxError } from './errors.js'
+import { exclusive } from './exclusive.js'
 import { breakFault, healAll, healFault, reconcileFaults, stopDrillProcesses } from './faults.js'
 import { seedApp, seedBackups, seedFiles, seedHostFiles, seedLogs, seedSecurityFiles, seedStorage } from './files.js'
 import { defaultHostState, hostStatePath, recordHistory, updateHostState, writeHostState, type FaultName } from './host.js'
-import { BUCKET, DEFAULT_SANDBOX_DIR, layout, projectRoot } from './paths.js'
+import { DEFAULT_SANDBOX_DIR, layout, projectRoot } from './paths.js'
+import { choosePort } from './ports.js'
+import { createDatabase, dataVersion, dropDatabase, ensurePostgres, generateData, hasPgStatStatements, needsData, removeThrowawayPgData, stopThrowawayPostgres } from './postgres.js'
+import { ensureRedis, flushRedisDb, seedRedisDb, stopThrowawayRedis } from './redis.js'
 import { buildPrograms, writeShims } from './shims.js'
-import { alive, ROLES, runningStandin, startStandin, stopStandin, type Role } from './standins.js'
-import { readState, writeState, type SandboxState } from './state.js'
+import { ROLES, startStandin, stopStandin } from './standins.js'
+import { readState, writeState, type PgState, type RedisState, type SandboxState } from './state.js'
 
 type Env = Record<string, string | undefined>
 export type Log = (message: string) => void
 
-export class SandboxError extends Error {}
-
-export const DEFAULT_FORMULA_ENGINE_PORT = 3002
-
-/** The sandbox's env file, as KEY=value lines (what `runbook run --sandbox` reads). */
-export function sandboxEnvValues(root: string, state: SandboxState, basePath: string): Record<string, string> {
-  const l = layout(root)
-  if (!state.pg || !state.redis || !state.app || !state.formulaEngine) throw new SandboxError('the sandbox is not complete; run `runbook sandbox up`')
-  const pgUrl = new URL(state.pg.url)
-  return {
-    SANDBOX: '1',
-    SANDBOX_DIR: root,
-    DATABASE_URL: state.pg.url,
-    REDIS_URL: state.redis.url,
-    APP_URL: `http://127.0.0.1:${state.app.port}`,
-    FORMULA_ENGINE_URL: `http://127.0.0.1:${state.formulaEngine.port}`,
-    LOG_DIR: l.log,
-    STORAGE_DIR: l.storage,
-    BACKUP_DIR: l.backups,
-    BACKUP_S3_URI: `s3://${BUCKET}`,
-    APP_DIR: l.app,
-    SSHD_CONFIG: l.sshdConfig,
-    SUDOERS: l.sudoers,
-    AUTH_LOG: l.authLog,
-    SYSLOG: l.syslog,
-    SYSTEM_LOG_DIR: l.hostLog,
-    RAILS_ENV: 'production',
-    PGHOST: pgUrl.hostname,
-    PGPORT: pgUrl.port || '5432',
-    PGUSER: decodeURIComponent(pgUrl.username || 'postgres'),
-    PGDATABASE: state.pg.database,
-    ...(pgUrl.password ? { PGPASSWORD: decodeURIComponent(pgUrl.password) } : {}),
-    PATH: [l.bin, basePath].filter(Boolean).join(path.delimiter),
-  }
+export interface SandboxDeps {
+  now: Clock
 }
 
-function envLine(key: string, value: string): string {
-  if (/^[\w@%+=:,./-]*$/.test(value)) return `${key}=${value}`
-  if (!value.includes("'") && !value.includes('\n')) return `${key}='${value}'`
-  return `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
-}
-
-export function writeEnvFile(root: string, values: Record<string, string>): void {
-  const lines = [
-    '# ExcelApp sandbox: written by `runbook sandbox up`; read by `runbook run FILE --sandbox`.',
-    '# Every path is inside the sandbox folder; PATH starts with its command shims.',
-    ...Object.entries(values).map(([k, v]) => envLine(k, v)),
-  ]
-  writeFileSync(layout(root).env, lines.join('\n') + '\n')
-}
-
-/** PATH without the sandbox's own shim folder (so `up` from a sandbox run does not nest it). */
-function basePath(root: string, env: Env): string {
-  const bin = layout(root).bin
-  return (env.PATH ?? '/usr/local/bin:/usr/bin:/bin')
-    .split(path.delimiter)
-    .filter((d) => d && path.resolve(d) !== bin)
-    .join(path.delimiter)
-}
-
-async function portFree(port: number): Promise<boolean> {
-  return !(await canConnect('127.0.0.1', port, 300))
-}
-
-async function choosePort(root: string, role: Role, previous: number | undefined, env: Env): Promise<number> {
-  const running = runningStandin(root, role)
-  if (running) return running.port
-  if (role === 'formula-engine') {
-    const configured = env.SANDBOX_FORMULA_ENGINE_PORT?.trim()
-    if (configured && configured !== '0') {
-      const port = Number(configured)
-      if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new SandboxError(`SANDBOX_FORMULA_ENGINE_PORT must be a port number, got "${configured}"`)
-      if (!(await portFree(port))) throw new SandboxError(`SANDBOX_FORMULA_ENGINE_PORT ${port} is taken by another process`)
-      return port
-    }
-    if (previous && (await portFree(previous))) return previous
-    if (configured !== '0' && (await portFree(DEFAULT_FORMULA_ENGINE_PORT))) return DEFAULT_FORMULA_ENGINE_PORT
-    return freePort()
-  }
-  if (previous && (await portFree(previous))) return previous
-  return freePort()
-}
-
-/** One `up`, `reset` or `down` at a time per sandbox folder (a second one waits, then gives up). */
-async function exclusive<T>(root: string, work: () => Promise<T>): Promise<T> {
-  mkdirSync(path.join(root, 'run'), { recursive: true })
-  const lock = path.join(root, 'run', 'sandbox.lock')
-  const end = Date.now() + 120_000
-  for (;;) {
-    try {
-      const fd = openSync(lock, 'wx')
-      writeFileSync(fd, String(process.pid))
-      closeSync(fd)
-      break
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      const holder = Number(readFileSync(lock, 'utf8').trim() || 0)
-      if (!alive(holder)) {
-        rmSync(lock, { force: true })
-        continue
-      }
-      if (Date.now() > end) throw new SandboxError(`another sandbox command (pid ${holder}) is still working on ${root}`)
-      await new Promise((r) => setTimeout(r, 200))
-    }
-  }
-  try {
-    return await work()
-  } finally {
-    rmSync(lock, { force: true })
-  }
-}
+const withDefaults = (deps: Partial<SandboxDeps>): SandboxDeps => ({ now: deps.now ?? systemClock })
 
 export interface UpResult {
   root: string
@@ -151,68 +38,76 @@ export interface UpResult {
 }
 
 /** Brings the sandbox up (idempotent): servers, data, files, shims, stand-ins, env file. */
-export function up(root: string, env: Env, log: Log): Promise<UpResult> {
-  return exclusive(root, () => upNow(root, env, log))
+export function up(root: string, env: Env, log: Log, deps: Partial<SandboxDeps> = {}): Promise<UpResult> {
+  return exclusive(root, () => upNow(root, env, log, withDefaults(deps)))
 }
 
-async function upNow(root: string, env: Env, log: Log): Promise<UpResult> {
-  const t0 = Date.now()
+/** PostgreSQL with the sandbox's data (generated when the database has none of this version). */
+async function upPostgres(root: string, state: SandboxState, previous: SandboxState | undefined, env: Env, log: Log, now: Date): Promise<boolean> {
+  const pg = await ensurePostgres(root, previous?.pg, env, log)
+  const pgState: PgState = { ...previous?.pg, ...pg.pg }
+  state.pg = pgState
+  writeState(root, state) // so that `down` can stop a started server even if a later step fails
+  if (!needsData(await dataVersion(pgState.url))) {
+    pgState.hasPgStatStatements = await hasPgStatStatements(pgState.url)
+    return false
+  }
+  log(msg.sandbox.generatingData(pgState.database))
+  pgState.hasPgStatStatements = (await generateData(pgState.url, scaleFrom(env), now, log)).pgStatStatements
+  return true
+}
+
+/** The files an earlier `up` did not leave (logs, storage, backups, host files, the app). */
+function seedMissingFiles(root: string, now: Date): void {
   const l = layout(root)
-  mkdirSync(l.run, { recursive: true })
+  if (!existsSync(l.productionLog)) seedLogs(root, now)
+  if (!existsSync(l.storage)) seedStorage(root, now)
+  if (!existsSync(l.backups) || !existsSync(l.bucket)) seedBackups(root, now)
+  if (!existsSync(l.crontab) && !existsSync(l.history)) seedHostFiles(root, now)
+  else if (!existsSync(l.sshdConfig) || !existsSync(l.authLog)) seedSecurityFiles(root, now)
+  if (!existsSync(l.app)) seedApp(root, now)
+  if (!existsSync(hostStatePath(root))) writeHostState(root, defaultHostState(now))
+}
+
+async function upNow(root: string, env: Env, log: Log, deps: SandboxDeps): Promise<UpResult> {
+  const t0 = performance.now()
+  const now = deps.now()
+  mkdirSync(layout(root).run, { recursive: true })
   const previous = readState(root)
-  const state: SandboxState = previous ?? { version: 1, root, createdAt: new Date().toISOString() }
+  const state: SandboxState = previous ?? { version: 1, root, createdAt: now.toISOString() }
   state.node = process.execPath
   await buildPrograms(root)
   writeShims(root)
-
-  const pg = await ensurePostgres(root, previous?.pg, env, log)
-  state.pg = { ...previous?.pg, ...pg.pg }
-  writeState(root, state) // so that `down` can stop a started server even if a later step fails
-  let generated = false
-  if (needsData(await dataVersion(state.pg.url))) {
-    log(`generating two years of ExcelApp data in ${state.pg.database}…`)
-    const g = await generateData(state.pg.url, scaleFrom(env), log)
-    state.pg.hasPgStatStatements = g.pgStatStatements
-    generated = true
-  } else state.pg.hasPgStatStatements = await hasPgStatStatements(state.pg.url)
-
+  const generated = await upPostgres(root, state, previous, env, log, now)
   const defaultSandbox = root === path.join(projectRoot(), DEFAULT_SANDBOX_DIR)
-  const redis = await ensureRedis(root, previous?.redis, env, defaultSandbox, log)
-  state.redis = redis.redis
+  const redis: RedisState = (await ensureRedis(root, previous?.redis, env, defaultSandbox, log)).redis
+  state.redis = redis
   writeState(root, state)
-  await seedRedisDb(state.redis, root, false)
+  await seedRedisDb(redis, root, false, now)
 
-  if (!existsSync(l.productionLog)) seedLogs(root)
-  if (!existsSync(l.storage)) seedStorage(root)
-  if (!existsSync(l.backups) || !existsSync(l.bucket)) seedBackups(root)
-  if (!existsSync(l.crontab) && !existsSync(l.history)) seedHostFiles(root)
-  else if (!existsSync(l.sshdConfig) || !existsSync(l.authLog)) seedSecurityFiles(root)
-  if (!existsSync(l.app)) seedApp(root)
-  if (!existsSync(hostStatePath(root))) writeHostState(root, defaultHostState())
-  reconcileFaults(root)
-  updateHostState(root, (s) => {
-    for (const svc of ['excelapp-rails', 'formula-engine']) if (!s.services[svc]?.active) s.services[svc] = { active: true, since: new Date().toISOString() }
+  seedMissingFiles(root, now)
+  reconcileFaults(root, now)
+  updateHostState(root, now, (s) => {
+    for (const svc of ['excelapp-rails', 'formula-engine']) if (!s.services[svc]?.active) s.services[svc] = { active: true, since: now.toISOString() }
   })
 
-  const appPort = await choosePort(root, 'app', previous?.app?.port, env)
-  const app = await startStandin(root, 'app', appPort)
+  const app = await startStandin(root, 'app', await choosePort(root, 'app', previous?.app?.port, env), now)
   state.app = { port: app.port, pid: app.pid }
-  const fePort = await choosePort(root, 'formula-engine', previous?.formulaEngine?.port, env)
-  const fe = await startStandin(root, 'formula-engine', fePort)
+  const fe = await startStandin(root, 'formula-engine', await choosePort(root, 'formula-engine', previous?.formulaEngine?.port, env), now)
   state.formulaEngine = { port: fe.port, pid: fe.pid }
 
   const values = sandboxEnvValues(root, state, basePath(root, env))
   state.basePath = basePath(root, env)
-  state.upAt = new Date().toISOString()
+  state.upAt = deps.now().toISOString()
   writeEnvFile(root, values)
   writeState(root, state)
-  recordHistory(root, 'sandbox up')
-  return { root, ms: Date.now() - t0, generated, state, env: values }
+  recordHistory(root, 'sandbox up', deps.now())
+  return { root, ms: performance.now() - t0, generated, state, env: values }
 }
 
 function requireState(root: string): SandboxState {
   const state = readState(root)
-  if (!state) throw new SandboxError(`no sandbox in ${root}; run \`runbook sandbox up\` first`)
+  if (!state) throw new SandboxError(msg.sandbox.noSandbox(root))
   return state
 }
 
@@ -222,12 +117,32 @@ export interface DownResult {
 }
 
 /** Stops what `up` started (stand-ins, drill helpers, throwaway servers); `purge` also deletes the data. */
-export async function down(root: string, opts: { purge?: boolean }, log: Log): Promise<DownResult> {
+export async function down(root: string, opts: { purge?: boolean }, log: Log, deps: Partial<SandboxDeps> = {}): Promise<DownResult> {
   if (!existsSync(root)) return { stopped: [], purged: false }
-  return exclusive(root, () => downNow(root, opts, log))
+  return exclusive(root, () => downNow(root, opts, log, withDefaults(deps)))
 }
 
-async function downNow(root: string, opts: { purge?: boolean }, log: Log): Promise<DownResult> {
+/** `down --purge` on a shared server: the sandbox's own database and Redis database number only. */
+async function purgeData(state: SandboxState, log: Log): Promise<void> {
+  if (state.pg && state.pg.mode !== 'throwaway') {
+    try {
+      await dropDatabase(state.pg)
+      log(msg.sandbox.databaseDropped(state.pg.database))
+    } catch (e) {
+      log(msg.sandbox.databaseNotDropped(state.pg.database, (e as Error).message))
+    }
+  }
+  if (state.redis && state.redis.mode !== 'throwaway') {
+    try {
+      await flushRedisDb(state.redis)
+      log(msg.sandbox.redisEmptied(state.redis.db))
+    } catch (e) {
+      log(msg.sandbox.redisNotEmptied(state.redis.db, (e as Error).message))
+    }
+  }
+}
+
+async function downNow(root: string, opts: { purge?: boolean }, log: Log, deps: SandboxDeps): Promise<DownResult> {
   const state = readState(root)
   const stopped: string[] = []
   if (!state) {
@@ -235,25 +150,10 @@ async function downNow(root: string, opts: { purge?: boolean }, log: Log): Promi
     return { stopped, purged: false }
   }
   await stopDrillProcesses(root, state)
-  for (const role of ROLES) if (await stopStandin(root, role)) stopped.push(`${role} stand-in`)
-  if (opts.purge && state.pg && state.pg.mode !== 'throwaway') {
-    try {
-      await dropDatabase(state.pg)
-      log(`dropped database ${state.pg.database}`)
-    } catch (e) {
-      log(`could not drop database ${state.pg.database}: ${(e as Error).message}`)
-    }
-  }
-  if (opts.purge && state.redis && state.redis.mode !== 'throwaway') {
-    try {
-      await flushRedisDb(state.redis)
-      log(`emptied Redis database ${state.redis.db}`)
-    } catch (e) {
-      log(`could not empty Redis database ${state.redis.db}: ${(e as Error).message}`)
-    }
-  }
-  if (state.pg && (await stopThrowawayPostgres(state.pg))) stopped.push('PostgreSQL (throwaway)')
-  if (state.redis && (await stopThrowawayRedis(state.redis))) stopped.push('Redis (throwaway)')
+  for (const role of ROLES) if (await stopStandin(root, role)) stopped.push(msg.sandbox.stoppedStandin(role))
+  if (opts.purge) await purgeData(state, log)
+  if (state.pg && (await stopThrowawayPostgres(state.pg))) stopped.push(msg.sandbox.stoppedThrowawayPg)
+  if (state.redis && (await stopThrowawayRedis(state.redis))) stopped.push(msg.sandbox.stoppedThrowawayRedis)
   rmSync(layout(root).env, { force: true })
   if (opts.purge) {
     if (state.pg) removeThrowawayPgData(state.pg)
@@ -262,59 +162,57 @@ async function downNow(root: string, opts: { purge?: boolean }, log: Log): Promi
   }
   delete state.upAt
   writeState(root, state)
-  recordHistory(root, 'sandbox down')
+  recordHistory(root, 'sandbox down', deps.now())
   return { stopped, purged: false }
 }
 
 /** Restores the data: database regenerated, Redis reseeded, files and host state as after the first `up`. */
-export async function reset(root: string, env: Env, log: Log): Promise<{ ms: number }> {
+export async function reset(root: string, env: Env, log: Log, deps: Partial<SandboxDeps> = {}): Promise<{ ms: number }> {
   requireState(root)
-  return exclusive(root, () => resetNow(root, env, log))
+  return exclusive(root, () => resetNow(root, env, log, withDefaults(deps)))
 }
 
-async function resetNow(root: string, env: Env, log: Log): Promise<{ ms: number }> {
-  const t0 = Date.now()
+async function resetNow(root: string, env: Env, log: Log, deps: SandboxDeps): Promise<{ ms: number }> {
+  const t0 = performance.now()
+  const now = deps.now()
   const state = requireState(root)
-  if (!state.pg || !state.redis || !existsSync(layout(root).env)) throw new SandboxError('the sandbox is not up; run `runbook sandbox up` first')
-  await healAll(root, state).catch(() => undefined)
+  if (!state.pg || !state.redis || !existsSync(layout(root).env)) throw new SandboxError(msg.sandbox.notUp)
+  await healAll(root, state, now).catch(() => undefined)
   await stopDrillProcesses(root, state)
   for (const role of ROLES) await stopStandin(root, role)
   await dropDatabase(state.pg)
   await createDatabase(state.pg)
-  log(`regenerating the ExcelApp data in ${state.pg.database}…`)
-  const g = await generateData(state.pg.url, scaleFrom(env), log)
-  state.pg.hasPgStatStatements = g.pgStatStatements
-  await seedRedisDb(state.redis, root, true)
+  log(msg.sandbox.regeneratingData(state.pg.database))
+  state.pg.hasPgStatStatements = (await generateData(state.pg.url, scaleFrom(env), now, log)).pgStatStatements
+  await seedRedisDb(state.redis, root, true, now)
   const l = layout(root)
   rmSync(l.log, { recursive: true, force: true })
   rmSync(l.host, { recursive: true, force: true })
-  seedFiles(root)
-  writeHostState(root, defaultHostState())
-  const app = await startStandin(root, 'app', state.app!.port)
-  const fe = await startStandin(root, 'formula-engine', state.formulaEngine!.port)
+  seedFiles(root, now)
+  writeHostState(root, defaultHostState(now))
+  const app = await startStandin(root, 'app', state.app!.port, now)
+  const fe = await startStandin(root, 'formula-engine', state.formulaEngine!.port, now)
   state.app = { port: app.port, pid: app.pid }
   state.formulaEngine = { port: fe.port, pid: fe.pid }
   writeState(root, state)
-  recordHistory(root, 'sandbox reset')
-  return { ms: Date.now() - t0 }
+  recordHistory(root, 'sandbox reset', deps.now())
+  return { ms: performance.now() - t0 }
 }
 
-export async function breakSandbox(root: string, fault: FaultName): Promise<string> {
+/** Starts a drill; says what it did. */
+export async function breakSandbox(root: string, fault: FaultName, deps: Partial<SandboxDeps> = {}): Promise<string> {
   const state = requireState(root)
-  if (!existsSync(layout(root).env)) throw new SandboxError('the sandbox is not up; run `runbook sandbox up` first')
-  return breakFault(root, fault, state)
+  if (!existsSync(layout(root).env)) throw new SandboxError(msg.sandbox.notUp)
+  return breakFault(root, fault, state, withDefaults(deps).now())
 }
 
-export async function healSandbox(root: string, fault?: FaultName): Promise<FaultName[]> {
+/** Ends the drill named, or all of them; the faults that were active. */
+export async function healSandbox(root: string, fault?: FaultName, deps: Partial<SandboxDeps> = {}): Promise<FaultName[]> {
   const state = requireState(root)
-  if (fault) return (await healFault(root, fault, state)) ? [fault] : []
-  return healAll(root, state)
+  const now = withDefaults(deps).now()
+  if (fault) return (await healFault(root, fault, state, now)) ? [fault] : []
+  return healAll(root, state, now)
 }
 
-export function readEnvFileText(root: string): string | undefined {
-  try {
-    return readFileSync(layout(root).env, 'utf8')
-  } catch {
-    return undefined
-  }
-}
+export { SandboxError } from './errors.js'
+export { readEnvFileText } from './env-file.js'

@@ -5,6 +5,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
+import { msg } from '../runner/api.js'
 
 export function canConnect(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
   return new Promise((resolve) => {
@@ -17,6 +18,14 @@ export function canConnect(host: string, port: number, timeoutMs = 1500): Promis
     socket.once('connect', () => done(true))
     socket.once('error', () => done(false))
   })
+}
+
+/** Why a server URL cannot be used: nothing listens at its host and port (else undefined). */
+export async function serverProblem(url: string, defaultPort: number): Promise<string | undefined> {
+  const u = new URL(url)
+  const host = u.hostname || '127.0.0.1'
+  const port = Number(u.port || defaultPort)
+  return (await canConnect(host, port, 1500)) ? undefined : msg.sandbox.nothingListens(host, port)
 }
 
 export function freePort(): Promise<number> {
@@ -82,7 +91,7 @@ export interface StartedServer {
 /** Starts a throwaway PostgreSQL cluster in `dir` (trust auth, user postgres, pg_stat_statements loaded). */
 export async function startThrowawayPostgres(dir: string): Promise<StartedServer> {
   const bin = postgresBinDir()
-  if (!bin) throw new Error('PostgreSQL server binaries not found (install the Debian package postgresql)')
+  if (!bin) throw new Error(msg.sandbox.pgBinariesMissing)
   mkdirSync(dir, { recursive: true })
   const data = path.join(dir, 'pgdata')
   const ids = serverUserIds()
@@ -95,7 +104,7 @@ export async function startThrowawayPostgres(dir: string): Promise<StartedServer
   if (!existsSync(path.join(data, 'PG_VERSION'))) {
     const [cmd, args] = asServerUser([path.join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'])
     const init = spawnSync(cmd, args, { encoding: 'utf8' })
-    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`)
+    if (init.status !== 0) throw new Error(msg.sandbox.initdbFailed(init.stderr || init.stdout))
   }
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c fsync=off`
   const [cmd, args] = asServerUser([path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(dir, 'postgres.log'), '-o', options, '-w', '-t', '30', 'start'])
@@ -104,7 +113,7 @@ export async function startThrowawayPostgres(dir: string): Promise<StartedServer
     // pg_stat_statements comes with postgresql-contrib; start without it rather than not at all.
     const plain = asServerUser([path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(dir, 'postgres.log'), '-o', options.replace(' -c shared_preload_libraries=pg_stat_statements', ''), '-w', '-t', '30', 'start'])
     start = spawnSync(plain[0], plain[1], { encoding: 'utf8' })
-    if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.stderr || start.stdout}`)
+    if (start.status !== 0) throw new Error(msg.sandbox.pgCtlFailed(start.stderr || start.stdout))
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -124,8 +133,8 @@ export async function startThrowawayRedis(dir: string): Promise<StartedServer> {
   const pidFile = path.join(dir, 'redis.pid')
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'yes', '--pidfile', pidFile, '--logfile', path.join(dir, 'redis.log')], { stdio: 'ignore' })
   await new Promise<void>((resolve, reject) => {
-    child.once('error', (e) => reject(new Error(`redis-server could not start: ${e.message} (install the Debian package redis-server)`)))
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-server exited with ${code}`))))
+    child.once('error', (e) => reject(new Error(msg.sandbox.redisNotStarted(e.message))))
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(msg.sandbox.redisExited(code)))))
   })
   for (let i = 0; i < 50 && !(await canConnect('127.0.0.1', port, 200)); i++) await new Promise((r) => setTimeout(r, 100))
   return {

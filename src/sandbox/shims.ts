@@ -1,8 +1,10 @@
 // The simulated host's command shims: .sandbox/bin/<command> are tiny sh scripts that hand the
 // call to the shim program (bundled at `up` from programs/shim.ts with esbuild, like the
-// stand-in and the db-lock helper), with this sandbox's folder baked in.
+// stand-in and the db-lock helper), with this sandbox's folder baked in. Which program plays
+// which command is the table in programs/shims/index.ts.
 import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import type { Plugin } from 'esbuild'
 import { layout, projectRoot } from './paths.js'
 
 /** Every command the sandbox simulates (or, for npm, ps and redis-cli, partly passes through). */
@@ -35,6 +37,23 @@ export const SHIMMED = [
 
 const PROGRAMS = ['shim', 'standin', 'lock'] as const
 
+/**
+ * The programs use a few messages of the runner (through src/runner/api.ts); the runner's modules
+ * have no side effects when imported, so the bundle keeps what is used and drops the rest of what
+ * api.ts re-exports (the judge and its parsers would otherwise make every shim call slow).
+ */
+const runnerWithoutSideEffects: Plugin = {
+  name: 'runner-without-side-effects',
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, async (args) => {
+      if (args.pluginData?.resolving) return undefined
+      const r = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolving: true } })
+      if (r.errors.length > 0 || !r.path.includes(`${path.sep}src${path.sep}runner${path.sep}`)) return undefined
+      return { path: r.path, sideEffects: false }
+    })
+  },
+}
+
 /** Bundles the shim, stand-in and db-lock programs into .sandbox/bin/.programs/*.mjs. */
 export async function buildPrograms(root: string): Promise<void> {
   const l = layout(root)
@@ -54,6 +73,7 @@ export async function buildPrograms(root: string): Promise<void> {
     banner: { js: "import { createRequire as __sandboxRequire } from 'node:module'; const require = __sandboxRequire(import.meta.url);" },
     logLevel: 'error',
     absWorkingDir: projectRoot(),
+    plugins: [runnerWithoutSideEffects],
   })
 }
 

@@ -5,6 +5,8 @@
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { msg } from '../runner/api.js'
 import { canConnect } from './servers.js'
 
 export type Role = 'app' | 'formula-engine'
@@ -66,8 +68,8 @@ export function portAnswers(port: number, timeoutMs = 500): Promise<boolean> {
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
+  const end = performance.now() + ms
+  while (performance.now() < end) {
     if (await check()) return true
     await new Promise((r) => setTimeout(r, 40))
   }
@@ -75,7 +77,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Pro
 }
 
 /** Starts a stand-in detached on 127.0.0.1:port and waits until it accepts connections. */
-export async function startStandin(root: string, role: Role, port: number, node = process.execPath): Promise<StandinInfo> {
+export async function startStandin(root: string, role: Role, port: number, now: Date, node = process.execPath): Promise<StandinInfo> {
   const running = runningStandin(root, role)
   if (running && running.port === port) return running
   if (running) await stopStandin(root, role)
@@ -86,18 +88,20 @@ export async function startStandin(root: string, role: Role, port: number, node 
     cwd: root,
     detached: true,
     stdio: ['ignore', out, out],
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', TZ: process.env.TZ ?? '' },
+    // The caller's time zone (none set: the system's), so its log lines are in the same local
+    // time as the seeded history and as the runbooks that read them.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...(process.env.TZ !== undefined ? { TZ: process.env.TZ } : {}) },
   })
   closeSync(out)
   child.unref()
   const pid = child.pid
-  if (!pid) throw new Error(`could not start the ${role} stand-in`)
-  const info: StandinInfo = { pid, port, startedAt: new Date().toISOString() }
+  if (!pid) throw new Error(msg.sandbox.standinNotStarted(role))
+  const info: StandinInfo = { pid, port, startedAt: now.toISOString() }
   writeFileSync(infoFile(root, role), JSON.stringify(info) + '\n')
   const ok = await waitFor(async () => !alive(pid) || (await portAnswers(port)), 8000)
   if (!ok || !alive(pid)) {
     const tail = existsSync(outFile) ? readFileSync(outFile, 'utf8').slice(-600) : ''
-    throw new Error(`the ${role} stand-in did not start on port ${port}${tail ? `:\n${tail}` : ''}`)
+    throw new Error(msg.sandbox.standinNoAnswer(role, port, tail))
   }
   return info
 }
@@ -124,10 +128,15 @@ export async function stopStandin(root: string, role: Role): Promise<boolean> {
   return true
 }
 
-export async function restartStandin(root: string, role: Role, port?: number): Promise<StandinInfo> {
+/** Waits until a process is gone; false when it still runs after `ms`. */
+export async function waitGone(pid: number, ms: number): Promise<boolean> {
+  return waitFor(() => !alive(pid), ms)
+}
+
+export async function restartStandin(root: string, role: Role, now: Date, port?: number): Promise<StandinInfo> {
   const previous = readStandin(root, role)
   await stopStandin(root, role)
   const p = port ?? previous?.port
-  if (!p) throw new Error(`no port known for the ${role} stand-in; run \`runbook sandbox up\``)
-  return startStandin(root, role, p)
+  if (!p) throw new Error(msg.sandbox.standinNoPort(role))
+  return startStandin(root, role, p, now)
 }

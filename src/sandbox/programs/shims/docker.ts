@@ -96,7 +96,7 @@ async function lifecycle(ctx: ShimContext, verb: string): Promise<number> {
     return TOOL_EXIT.ok
   }
   if (verb === 'start') {
-    updateHostState(ctx.root, (s) => {
+    updateHostState(ctx.root, ctx.now(), (s) => {
       s.services[CONTAINER] = { active: true, since: ctx.now().toISOString() }
     })
     await setService(ctx, CONTAINER, true)
@@ -133,7 +133,7 @@ function fixedText(ctx: ShimContext, verb: string, names: string[]): number | un
 
 export async function docker(ctx: ShimContext, args: string[]): Promise<number> {
   const [verb, ...rest] = args
-  const state = readHostState(ctx.root)
+  const state = readHostState(ctx.root, ctx.now())
   const names = rest.filter((a, i) => !a.startsWith('-') && !['--tail', '-n', '--since', '--format', '-f', '--filter', '--time', '-t'].includes(rest[i - 1] ?? ''))
   const needContainer = (): boolean => {
     const bad = names.find((n) => n !== CONTAINER && n !== CONTAINER_ID)

@@ -7,7 +7,7 @@ function update(ctx: ShimContext, state: HostState): number {
   out(ctx, 'Hit:1 http://deb.debian.org/debian bookworm InRelease\nGet:2 http://deb.debian.org/debian bookworm-updates InRelease [55.4 kB]\nGet:3 http://deb.debian.org/debian-security bookworm-security InRelease [48.0 kB]\nFetched 103 kB in 1s (98.2 kB/s)\nReading package lists... Done')
   const pending = state.packages.upgradable.length
   if (ctx.command === 'apt') out(ctx, pending > 0 ? `${pending} packages can be upgraded. Run 'apt list --upgradable' to see them.` : 'All packages are up to date.')
-  updateHostState(ctx.root, (s) => {
+  updateHostState(ctx.root, ctx.now(), (s) => {
     s.packages.lastUpdate = ctx.now().toISOString()
   })
   did(ctx, 'package lists updated (simulated; the real host is unchanged)')
@@ -29,7 +29,7 @@ function upgrade(ctx: ShimContext, state: HostState, simulate: boolean): number 
     return TOOL_EXIT.ok
   }
   for (const p of list) out(ctx, `Unpacking ${p.name} (${p.to}) over (${p.from}) ...\nSetting up ${p.name} (${p.to}) ...`)
-  updateHostState(ctx.root, (s) => {
+  updateHostState(ctx.root, ctx.now(), (s) => {
     s.packages.upgradable = []
     s.packages.lastUpgrade = ctx.now().toISOString()
   })
@@ -40,7 +40,7 @@ function upgrade(ctx: ShimContext, state: HostState, simulate: boolean): number 
 export function apt(ctx: ShimContext, args: string[]): number {
   const [verb, ...pkgs] = args.filter((a) => !a.startsWith('-'))
   const simulate = args.some((a) => ['-s', '--simulate', '--dry-run', '--just-print', '--no-act'].includes(a))
-  const state = readHostState(ctx.root)
+  const state = readHostState(ctx.root, ctx.now())
   switch (verb) {
     case 'update':
       return update(ctx, state)

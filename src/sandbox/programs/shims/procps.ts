@@ -1,23 +1,24 @@
 // procps on the simulated host: free, top, uptime and ps print the host state's memory, CPU and
 // processes in the real tools' formats (ps with other options is the real ps).
-import { activeFaults, formatFree, formatPs, formatTop, formatUptime, readHostState } from '../../host.js'
+import { formatFree, formatPs, formatTop, formatUptime } from '../../host-format.js'
+import { activeFaults, readHostState } from '../../host.js'
 import { out, passThrough, simulated, TOOL_EXIT, type ShimContext } from './context.js'
 
 export function free(ctx: ShimContext, args: string[]): number {
-  const state = readHostState(ctx.root)
+  const state = readHostState(ctx.root, ctx.now())
   out(ctx, formatFree(state, args).trimEnd())
   simulated(ctx, `simulated memory of the sandbox host${activeFaults(state).includes('memory-pressure') ? ' (memory-pressure drill active)' : ''}`)
   return TOOL_EXIT.ok
 }
 
 export function top(ctx: ShimContext): number {
-  out(ctx, formatTop(readHostState(ctx.root), ctx.now()).trimEnd())
+  out(ctx, formatTop(readHostState(ctx.root, ctx.now()), ctx.now()).trimEnd())
   simulated(ctx, 'simulated CPU and processes of the sandbox host')
   return TOOL_EXIT.ok
 }
 
 export function uptime(ctx: ShimContext): number {
-  out(ctx, formatUptime(readHostState(ctx.root), ctx.now()).trimEnd())
+  out(ctx, formatUptime(readHostState(ctx.root, ctx.now()), ctx.now()).trimEnd())
   simulated(ctx, 'simulated host')
   return TOOL_EXIT.ok
 }
@@ -29,7 +30,7 @@ export function isSimplePs(args: string[]): boolean {
 
 export function ps(ctx: ShimContext, args: string[]): number {
   if (!isSimplePs(args)) return passThrough(ctx, 'ps', args)
-  out(ctx, formatPs(readHostState(ctx.root), args).trimEnd())
+  out(ctx, formatPs(readHostState(ctx.root, ctx.now()), args).trimEnd())
   simulated(ctx, 'simulated processes of the sandbox host')
   return TOOL_EXIT.ok
 }

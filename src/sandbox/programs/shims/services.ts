@@ -14,36 +14,36 @@ export function roleOf(service: string): Role | undefined {
 
 /** A restart ends the app's drills (slow answers, grown workers) and replaces its stand-in. */
 export async function restartRails(ctx: ShimContext): Promise<string> {
-  updateHostState(ctx.root, (s) => {
+  updateHostState(ctx.root, ctx.now(), (s) => {
     delete s.faults['slow-app']
     delete s.faults['memory-pressure']
     s.memory.workerMb = 780
     s.memory.cacheMb = Math.max(s.memory.cacheMb, 1200)
     s.services['excelapp-rails'] = { active: true, since: ctx.now().toISOString() }
   })
-  const info = await restartStandin(ctx.root, 'app')
+  const info = await restartStandin(ctx.root, 'app', ctx.now())
   return `app stand-in pid ${info.pid} on 127.0.0.1:${info.port}`
 }
 
 export async function restartFormulaEngine(ctx: ShimContext): Promise<string> {
   const now = ctx.now()
-  updateHostState(ctx.root, (s) => {
+  updateHostState(ctx.root, ctx.now(), (s) => {
     delete s.faults['formula-engine-down']
     s.services['formula-engine'] = { active: true, since: now.toISOString() }
   })
   appendFileSync(path.join(ctx.root, 'log', 'formula_engine.log'), `${now.toISOString()} INFO  [formula-engine] listening on :3002 (workers=4, version=2.4.1)\n`)
-  const info = await restartStandin(ctx.root, 'formula-engine')
+  const info = await restartStandin(ctx.root, 'formula-engine', now)
   return `FormulaEngine stand-in pid ${info.pid} on 127.0.0.1:${info.port}`
 }
 
 export async function setService(ctx: ShimContext, name: string, active: boolean): Promise<void> {
-  updateHostState(ctx.root, (s) => {
+  updateHostState(ctx.root, ctx.now(), (s) => {
     s.services[name] = { active, since: ctx.now().toISOString() }
   })
   const role = roleOf(name)
   if (!role) return
   if (active) {
     const port = readStandin(ctx.root, role)?.port
-    if (port) await startStandin(ctx.root, role, port)
+    if (port) await startStandin(ctx.root, role, port, ctx.now())
   } else await stopStandin(ctx.root, role)
 }

@@ -16,7 +16,7 @@ function write(ctx: ShimContext, p: string): number {
   const key = p.slice(0, eq).trim().replace(/\//g, '.')
   const value = p.slice(eq + 1).trim()
   let effect = ''
-  updateHostState(ctx.root, (s) => {
+  updateHostState(ctx.root, ctx.now(), (s) => {
     s.sysctl[key] = value
     if (key === 'vm.drop_caches' && ['1', '2', '3'].includes(value)) {
       const before = memoryFigures(s)
@@ -33,7 +33,7 @@ function write(ctx: ShimContext, p: string): number {
 
 function read(ctx: ShimContext, p: string, valueOnly: boolean): number {
   const key = p.replace(/\//g, '.')
-  let value = readHostState(ctx.root).sysctl[key]
+  let value = readHostState(ctx.root, ctx.now()).sysctl[key]
   if (value === undefined) {
     try {
       value = readFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, 'utf8').trim()
@@ -55,7 +55,7 @@ export function sysctl(ctx: ShimContext, args: string[]): number {
     return TOOL_EXIT.ok
   }
   if (args.some((a) => /^-[a-zA-Z]*a/.test(a) || a === '--all')) {
-    for (const [k, v] of Object.entries(readHostState(ctx.root).sysctl).sort()) out(ctx, `${k} = ${v}`)
+    for (const [k, v] of Object.entries(readHostState(ctx.root, ctx.now()).sysctl).sort()) out(ctx, `${k} = ${v}`)
     simulated(ctx, 'simulated kernel settings')
     return TOOL_EXIT.ok
   }

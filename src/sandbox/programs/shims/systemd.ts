@@ -122,7 +122,7 @@ async function changeUnit(ctx: ShimContext, verb: string, name: string, active: 
 
 export async function systemctl(ctx: ShimContext, args: string[]): Promise<number> {
   const [verb = 'list-units', ...units] = args.filter((a) => !a.startsWith('-'))
-  const state = readHostState(ctx.root)
+  const state = readHostState(ctx.root, ctx.now())
   if (verb === 'list-units' || verb === 'list-unit-files') return listUnits(ctx, state)
   if (['daemon-reload', 'daemon-reexec'].includes(verb)) {
     did(ctx, `systemctl ${verb} (simulated)`)
