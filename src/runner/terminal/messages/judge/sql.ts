@@ -1,18 +1,18 @@
 // Messages of the SQL judge: why a statement is destructive or refused, why it needs autocommit.
 // A reason names the statement, then what it does: `TRUNCATE: 테이블을 비웁니다`.
 
-/** "the table users" / "a table" (the tree did not name it). */
-const table = (name: string | undefined) => (name ? `${name} 테이블` : '테이블')
+/** "users 테이블에" / "테이블에" (the tree did not name it); the particle follows 테이블, never the name. */
+const table = (name: string | undefined, particle: string) => `${name ? `${name} ` : ''}테이블${particle}`
 
 export const ko = {
   // rows written, and row locks
-  insertsRows: (relation: string | undefined) => `INSERT: ${table(relation)}에 행을 씁니다`,
-  updatesRows: (relation: string | undefined) => `UPDATE: ${table(relation)}의 행을 바꿉니다`,
-  deletesRows: (relation: string | undefined) => `DELETE: ${table(relation)}에서 행을 삭제합니다`,
-  mergesRows: (relation: string | undefined) => `MERGE: ${table(relation)}에 행을 씁니다`,
-  copyFrom: (relation: string | undefined) => `COPY FROM: ${table(relation)}에 행을 씁니다`,
+  insertsRows: (relation: string | undefined) => `INSERT: ${table(relation, '에')} 행을 씁니다`,
+  updatesRows: (relation: string | undefined) => `UPDATE: ${table(relation, '의')} 행을 바꿉니다`,
+  deletesRows: (relation: string | undefined) => `DELETE: ${table(relation, '에서')} 행을 삭제합니다`,
+  mergesRows: (relation: string | undefined) => `MERGE: ${table(relation, '에')} 행을 씁니다`,
+  copyFrom: (relation: string | undefined) => `COPY FROM: ${table(relation, '에')} 행을 씁니다`,
   copyToFile: 'COPY TO 파일: 데이터베이스 서버에 파일을 씁니다',
-  selectInto: (relation: string | undefined) => `SELECT INTO: ${table(relation)}을 만듭니다`,
+  selectInto: (relation: string | undefined) => `SELECT INTO: ${table(relation, '을')} 만듭니다`,
   rowLocks: (strength: string) => `SELECT ${strength}: 행 잠금을 잡습니다`,
   // a statement and what it does
   statement: (statement: string, does: string) => `${statement}: ${does}`,
