@@ -1,7 +1,10 @@
 // The `runbook` executable: the process's arguments, folder and world handed to main(), its exit
-// code set from what main() returns. Everything else is loaded only when needed, so
-// `runbook --version` stays cheap.
-import { main } from './main.js'
-import { processIo } from './process-io.js'
+// code set from what main() returns. `--version` is answered before anything else is loaded.
+import { isVersionFlag, versionLine } from './version.js'
 
-process.exitCode = await main(process.argv.slice(2), process.cwd(), processIo())
+const argv = process.argv.slice(2)
+if (isVersionFlag(argv[0])) process.stdout.write(versionLine())
+else {
+  const [{ main }, { processIo }] = await Promise.all([import('./main.js'), import('./process-io.js')])
+  process.exitCode = await main(argv, process.cwd(), processIo())
+}

@@ -1,12 +1,12 @@
 // `runbook ARGV` as a function: dispatches to a command and turns every error into a one-line
 // message and an exit code from EXIT. The entry (cli.ts) gives it the process; tests give fakes.
 import { renderUsage, runCommand } from 'citty'
-import pkg from '../../../package.json' with { type: 'json' }
 import { rejectUnknownFlags } from './args.js'
 import { definitions, type AnyCommand } from './definitions.js'
 import { EXIT, RunbookError, type ExitCode } from '../model/errors.js'
 import { msg } from '../terminal/messages/index.js'
 import type { CommandIo } from './io.js'
+import { isVersionFlag, VERSION, versionLine } from './version.js'
 
 const DESCRIPTION = 'Executable runbooks for ExcelApp operations'
 
@@ -20,12 +20,12 @@ export async function main(argv: string[], cwd: string, io: CommandIo): Promise<
 
 async function dispatch(argv: string[], cwd: string, io: CommandIo): Promise<ExitCode> {
   const [name, ...rest] = argv
-  if (name === '--version' || name === '-v') {
-    io.stdout.write(`${pkg.version}\n`)
+  if (isVersionFlag(name)) {
+    io.stdout.write(versionLine())
     return EXIT.ok
   }
   const { commands, result } = definitions(cwd, io)
-  const root: AnyCommand = { meta: { name: 'runbook', version: pkg.version, description: DESCRIPTION }, subCommands: commands }
+  const root: AnyCommand = { meta: { name: 'runbook', version: VERSION, description: DESCRIPTION }, subCommands: commands }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     await showUsage(io, root)
     return name ? EXIT.ok : EXIT.usage
