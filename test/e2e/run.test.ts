@@ -250,7 +250,7 @@ touch ${flag}
     expect(alive('sleep 4323.8')).toBe(true)
     writeFileSync(fast, '')
     const resumed = await runCli(['resume', killedMd!])
-    expect(resumed.stderr).toMatch(messagePattern(msg.run.leftoversStopped(111_111, 'long', 222_222)))
+    expect(resumed.stdout + resumed.stderr).toMatch(messagePattern(msg.run.leftoversStopped(111_111, 'long', 222_222)))
     expect(await goneSoon('sleep 4323.8')).toBe(true)
     expect(resumed.code).toBe(0)
     const { json } = readReport(killedMd!)
