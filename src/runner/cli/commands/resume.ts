@@ -22,7 +22,8 @@ export async function resumeCommand(cwd: string, options: ResumeCommandOptions, 
     envFile: options.envFile === undefined ? undefined : fromCwd(cwd, options.envFile),
     sets: options.sets ?? {},
     operator: options.operator,
-    out: io.stdout.stream,
+    // No `out`: the runner keeps its own streams, the walk on stdout and notices (processes
+    // stopped from the killed run) on stderr.
     now: io.now,
   })
   // RunResult types its code as a number; it is one of EXIT's (RUN_STATUS_EXIT).
