@@ -7,6 +7,7 @@ import path from 'node:path'
 import { parseEnv } from 'node:util'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { msg } from '../../src/runner/terminal/messages/index.js'
 import { freePort } from '../../src/sandbox/servers.js'
 import { readReport, reportFiles, ROOT, runCli, stepStatus, tempDir, writeRunbook, type CliResult } from '../helpers/cli.js'
 
@@ -259,7 +260,7 @@ describe('sandbox on this machine\'s PostgreSQL and Redis', () => {
     expect(r.stderr).not.toContain('internal error')
     expect(r.code).toBe(0)
     expect(ms).toBeLessThan(45_000)
-    expect(r.stdout).toContain('data generated')
+    expect(r.stdout).toContain(msg.cli.sandboxGenerated)
     const env = s.envFile()
     for (const key of ['DATABASE_URL', 'REDIS_URL', 'APP_URL', 'FORMULA_ENGINE_URL', 'LOG_DIR', 'STORAGE_DIR', 'BACKUP_DIR', 'BACKUP_S3_URI', 'APP_DIR', 'SANDBOX', 'SANDBOX_DIR', 'PATH']) expect(env[key], key).toBeTruthy()
     expect(env.SANDBOX_DIR).toBe(s.dir)
@@ -327,7 +328,7 @@ describe('sandbox on this machine\'s PostgreSQL and Redis', () => {
     const r = await s.sb(['up'])
     expect(r.code).toBe(0)
     expect(Date.now() - t0).toBeLessThan(15_000)
-    expect(r.stdout).not.toContain('data generated')
+    expect(r.stdout).not.toContain(msg.cli.sandboxGenerated)
     const after = await s.status()
     expect(after.standins).toEqual(before.standins)
     expect(after.postgres.url).toBe(before.postgres.url)
@@ -338,7 +339,7 @@ describe('sandbox on this machine\'s PostgreSQL and Redis', () => {
     const r = await s.sb(['status'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('PostgreSQL')
-    expect(r.stdout).toContain('faults         none')
+    expect(r.stdout).toMatch(new RegExp(`^  ${msg.sandbox.labelFaults}\\s+${msg.sandbox.none}$`, 'm'))
     const json = await s.status()
     expect(json).toMatchObject({ up: true, healthy: true, faults: [], postgres: { mode: 'local', ok: true }, redis: { mode: 'local', ok: true } })
     expect(json.redis.db).not.toBe(0)
@@ -485,7 +486,7 @@ describe('sandbox on this machine\'s PostgreSQL and Redis', () => {
     const pids = [status.standins.app.pid, status.standins['formula-engine'].pid]
     const r = await s.sb(['down'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toContain('stopped app stand-in, formula-engine stand-in')
+    expect(r.stdout).toContain(`${msg.sandbox.stoppedStandin('app')}, ${msg.sandbox.stoppedStandin('formula-engine')}`)
     for (const pid of pids) expect(alive(pid)).toBe(false)
     expect(existsSync(path.join(s.dir, 'env'))).toBe(false)
     // The shared servers keep running, and the data stays.
@@ -514,7 +515,7 @@ describe('sandbox on throwaway servers (nothing listens at the local URLs)', () 
   test('up starts PostgreSQL (with pg_stat_statements) and Redis; down stops them; up again brings the same data back', async () => {
     const r = await s.sb(['up'])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stderr).toContain('starting a throwaway cluster')
+    expect(r.stderr).toContain(msg.sandbox.pgThrowaway('\0', '\0', '\0').split('\0')[2])
     const status = await s.status()
     expect(status).toMatchObject({ healthy: true, postgres: { mode: 'throwaway', pgStatStatements: true }, redis: { mode: 'throwaway' } })
     const env = s.envFile()
@@ -526,15 +527,15 @@ describe('sandbox on throwaway servers (nothing listens at the local URLs)', () 
     const pgPort = Number(new URL(env.DATABASE_URL!).port)
     const redisPort = Number(new URL(env.REDIS_URL!).port)
     const down = await s.sb(['down'])
-    expect(down.stdout).toContain('PostgreSQL (throwaway)')
-    expect(down.stdout).toContain('Redis (throwaway)')
+    expect(down.stdout).toContain(msg.sandbox.stoppedThrowawayPg)
+    expect(down.stdout).toContain(msg.sandbox.stoppedThrowawayRedis)
     const { canConnect } = await import('../../src/sandbox/servers.js')
     expect(await canConnect('127.0.0.1', pgPort, 500)).toBe(false)
     expect(await canConnect('127.0.0.1', redisPort, 500)).toBe(false)
 
     const again = await s.sb(['up'])
     expect(again.code, again.stderr).toBe(0)
-    expect(again.stdout).not.toContain('data generated')
+    expect(again.stdout).not.toContain(msg.cli.sandboxGenerated)
     expect((await s.run(HEALTH)).code).toBe(0)
   }, 180_000)
 })
@@ -595,7 +596,7 @@ describe('a sandbox whose folder is deleted under it', () => {
       expect(r.code, r.stderr).toBe(0)
       const name = new URL(goneDb!).pathname.slice(1)
       if (new URL(PG_ADMIN).hostname === '127.0.0.1') {
-        expect(r.stderr).toContain(`dropped ${name}`)
+        expect(r.stderr).toContain(msg.sandbox.orphanDropped(name, gone.dir))
         expect((await query<{ datname: string }>(PG_ADMIN, 'SELECT datname FROM pg_database')).map((d) => d.datname)).not.toContain(name)
       }
       const { Redis } = await import('ioredis')

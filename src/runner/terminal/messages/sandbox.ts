@@ -8,18 +8,7 @@ type FaultName = 'formula-engine-down' | 'slow-app' | 'db-lock' | 'error-burst' 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
 export const ko = {
-  // What `sandbox up`, `down` and `reset` print when they are done (stdout)
-  upDone: (seconds: string, root: string, generated: boolean) => `ExcelApp 샌드박스 실행: ${seconds}초 (${root})${generated ? ', 데이터 생성함' : ''}`,
-  upNext: '다음: runbook run runbooks/daily/health-check.md --sandbox',
-  downDone: (root: string, stopped: string[], purged: boolean) =>
-    `ExcelApp 샌드박스 중지 (${root})${stopped.length ? `: 멈춘 것 ${stopped.join(', ')}` : ''}${purged ? '; 데이터 삭제함' : ''}`,
-  resetDone: (seconds: string) => `ExcelApp 샌드박스 초기화: ${seconds}초`,
-  drillStarted: (message: string) => `훈련: ${message}`,
-  healed: (faults: string[]) => `복구함: ${faults.join(', ')}`,
-  noFaultActive: '진행 중인 장애 훈련이 없습니다',
-  unknownFault: (name: string, faults: string) => `알 수 없는 장애: "${name}". 가능한 장애:\n${faults}`,
-
-  // What `down` stopped (listed by downDone)
+  // What `down` stopped (the `sandbox down` command lists them)
   stoppedStandin: (role: string) => `${role} 대역 서비스`,
   stoppedThrowawayPg: 'PostgreSQL (일회용)',
   stoppedThrowawayRedis: 'Redis (일회용)',
@@ -59,7 +48,6 @@ export const ko = {
   pgCtlFailed: (output: string) => `pg_ctl start 실패: ${output}`,
   redisNotStarted: (error: string) => `redis-server 시작 실패: ${error} (Debian 패키지 redis-server 설치 필요)`,
   redisExited: (code: number | null) => `redis-server 종료 코드: ${code}`,
-  internal: (message: string) => `샌드박스: ${message}`,
 
   // Drills: what each fault is, and what `break` did
   fault: (name: FaultName) =>
@@ -124,17 +112,7 @@ export const ko = {
 }
 
 export const en: typeof ko = {
-  // What `sandbox up`, `down` and `reset` print when they are done (stdout)
-  upDone: (seconds, root, generated) => `ExcelApp sandbox up in ${seconds} s (${root})${generated ? ', data generated' : ''}`,
-  upNext: 'Next: runbook run runbooks/daily/health-check.md --sandbox',
-  downDone: (root, stopped, purged) => `ExcelApp sandbox down (${root})${stopped.length ? `: stopped ${stopped.join(', ')}` : ''}${purged ? '; data deleted' : ''}`,
-  resetDone: (seconds) => `ExcelApp sandbox reset in ${seconds} s`,
-  drillStarted: (message) => `drill: ${message}`,
-  healed: (faults) => `healed: ${faults.join(', ')}`,
-  noFaultActive: 'no fault was active',
-  unknownFault: (name, faults) => `unknown fault "${name}"; faults:\n${faults}`,
-
-  // What `down` stopped (listed by downDone)
+  // What `down` stopped (the `sandbox down` command lists them)
   stoppedStandin: (role) => `${role} stand-in`,
   stoppedThrowawayPg: 'PostgreSQL (throwaway)',
   stoppedThrowawayRedis: 'Redis (throwaway)',
@@ -174,7 +152,6 @@ export const en: typeof ko = {
   pgCtlFailed: (output) => `pg_ctl start failed: ${output}`,
   redisNotStarted: (error) => `redis-server could not start: ${error} (install the Debian package redis-server)`,
   redisExited: (code) => `redis-server exited with ${code}`,
-  internal: (message) => `sandbox: ${message}`,
 
   // Drills: what each fault is, and what `break` did
   fault: (name) =>
