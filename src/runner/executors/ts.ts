@@ -5,7 +5,7 @@
 import { detectShell } from '../judge/shell.js'
 import type { Answer, StepExecutor, TableBlock } from '../model/run-record.js'
 import { openDetectionCache, type DetectionCache } from '../plan/judge-cache.js'
-import { TsHost, type TsStepResult } from './ts/host.js'
+import { TsHost } from './ts/host.js'
 
 export function createTsExecutor(): StepExecutor {
   let host: TsHost | undefined
@@ -68,8 +68,8 @@ export function createTsExecutor(): StepExecutor {
       if (result.blockedCommand && denial) return { ...base, status: denial.status === 'previewed' ? 'blocked' : denial.status, reason: denial.reason }
       if (result.timedOut) return { ...base, status: 'timed-out', reason: `시간 초과 (${ctx.timeoutMs / 1000}s): 워커와 명령을 정지함` }
       if (result.interrupted) return { ...base, status: 'interrupted', reason: '중단됨 (Ctrl-C 또는 SIGTERM)' }
-      const failedChecks = onlyFailedChecks(result)
-      if (failedChecks) return { ...base, status: 'failed', failedChecks }
+      // Failed checks as the only cause: the walk words the reason from their names.
+      if (result.failedChecks) return { ...base, status: 'failed', failedChecks: result.failedChecks }
       if (!result.ok) return { ...base, status: 'failed', reason: result.error ?? '실패한 점검이 있음' }
       return { ...base, status: 'passed' }
     },
@@ -79,17 +79,6 @@ export function createTsExecutor(): StepExecutor {
       host = undefined
     },
   }
-}
-
-/**
- * The names of the failed checks when they are the only reason the step failed, else undefined.
- * The host words that case as its own error text (`check failed: a, b`); until it reports the
- * case as data, this is the one place that recognises it, by the whole text, never a prefix.
- */
-function onlyFailedChecks(result: TsStepResult): string[] | undefined {
-  const failed = result.checks.filter((c) => !c.ok).map((c) => c.name)
-  if (result.ok || failed.length === 0 || result.timedOut || result.interrupted || result.blockedCommand) return undefined
-  return result.error === undefined || result.error === `check failed: ${failed.join(', ')}` ? failed : undefined
 }
 
 /** `table(rows)` accepts an array of objects or of arrays. */
