@@ -6,6 +6,8 @@ import { detectShell } from '../judge/shell.js'
 import type { Answer, StepExecutor, TableBlock } from '../model/run-record.js'
 import { openDetectionCache, type DetectionCache } from '../plan/judge-cache.js'
 import { TsHost } from './ts/host.js'
+import { formatTimeout } from './step-stop.js'
+import { msg } from '../terminal/messages/index.js'
 
 export function createTsExecutor(): StepExecutor {
   let host: TsHost | undefined
@@ -66,11 +68,11 @@ export function createTsExecutor(): StepExecutor {
       )
       const base = { state: result.state }
       if (result.blockedCommand && denial) return { ...base, status: denial.status === 'previewed' ? 'blocked' : denial.status, reason: denial.reason }
-      if (result.timedOut) return { ...base, status: 'timed-out', reason: `시간 초과 (${ctx.timeoutMs / 1000}s): 워커와 명령을 정지함` }
-      if (result.interrupted) return { ...base, status: 'interrupted', reason: '중단됨 (Ctrl-C 또는 SIGTERM)' }
+      if (result.timedOut) return { ...base, status: 'timed-out', reason: msg.executors.tsWorkerTimedOut(formatTimeout(ctx.timeoutMs)) }
+      if (result.interrupted) return { ...base, status: 'interrupted', reason: msg.executors.interruptedBySignal }
       // Failed checks as the only cause: the walk words the reason from their names.
       if (result.failedChecks) return { ...base, status: 'failed', failedChecks: result.failedChecks }
-      if (!result.ok) return { ...base, status: 'failed', reason: result.error ?? '실패한 점검이 있음' }
+      if (!result.ok) return { ...base, status: 'failed', reason: result.error ?? msg.executors.someChecksFailed }
       return { ...base, status: 'passed' }
     },
     async close() {
