@@ -8,7 +8,7 @@ import { runCommand, type RunDeps } from '../../src/runner/cli/commands/run.js'
 import { sandboxBreakCommand, sandboxHealCommand } from '../../src/runner/cli/commands/sandbox.js'
 import { signCommand } from '../../src/runner/cli/commands/sign.js'
 import { renderVerify, verifyCommand } from '../../src/runner/cli/commands/verify.js'
-import { EXIT } from '../../src/runner/model/errors.js'
+import { EXIT, type ExitCode } from '../../src/runner/model/errors.js'
 import type { RunRecord } from '../../src/runner/model/run-record.js'
 import type { SignoffStatement } from '../../src/runner/report/signoff.js'
 import type { VerifyResult } from '../../src/runner/sign/sign.js'
@@ -17,7 +17,7 @@ import { cli, NOW, outcome, ROOT } from './helpers.js'
 
 const record = (status: RunRecord['status']) => ({ status, runId: 'run-1' }) as unknown as RunRecord
 
-function fakeRun(status: RunRecord['status'], exitCode: number, answers: { sign?: boolean; fail?: string } = {}) {
+function fakeRun(status: RunRecord['status'], exitCode: ExitCode, answers: { sign?: boolean; fail?: string } = {}) {
   const calls: { run: Parameters<RunDeps['runRunbook']>[0][]; signed: unknown[] } = { run: [], signed: [] }
   const deps: RunDeps = {
     runRunbook: async (opts) => {

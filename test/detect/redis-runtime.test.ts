@@ -1,10 +1,10 @@
 // A Redis command the built-in table does not know is still caught at run time, by the real
 // server's own command table (COMMAND INFO): for `redis` steps and for the `redis` client of TS
-// steps. The built-in table is replaced by a reduced one without SET — so plan-time detection
+// steps. A reduced built-in table without SET is injected — so plan-time detection
 // misses the write — against the real Redis at RB_TEST_REDIS_URL (keys under a random prefix).
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createRedisExecutor } from '../../src/runner/executors/redis.js'
 import { beginStep, closeClients, endStep, stepGlobals, type ClientStep } from '../../src/runner/executors/ts/clients.js'
 import { detectRedis, STATIC_REDIS_TABLE, type RedisCommandTable } from '../../src/runner/judge/redis.js'
@@ -14,21 +14,15 @@ import { msg } from '../../src/runner/terminal/messages/index.js'
 import { consent, makeContext, plannedStep } from '../executors/context.js'
 
 /** Names the reduced table was asked about (proves the code under test used it). */
-const consulted = vi.hoisted(() => new Set<string>())
+const consulted = new Set<string>()
 
-// The TS step's `redis` client reads the built-in table from the judge's module (it takes no
-// table of its own yet): the module is given the reduced table for this file (vi.mock is hoisted
-// above the imports).
-vi.mock('../../src/runner/judge/redis.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/runner/judge/redis.js')>()
-  const reduced: RedisCommandTable = {
-    get: (name) => {
-      consulted.add(name)
-      return name === 'set' ? undefined : real.STATIC_REDIS_TABLE.get(name)
-    },
-  }
-  return { ...real, STATIC_REDIS_TABLE: reduced }
-})
+/** The built-in table without SET, injected where the real one is the default. */
+const reduced: RedisCommandTable = {
+  get: (name) => {
+    consulted.add(name)
+    return name === 'set' ? undefined : STATIC_REDIS_TABLE.get(name)
+  },
+}
 
 const REDIS_URL = process.env.RB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13'
 const K = `rb:runtime:${randomBytes(5).toString('hex')}`
@@ -57,16 +51,16 @@ afterAll(async () => {
 
 describe('a write the built-in table lacks', () => {
   it('the reduced table really lacks SET, so plan-time detection misses the write', async () => {
-    expect(STATIC_REDIS_TABLE.get('set')).toBeUndefined()
-    expect(STATIC_REDIS_TABLE.get('del')).toBeDefined()
-    expect(detectRedis(`GET ${K}:a\nSET ${K}:a changed`, STATIC_REDIS_TABLE).destructive).toBe(false)
-    expect((await detectTs(`await redis.set('${K}:a', 'changed')`, 'ts', STATIC_REDIS_TABLE)).destructive).toBe(false)
+    expect(reduced.get('set')).toBeUndefined()
+    expect(reduced.get('del')).toBeDefined()
+    expect(detectRedis(`GET ${K}:a\nSET ${K}:a changed`, reduced).destructive).toBe(false)
+    expect((await detectTs(`await redis.set('${K}:a', 'changed')`, 'ts', reduced)).destructive).toBe(false)
   })
 
   it('in a redis step is caught by the server table: blocked before anything is sent', async () => {
     const code = `GET ${K}:a\nSET ${K}:a changed`
-    const detection = detectRedis(code, STATIC_REDIS_TABLE)
-    const executor = createRedisExecutor({ table: STATIC_REDIS_TABLE })
+    const detection = detectRedis(code, reduced)
+    const executor = createRedisExecutor({ table: reduced })
     try {
       const planned = plannedStep({ kind: 'redis', code, detection })
       const { ctx, rec } = makeContext(planned, { env: { REDIS_URL } })
@@ -99,6 +93,7 @@ describe('a write the built-in table lacks', () => {
       timeoutMs: 10_000,
       applicationName: 'runbook-test',
       connectionName: 'runbook-test',
+      redisTable: reduced,
       gate: (command, reasons) => {
         gated.push({ command, reasons })
         throw new Error('denied by the test')

@@ -5,7 +5,7 @@ import type { CommandIo, Output } from './io.js'
 function outputOf(stream: NodeJS.WriteStream): Output {
   return {
     write: (text) => void stream.write(text),
-    colorLevel: colorLevel(stream),
+    colorLevel: colorLevel(process.env, Boolean(stream.isTTY)),
     get columns() {
       return stream.isTTY ? stream.columns : undefined
     },

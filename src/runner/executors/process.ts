@@ -10,8 +10,6 @@ import { errorText } from './error-text.js'
 import { DEFAULT_KILL_GRACE_MS, signalGroup, stopGroup, trackProcess, untrackProcess } from './process-group.js'
 import { hasLimit } from './step-stop.js'
 
-export { DEFAULT_KILL_GRACE_MS, killAllRunning, signalGroup, stopGroup, trackGroup, untrackGroup, groupMembers } from './process-group.js'
-
 export type OutputStream = 'stdout' | 'stderr'
 
 export interface ProcessOptions {

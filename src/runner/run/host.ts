@@ -2,7 +2,7 @@
 // pass (`probe=`), and Ctrl-C / SIGTERM / SIGHUP turned into the walk's interrupts.
 import { accessSync, constants } from 'node:fs'
 import path from 'node:path'
-import { killAllRunning } from '../executors/process.js'
+import { killAllRunning } from '../executors/process-group.js'
 import { runShellStep } from '../executors/shell-step.js'
 import type { Interrupts } from './deps.js'
 

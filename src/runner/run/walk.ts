@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { createConsoleView, renderRunSummary } from '../terminal/console-view.js'
-import { EXIT, RUN_STATUS_EXIT, RunbookError } from '../model/errors.js'
+import { EXIT, RUN_STATUS_EXIT, RunbookError, type ExitCode } from '../model/errors.js'
 import { executeRun, type RunDeps } from './execute.js'
 import { createExecutors } from '../executors/index.js'
 import { loadHighlighter } from '../terminal/highlight.js'
@@ -23,7 +23,7 @@ import type { RunLock } from './lock.js'
 
 export interface RunResult {
   record: RunRecord
-  exitCode: number
+  exitCode: ExitCode
   reportPath: string
 }
 

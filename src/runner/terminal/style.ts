@@ -2,15 +2,16 @@
 import { Chalk, type ChalkInstance } from 'chalk'
 import stringWidth from 'string-width'
 
-export function colorLevel(stream: NodeJS.WriteStream = process.stdout): 0 | 1 | 2 | 3 {
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return 0
-  const force = process.env.FORCE_COLOR
+/** The colour level for an output: none with NO_COLOR or when not a terminal, one with FORCE_COLOR. */
+export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 3 {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0
+  const force = env.FORCE_COLOR
   if (force !== undefined) return force === '0' || force === 'false' ? 0 : 1
-  return stream.isTTY ? 2 : 0
+  return isTTY ? 2 : 0
 }
 
-export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
-  return new Chalk({ level: colorLevel(stream) })
+export function makeChalk(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+  return new Chalk({ level: colorLevel(env, Boolean(stream.isTTY)) })
 }
 
 /** Pads to a display width, so Korean (double-width) text lines up in columns. */

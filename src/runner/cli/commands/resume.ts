@@ -26,6 +26,5 @@ export async function resumeCommand(cwd: string, options: ResumeCommandOptions, 
     // stopped from the killed run) on stderr.
     now: io.now,
   })
-  // RunResult types its code as a number; it is one of EXIT's (RUN_STATUS_EXIT).
-  return { exitCode: result.exitCode as ExitCode }
+  return { exitCode: result.exitCode }
 }

@@ -64,8 +64,7 @@ export async function runCommand(cwd: string, options: RunCommandOptions, io: Co
   })
   if (options.json) io.stdout.write(JSON.stringify({ report: result.reportPath, ...result.record }, null, 2) + '\n')
   if (io.interactive && !options.json && result.record.status !== 'interrupted') await offerSignoff(result.reportPath, options.operator, io, deps)
-  // RunResult types its code as a number; it is one of EXIT's (RUN_STATUS_EXIT).
-  return { exitCode: result.exitCode as ExitCode }
+  return { exitCode: result.exitCode }
 }
 
 /** At the end of an interactive run the operator may sign the report right away. */

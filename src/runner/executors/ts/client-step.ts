@@ -2,6 +2,7 @@
 // know of it (ClientStep), what they keep per step (calls recorded, Redis commands allowed), which
 // step is active (calls of a step that ended fail), and errors that point at the step's line.
 import type { WorkerToHost } from './protocol.js'
+import type { RedisCommandTable } from '../../judge/redis.js'
 
 /** What the clients need to know of the running step. */
 export interface ClientStep {
@@ -15,6 +16,8 @@ export interface ClientStep {
   timeoutMs: number
   applicationName: string
   connectionName: string
+  /** The built-in Redis command table the server's own is checked with (default: Redis 7's). */
+  redisTable?: RedisCommandTable
   /** Asks the host about a destructive command; throws when it is denied. */
   gate(command: string, reasons: string[]): void
   /** Why the step is blocked (a command was denied), if it is. */

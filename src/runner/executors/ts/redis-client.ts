@@ -107,9 +107,9 @@ function handshake(argv: string[], client: Redis): boolean {
 }
 
 /** Why a command is destructive (server table first, then the built-in one), or null. */
-function judgeRedis(argv: string[], conn: RedisConn): string | null {
+function judgeRedis(argv: string[], conn: RedisConn, builtIn: RedisCommandTable): string | null {
   if (argv[0]!.toLowerCase() === 'select' && Number(argv[1]) === ownDb(conn.client)) return null
-  return (conn.table ? redisCommandReason(argv, conn.table) : null) ?? redisCommandReason(argv, STATIC_REDIS_TABLE)
+  return (conn.table ? redisCommandReason(argv, conn.table) : null) ?? redisCommandReason(argv, builtIn)
 }
 
 /** Checks one command for the step; throws when it may not be sent. */
@@ -120,10 +120,11 @@ function admit(conn: RedisConn, argv: string[], state: StepState): void {
   const name = argv[0]!.toLowerCase()
   if (STATEFUL.has(name) && !(name === 'select' && Number(argv[1]) === ownDb(conn.client)) && !handshake(argv, conn.client)) conn.stateful = true
   if (state.step.destructive) return
-  const reason = judgeRedis(argv, conn)
+  const builtIn = state.step.redisTable ?? STATIC_REDIS_TABLE
+  const reason = judgeRedis(argv, conn, builtIn)
   if (!reason) return
   const sub = argv[1]?.toLowerCase()
-  const key = conn.table?.get(`${name}|${sub}`) || STATIC_REDIS_TABLE.get(`${name}|${sub}`) ? `${name} ${sub}`.toUpperCase() : name.toUpperCase()
+  const key = conn.table?.get(`${name}|${sub}`) || builtIn.get(`${name}|${sub}`) ? `${name} ${sub}`.toUpperCase() : name.toUpperCase()
   if (state.redisAllowed.has(key)) return
   state.step.gate(shown(argv), [`redis: ${reason}`, msg.executors.redisConsentCovers(key)])
   state.redisAllowed.add(key)
