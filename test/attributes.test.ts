@@ -1,5 +1,5 @@
 // Fence attributes in both syntaxes: `{id=x destructive="why" timeout=30s}` and Runme's JSON
-// `{"name":"x"}`, with every attribute of DESIGN.md's table and the problems a typo makes.
+// `{"name":"x"}`, with every attribute of docs/runbook-format.md's table and the problems a typo makes.
 import { describe, expect, test } from 'vitest'
 import { ATTRIBUTE_RULES, parseInfo } from '../src/runner/parse/attributes.js'
 import { msg } from '../src/runner/terminal/messages/index.js'
@@ -136,7 +136,7 @@ describe('parseInfo: problems', () => {
 })
 
 describe('ATTRIBUTE_RULES', () => {
-  test('lists every attribute of DESIGN.md and nothing else', () => {
+  test('lists every attribute of docs/runbook-format.md and nothing else', () => {
     expect(Object.keys(ATTRIBUTE_RULES).sort()).toEqual(
       ['id', 'name', 'destructive', 'critical', 'safe', 'timeout', 'continue-on-error', 'requires', 'probe', 'db', 'redis', 'max-rows', 'max-display', 'autocommit', 'cwd', 'interactive', 'skip'].sort(),
     )

@@ -14,7 +14,7 @@ const startsLike = (text: string): RegExp => new RegExp(`^${text.split('\u0000')
 /** [label, code, destructive, what the reasons must mention (destructive cases)] */
 type Case = [label: string, code: string, destructive: boolean, mention?: string | RegExp]
 
-// The exact commands of the operations guide (../shared/seed/000_9c701d6bd5b5ed2f.txt).
+// The exact commands of the operations guide (docs/guide/operations-guide.ko.md).
 const guide: Case[] = [
   ['guide: drop caches', 'echo 3 > /proc/sys/vm/drop_caches', true, /echo > \/proc\/sys\/vm\/drop_caches/],
   ['guide: restart rails', 'systemctl restart excelapp-rails', true, /systemctl restart excelapp-rails/],

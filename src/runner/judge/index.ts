@@ -1,4 +1,4 @@
-// Destructive-command detection, one module per step language; see DESIGN.md, safety rule 2.
+// Destructive-command detection, one module per step language; see docs/SECURITY.md, safety rule 2.
 import type { Detection, StepKind } from '../model/runbook.js'
 import { detectRedis, type RedisCommandTable } from './redis.js'
 import { detectShell } from './shell.js'

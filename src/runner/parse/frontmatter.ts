@@ -1,5 +1,5 @@
 // Front matter: split off the `---` block, parse it as YAML keeping positions, and validate it
-// against the schema in DESIGN.md so that every problem names its line.
+// against the schema of docs/runbook-format.md so that every problem names its line.
 //
 // The split is gray-matter's rule (a first line of `---`, a closing `---` or `...`); gray-matter
 // itself parses with js-yaml, which throws positions away, so the YAML is parsed here with `yaml`.
