@@ -18,11 +18,11 @@ export { blankStep, redactDeep } from './step.js'
 /** The sandbox's own guard, loaded only when a --sandbox run asks for a verdict. */
 export const sandboxGuard: SandboxGuard = {
   async stepViolations(planned, env, sandboxDir, cwd) {
-    const { sandboxStepViolations } = await import('../../sandbox/guard.js')
+    const { sandboxStepViolations } = await import('../../sandbox/index.js')
     return sandboxStepViolations(planned, env, sandboxDir, cwd)
   },
   async commandViolations(command, sandboxDir, opts) {
-    const { sandboxViolations } = await import('../../sandbox/guard.js')
+    const { sandboxViolations } = await import('../../sandbox/index.js')
     return sandboxViolations(command, 'shell', sandboxDir, opts)
   },
 }
