@@ -1,9 +1,7 @@
 // `runbook sandbox up|down|status|reset|break|heal`: the simulated ExcelApp host to practise on.
 // Each subcommand is a plain function; the sandbox itself is loaded only when one runs.
 import { EXIT, RunbookError } from '../../model/errors.js'
-import { isFault } from '../../../sandbox/faults.js'
-import { FAULT_DESCRIPTIONS, FAULTS } from '../../../sandbox/host.js'
-import { sandboxDir } from '../../../sandbox/paths.js'
+import { FAULT_DESCRIPTIONS, FAULTS, isFault, sandboxDir } from '../../../sandbox/index.js'
 import { msg } from '../../terminal/messages/index.js'
 import { chalkFor } from '../colour.js'
 import { done, type CommandIo, type CommandResult } from '../io.js'
@@ -17,7 +15,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1)
 
 /** Sandbox failures (a server that does not answer, a port taken) are one-line errors. */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  const { SandboxError } = await import('../../../sandbox/sandbox.js')
+  const { SandboxError } = await import('../../../sandbox/index.js')
   try {
     return await work()
   } catch (e) {
@@ -28,7 +26,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export async function sandboxUpCommand(cwd: string, _options: object, io: CommandIo): Promise<CommandResult> {
-  const { up } = await import('../../../sandbox/sandbox.js')
+  const { up } = await import('../../../sandbox/index.js')
   const root = rootOf(cwd, io)
   const result = await guarded(() => up(root, io.env, logTo(io)))
   const e = result.env
@@ -52,7 +50,7 @@ export async function sandboxUpCommand(cwd: string, _options: object, io: Comman
 }
 
 export async function sandboxDownCommand(cwd: string, options: { purge?: boolean }, io: CommandIo): Promise<CommandResult> {
-  const { down } = await import('../../../sandbox/sandbox.js')
+  const { down } = await import('../../../sandbox/index.js')
   const root = rootOf(cwd, io)
   const result = await guarded(() => down(root, { purge: options.purge }, logTo(io)))
   const stopped = result.stopped.length ? `: ${msg.cli.sandboxStopped(result.stopped.join(', '))}` : ''
@@ -61,14 +59,14 @@ export async function sandboxDownCommand(cwd: string, options: { purge?: boolean
 }
 
 export async function sandboxStatusCommand(cwd: string, options: { json?: boolean }, io: CommandIo): Promise<CommandResult> {
-  const { sandboxStatus, renderStatus } = await import('../../../sandbox/status.js')
+  const { sandboxStatus, renderStatus } = await import('../../../sandbox/index.js')
   const status = await guarded(() => sandboxStatus(rootOf(cwd, io)))
   io.stdout.write(options.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status, chalkFor(io.stdout)))
   return done(status.healthy ? EXIT.ok : EXIT.failed)
 }
 
 export async function sandboxResetCommand(cwd: string, _options: object, io: CommandIo): Promise<CommandResult> {
-  const { reset } = await import('../../../sandbox/sandbox.js')
+  const { reset } = await import('../../../sandbox/index.js')
   const result = await guarded(() => reset(rootOf(cwd, io), io.env, logTo(io)))
   io.stdout.write(`${msg.cli.sandboxReset(seconds(result.ms))}\n`)
   return done()
@@ -80,7 +78,7 @@ export async function sandboxBreakCommand(cwd: string, options: { fault: string 
     const table = FAULTS.map((f) => `  ${f.padEnd(20)} ${FAULT_DESCRIPTIONS[f]}`).join('\n')
     throw new RunbookError(msg.cli.unknownFault(fault, `\n${table}`), EXIT.usage)
   }
-  const { breakSandbox } = await import('../../../sandbox/sandbox.js')
+  const { breakSandbox } = await import('../../../sandbox/index.js')
   const message = await guarded(() => breakSandbox(rootOf(cwd, io), fault))
   io.stdout.write(`${msg.cli.drillStarted(message)}\n`)
   return done()
@@ -89,7 +87,7 @@ export async function sandboxBreakCommand(cwd: string, options: { fault: string 
 export async function sandboxHealCommand(cwd: string, options: { fault?: string }, io: CommandIo): Promise<CommandResult> {
   const fault = options.fault
   if (fault !== undefined && !isFault(fault)) throw new RunbookError(msg.cli.unknownFault(fault, ` ${FAULTS.join(', ')}`), EXIT.usage)
-  const { healSandbox } = await import('../../../sandbox/sandbox.js')
+  const { healSandbox } = await import('../../../sandbox/index.js')
   const healed = await guarded(() => healSandbox(rootOf(cwd, io), fault))
   io.stdout.write(`${healed.length ? msg.cli.healed(healed.join(', ')) : msg.cli.noFaultActive}\n`)
   return done()
