@@ -1,6 +1,6 @@
 // The sandbox's env file (.sandbox/env): the KEY=value lines `runbook run --sandbox` reads, every
 // path inside the sandbox folder, PATH starting with its command shims.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { msg } from '../runner/api.js'
 import { SandboxError } from './errors.js'
@@ -53,14 +53,6 @@ export function writeEnvFile(root: string, values: Record<string, string>): void
     ...Object.entries(values).map(([k, v]) => envLine(k, v)),
   ]
   writeFileSync(layout(root).env, lines.join('\n') + '\n')
-}
-
-export function readEnvFileText(root: string): string | undefined {
-  try {
-    return readFileSync(layout(root).env, 'utf8')
-  } catch {
-    return undefined
-  }
 }
 
 /** PATH without the sandbox's own shim folder (so `up` from a sandbox run does not nest it). */

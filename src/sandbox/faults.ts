@@ -156,6 +156,3 @@ export async function healAll(root: string, sandbox: SandboxState | undefined, n
 export async function stopDrillProcesses(root: string, sandbox: SandboxState | undefined): Promise<void> {
   await stopLock(root, sandbox)
 }
-
-// Until the `sandbox` command imports src/sandbox/index.ts.
-export { isFault } from './host.js'

@@ -171,6 +171,3 @@ export function cpuFigures(state: HostState): { user: number; system: number; io
   const idle = Math.max(0, Math.round((100 - user - system - iowait - 0.2) * 10) / 10)
   return { user, system, iowait, idle }
 }
-
-// Until the `sandbox` command imports src/sandbox/index.ts: the descriptions moved to the catalogue.
-export { FAULT_DESCRIPTIONS } from './fault-names.js'

@@ -213,6 +213,3 @@ export async function healSandbox(root: string, fault?: FaultName, deps: Partial
   if (fault) return (await healFault(root, fault, state, now)) ? [fault] : []
   return healAll(root, state, now)
 }
-
-export { SandboxError } from './errors.js'
-export { readEnvFileText } from './env-file.js'

@@ -1,9 +1,7 @@
 // `runbook sandbox status`: servers, stand-ins, active faults and the simulated host, as data
-// (for --json) and as text.
+// (for --json); status-text.ts renders it.
 import { existsSync } from 'node:fs'
-import type { ChalkInstance } from 'chalk'
 import { Redis } from 'ioredis'
-import stringWidth from 'string-width'
 import { msg, systemClock, type Clock } from '../runner/api.js'
 import { reconcileFaults } from './faults.js'
 import { activeFaults, cpuFigures, diskFigures, memoryFigures, type FaultName, type HostState } from './host.js'
@@ -103,26 +101,4 @@ export async function sandboxStatus(root: string, now: Clock = systemClock): Pro
     ...hostStatus(existsSync(l.host) ? reconcileFaults(root, now()) : undefined),
     healthy: up && Boolean(postgres?.ok) && Boolean(redis?.ok) && ROLES.every((r) => standins[r].ok),
   }
-}
-
-const LABEL_WIDTH = 14
-
-export function renderStatus(s: SandboxStatus, c: ChalkInstance): string {
-  const t = msg.sandbox
-  const mark = (ok: boolean) => (ok ? c.green('✔') : c.red('✘'))
-  const lines = [`${c.bold(t.statusTitle)} ${c.dim(s.root)} — ${s.up ? c.green(t.statusUp) : c.yellow(t.statusDown)}`]
-  const row = (label: string, text: string) => lines.push(`  ${label}${' '.repeat(Math.max(1, LABEL_WIDTH + 1 - stringWidth(label)))}${text}`)
-  if (s.postgres) row(t.labelPostgres, `${mark(s.postgres.ok)} ${s.postgres.mode.padEnd(9)} ${s.postgres.url}  ${c.dim(s.postgres.detail)}${s.postgres.pgStatStatements ? '' : c.dim(t.noPgStatStatements)}`)
-  else row(t.labelPostgres, c.dim(t.notSetUp))
-  if (s.redis) row(t.labelRedis, `${mark(s.redis.ok)} ${s.redis.mode.padEnd(9)} ${s.redis.url}  ${c.dim(s.redis.detail)}`)
-  else row(t.labelRedis, c.dim(t.notSetUp))
-  for (const role of ROLES) {
-    const st = s.standins[role]
-    row(role === 'app' ? t.labelApp : t.labelFormulaEngine, st.url ? `${mark(st.ok)} ${st.url}${role === 'app' ? '/up' : '/health'}  ${c.dim(`pid ${st.pid}`)}` : `${mark(false)} ${c.dim(t.notRunning)}`)
-  }
-  row(t.labelHost, t.hostFigures(s.host.memoryPercent, s.host.diskPercent, s.host.cpuPercent))
-  if (s.faults.length === 0) row(t.labelFaults, c.dim(t.none))
-  else for (const [i, f] of s.faults.entries()) row(i === 0 ? t.labelFaults : '', `${c.red(f.name)} ${c.dim(t.faultSince(f.since, f.description))}`)
-  row(t.labelEnv, s.envFile ? `${s.envFile}  ${c.dim(t.envNext)}` : c.dim(t.envNone))
-  return lines.join('\n') + '\n'
 }

@@ -4,7 +4,8 @@ import { Chalk } from 'chalk'
 import stringWidth from 'string-width'
 import { afterEach, expect, test } from 'vitest'
 import { msg, setLanguage } from '../../src/runner/terminal/messages/index.js'
-import { renderStatus, type SandboxStatus } from '../../src/sandbox/status.js'
+import { renderStatus } from '../../src/sandbox/status-text.js'
+import type { SandboxStatus } from '../../src/sandbox/status.js'
 
 const plain = new Chalk({ level: 0 })
 
