@@ -5,11 +5,12 @@
 // completes and this process exits.
 import { writeFileSync } from 'node:fs'
 import pg from 'pg'
+import { EXIT } from '../../runner/api.js'
 
 const [url, outFile] = process.argv.slice(2)
 if (!url || !outFile) {
   process.stderr.write('usage: lock.mjs DATABASE_URL OUT_FILE\n')
-  process.exit(2)
+  process.exit(EXIT.usage)
 }
 
 const blocker = new pg.Client({ connectionString: url, application_name: 'rails console (deploy@excelapp-prod-1)' })
@@ -21,11 +22,11 @@ const end = (code: number) => {
   void Promise.allSettled([blocker.end(), waiter.end()]).then(() => process.exit(code))
   setTimeout(() => process.exit(code), 2000).unref()
 }
-blocker.on('error', () => end(0))
-blocker.on('end', () => end(0))
+blocker.on('error', () => end(EXIT.ok))
+blocker.on('end', () => end(EXIT.ok))
 waiter.on('error', () => undefined)
-process.on('SIGTERM', () => end(0))
-process.on('SIGINT', () => end(0))
+process.on('SIGTERM', () => end(EXIT.ok))
+process.on('SIGINT', () => end(EXIT.ok))
 
 await blocker.connect()
 await waiter.connect()

@@ -1,10 +1,9 @@
 // A stand-in HTTP service of the sandbox: `node standin.mjs app|formula-engine PORT SANDBOX_DIR`.
 // The edge of standin/: the real clock, a random seed from it, the port and the signals.
+import { EXIT } from '../../runner/api.js'
 import { rng } from '../logs.js'
 import { createStandinServer, startAppTraffic, type StandinOptions } from './standin/server.js'
 import { watchSandboxFolder } from './standin/watchdog.js'
-
-const EXIT = { ok: 0, failed: 1, usage: 2 } as const
 
 const [role, portText, root] = process.argv.slice(2)
 if ((role !== 'app' && role !== 'formula-engine') || !portText || !root) {
