@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTsExecutor } from '../../src/runner/executors/ts.js'
 import type { StepAttributes } from '../../src/runner/model/runbook.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
-import { buildWorker } from '../exec/build-worker.js'
+import { buildWorker } from './build-worker.js'
 import { makeContext, plannedStep, type ContextOptions } from './context.js'
 
 const ADMIN_URL = process.env.RB_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'

@@ -184,7 +184,7 @@ describe('journal, finish, crash and reopen', () => {
   })
 
   it('after a crash the journal gives an incomplete record; reopen continues the same files', async () => {
-    const { writer, events } = await startRun(path.join(tmp, 'crash'))
+    const { writer } = await startRun(path.join(tmp, 'crash'))
     const more: RunEvent[] = [
       { type: 'step-started', at: t(8), stepId: 'app-up' },
       { type: 'step-finished', at: t(9), step: finishedStep(runbook, 'app-up', {}) },

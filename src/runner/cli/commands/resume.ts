@@ -1,6 +1,5 @@
 // `runbook resume REPORT`: continue an interrupted or failed run from its report.
 import { resumeRun } from '../../run/run.js'
-import type { ExitCode } from '../../model/errors.js'
 import { fromCwd, type CommandIo, type CommandResult } from '../io.js'
 
 export interface ResumeCommandOptions {

@@ -1,6 +1,5 @@
 // `runbook run FILE`: walk through a runbook into a dated report; at a terminal, offer to sign it.
 import { runRunbook } from '../../run/run.js'
-import type { ExitCode } from '../../model/errors.js'
 import { msg } from '../../terminal/messages/index.js'
 import { fromCwd, type CommandIo, type CommandResult } from '../io.js'
 

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { did, err, out, simulated, TOOL_EXIT, type ShimContext } from './context.js'
+import { did, err, simulated, TOOL_EXIT, type ShimContext } from './context.js'
 
 /** Where the text of a new crontab comes from: stdin by default (`crontab -`). */
 export interface CronInput {

@@ -62,6 +62,7 @@ const python: Rule = (h) => {
   const m = h.args.findIndex((a) => a.value === '-m')
   const mod = h.args[m + 1]?.value
   if (m !== -1 && mod && /^pip\d*(\.\d+)?$/.test(mod)) return pip({ ...h, name: `${h.name} -m pip`, args: h.args.slice(m + 2) })
+  return undefined
 }
 
 const bundle: Rule = (h) => {
@@ -69,6 +70,7 @@ const bundle: Rule = (h) => {
   const [verb, ...rest] = p.positionals
   if (verb?.value === 'exec') return h.run(rest)
   if (verb?.value === 'update' || verb?.value === 'clean') h.says(`bundle ${verb.value}`, 'changesGems')
+  return undefined
 }
 
 const RAILS_READ_TASKS = new Set(['db:version', 'db:migrate:status', 'db:schema:dump', 'db:structure:dump', 'db:abort_if_pending_migrations', 'db:schema:cache:dump'])

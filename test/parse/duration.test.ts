@@ -1,6 +1,6 @@
 // Durations as runbooks write them and as reports and the console show them.
 import { describe, expect, test } from 'vitest'
-import { formatDuration, parseDuration } from '../src/runner/parse/duration.js'
+import { formatDuration, parseDuration } from '../../src/runner/parse/duration.js'
 
 describe('formatDuration', () => {
   test.each([

@@ -1,9 +1,9 @@
 // Fence attributes in both syntaxes: `{id=x destructive="why" timeout=30s}` and Runme's JSON
 // `{"name":"x"}`, with every attribute of docs/runbook-format.md's table and the problems a typo makes.
 import { describe, expect, test } from 'vitest'
-import { ATTRIBUTE_RULES, parseInfo } from '../src/runner/parse/attributes.js'
-import { msg } from '../src/runner/terminal/messages/index.js'
-import { lineOf, parseFixture, readFixture } from './fixture-helpers.js'
+import { ATTRIBUTE_RULES, parseInfo } from '../../src/runner/parse/attributes.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+import { lineOf, parseFixture, readFixture } from '../fixture-helpers.js'
 
 describe('parseInfo: the language', () => {
   test.each([

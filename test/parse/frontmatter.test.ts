@@ -1,11 +1,11 @@
 // Front matter: the split (gray-matter's rule), YAML with positions, and zod validation whose every
 // problem names the file line an operator has to fix.
 import { describe, expect, test } from 'vitest'
-import { parseFrontMatter, splitFrontMatter } from '../src/runner/parse/frontmatter.js'
-import { parseRunbook } from '../src/runner/parse/parse.js'
-import { msg } from '../src/runner/terminal/messages/index.js'
-import type { Diagnostic } from '../src/runner/model/runbook.js'
-import { lineOf, parseFixture, readFixture } from './fixture-helpers.js'
+import { parseFrontMatter, splitFrontMatter } from '../../src/runner/parse/frontmatter.js'
+import { parseRunbook } from '../../src/runner/parse/parse.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+import type { Diagnostic } from '../../src/runner/model/runbook.js'
+import { lineOf, parseFixture, readFixture } from '../fixture-helpers.js'
 
 const located = (ds: Diagnostic[]) => ds.map((d) => `${d.line} ${d.rule}: ${d.message}`)
 const SCHEDULES = ['daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'on-demand', 'incident']

@@ -4,10 +4,10 @@ import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { describe, expect, test } from 'vitest'
-import { readReport, stepStatus, tempDir, writeRunbook } from './helpers/cli.js'
+import { readReport, stepStatus, tempDir, writeRunbook } from '../helpers/cli.js'
 
-const { runRunbook } = await import('../src/runner/run/run.js')
-const { inquirerPrompts } = await import('../src/runner/terminal/prompts.js')
+const { runRunbook } = await import('../../src/runner/run/run.js')
+const { inquirerPrompts } = await import('../../src/runner/terminal/prompts.js')
 
 function terminal(): NodeJS.WriteStream & { text: () => string } {
   const stream = new PassThrough() as unknown as NodeJS.WriteStream & { text: () => string }

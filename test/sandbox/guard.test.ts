@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { sandboxConnectionViolations, sandboxViolations } from '../src/sandbox/index.js'
-import type { PlannedStep, StepKind } from '../src/runner/model/runbook.js'
+import { sandboxConnectionViolations, sandboxViolations } from '../../src/sandbox/index.js'
+import type { PlannedStep, StepKind } from '../../src/runner/model/runbook.js'
 
 let root: string
 let env: Record<string, string>

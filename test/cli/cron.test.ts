@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { cronCommand, renderCrontab, shellQuote, type CronEntry } from '../src/runner/cli/render-cron.js'
-import { cronCommand as runCron, type CronOptions } from '../src/runner/cli/commands/cron.js'
-import { EXIT } from '../src/runner/model/errors.js'
-import { msg } from '../src/runner/terminal/messages/index.js'
-import { outcome, ROOT } from './cli/helpers.js'
+import { cronCommand, renderCrontab, shellQuote, type CronEntry } from '../../src/runner/cli/render-cron.js'
+import { cronCommand as runCron, type CronOptions } from '../../src/runner/cli/commands/cron.js'
+import { EXIT } from '../../src/runner/model/errors.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+import { outcome, ROOT } from './helpers.js'
 
 const cron = (options: CronOptions = {}) => outcome('cron', (io) => runCron(ROOT, options, io))
 

@@ -1,10 +1,10 @@
 // lint(runbook, plan) → diagnostics: one case per rule, each found at the right line, each with a
 // clean counterpart that passes. (`runbook lint` over the project's own runbooks: test/cli/lint.test.ts.)
 import { describe, expect, test } from 'vitest'
-import { RUNBOOK_RULES, STEP_RULES } from '../src/runner/plan/lint.js'
-import { msg } from '../src/runner/terminal/messages/index.js'
-import type { Diagnostic } from '../src/runner/model/runbook.js'
-import { lineOf, lintText } from './fixture-helpers.js'
+import { RUNBOOK_RULES, STEP_RULES } from '../../src/runner/plan/lint.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+import type { Diagnostic } from '../../src/runner/model/runbook.js'
+import { lineOf, lintText } from '../fixture-helpers.js'
 
 const TODAY = '2025-06-01'
 

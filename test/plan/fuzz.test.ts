@@ -4,10 +4,10 @@
 import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { RunbookError } from '../src/runner/model/errors.js'
-import { lint } from '../src/runner/plan/lint.js'
-import { parseRunbook } from '../src/runner/parse/parse.js'
-import { plan } from '../src/runner/plan/plan.js'
+import { RunbookError } from '../../src/runner/model/errors.js'
+import { lint } from '../../src/runner/plan/lint.js'
+import { parseRunbook } from '../../src/runner/parse/parse.js'
+import { plan } from '../../src/runner/plan/plan.js'
 
 const RUNS = Number(process.env.RUNBOOK_FUZZ_RUNS ?? 20_000)
 // plan and lint load parsers and spawn `bash -n`; run them on a share of the documents.

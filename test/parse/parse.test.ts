@@ -1,10 +1,10 @@
 // parse(text) → Runbook on fixture runbooks: CommonMark decides what a fence is, every step gets
 // its line, title, prose and id, and checklists keep their lines.
 import { describe, expect, test } from 'vitest'
-import { normaliseText, parseRunbook, STEP_KINDS } from '../src/runner/parse/parse.js'
-import { slugify } from '../src/runner/parse/slug.js'
-import { msg } from '../src/runner/terminal/messages/index.js'
-import { lineOf, parseFixture, readFixture } from './fixture-helpers.js'
+import { normaliseText, parseRunbook, STEP_KINDS } from '../../src/runner/parse/parse.js'
+import { slugify } from '../../src/runner/parse/slug.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+import { lineOf, parseFixture, readFixture } from '../fixture-helpers.js'
 
 describe('CommonMark fences (commonmark.md)', () => {
   const text = readFixture('commonmark.md')
