@@ -115,15 +115,8 @@ export interface StepExecutor {
 
 export type ExecutorRegistry = Record<StepKind, StepExecutor>
 
-export interface StepRecord {
-  id: string
-  title: string
-  language: string
-  kind: StepKind
-  line: number
-  destructive: boolean
-  declared: PlannedStep['declared']
-  reasons: string[]
+/** A step's result: what the plan said of it, then what happened. */
+export interface StepRecord extends Pick<PlannedStep, 'id' | 'title' | 'language' | 'kind' | 'line' | 'destructive' | 'declared' | 'reasons'> {
   status: StepStatus
   exitCode?: number | null
   started?: string

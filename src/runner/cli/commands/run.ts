@@ -1,22 +1,10 @@
 // `runbook run FILE`: walk through a runbook into a dated report; at a terminal, offer to sign it.
-import { runRunbook } from '../../run/run.js'
+import { runRunbook, type RunOptions } from '../../run/run.js'
 import { msg } from '../../terminal/messages/index.js'
 import { fromCwd, type CommandIo, type CommandResult } from '../io.js'
 
-export interface RunCommandOptions {
-  file: string
-  step?: string
-  from?: string
-  auto?: boolean
-  yes?: boolean
-  dryRun?: boolean
-  inputs?: Record<string, string>
-  target?: string
-  sandbox?: boolean
-  envFile?: string
-  sets?: Record<string, string>
-  operator?: string
-  reports?: string
+/** `runbook run`'s options: the runner's own, with paths as the operator typed them, and --json. */
+export type RunCommandOptions = Omit<RunOptions, 'prompts' | 'out' | 'now'> & {
   /** The run record as JSON on stdout; the walk goes to stderr. */
   json?: boolean
 }

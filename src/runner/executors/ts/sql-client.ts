@@ -226,18 +226,24 @@ async function sqlCall(state: StepState, strings: TemplateStringsArray, values: 
 
   const tx = txStore.getStore()
   if (tx && !tx.done && tx.state === state && tx.url === url) return run(tx.client, false)
-  return exclusive(conn, async () => {
-    if (activeStep() !== state) fail(sqlError(msg.executors.sqlCallEnded))
-    let client: pg.Client
-    try {
-      client = await pgClient(conn, state)
-      await prepare(client, conn, state)
-    } catch (e) {
-      if (conn.client && (e as PgError)?.code === undefined) conn.client = undefined
-      return fail(connectFailure(conn, e))
-    }
-    return run(client, !step.destructive)
-  })
+  return exclusive(conn, async () => run(await openClient(conn, state, fail), !step.destructive))
+}
+
+/**
+ * The step's prepared connection, in a transaction when `begin` is given; else the call fails
+ * naming the server. A connection that broke (an error without a server code) is dropped.
+ */
+async function openClient(conn: PgConn, state: StepState, fail: (text: string) => never, begin?: string): Promise<pg.Client> {
+  if (activeStep() !== state) fail(sqlError(msg.executors.sqlCallEnded))
+  try {
+    const client = await pgClient(conn, state)
+    await prepare(client, conn, state)
+    if (begin) await client.query(begin)
+    return client
+  } catch (e) {
+    if (conn.client && (e as PgError)?.code === undefined) conn.client = undefined
+    return fail(connectFailure(conn, e))
+  }
 }
 
 /** A failure to reach or prepare the connection, naming the server, password hidden. */
@@ -256,15 +262,7 @@ async function sqlBegin<T>(state: StepState, fn: () => Promise<T> | T): Promise<
   const conn = pgConnFor(url)
   const step = state.step
   return exclusive(conn, async () => {
-    if (activeStep() !== state) fail(sqlError(msg.executors.sqlCallEnded))
-    let client: pg.Client
-    try {
-      client = await pgClient(conn, state)
-      await prepare(client, conn, state)
-      await client.query(step.destructive ? 'BEGIN' : 'BEGIN READ ONLY')
-    } catch (e) {
-      return fail(connectFailure(conn, e))
-    }
+    const client = await openClient(conn, state, fail, step.destructive ? 'BEGIN' : 'BEGIN READ ONLY')
     const tx: Tx = { state, url, client, done: false }
     let result: T
     try {
