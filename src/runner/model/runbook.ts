@@ -57,6 +57,8 @@ export interface StepAttributes {
   continueOnError?: boolean
   requires?: string[]
   probe?: string
+  /** Paths a non-destructive step writes (`writes=$BACKUP_DIR,/srv/x`): writable in the OS guard's read-only view. */
+  writes?: string[]
   db?: string
   redis?: string
   maxRows?: number

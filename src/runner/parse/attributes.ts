@@ -16,6 +16,7 @@ export const ATTRIBUTE_RULES: Record<string, { kind: Kind; key: keyof StepAttrib
   'continue-on-error': { kind: 'flag', key: 'continueOnError', help: 'a failure is recorded, the run goes on' },
   requires: { kind: 'list', key: 'requires', help: 'commands that must be on PATH' },
   probe: { kind: 'text', key: 'probe', help: 'read-only command; skip the step when it fails' },
+  writes: { kind: 'list', key: 'writes', help: 'paths a read-only step writes (writable under the OS guard)' },
   db: { kind: 'text', key: 'db', help: 'env var holding the PostgreSQL URL' },
   redis: { kind: 'text', key: 'redis', help: 'env var holding the Redis URL' },
   'max-rows': { kind: 'count', key: 'maxRows', help: 'refuse to commit above N affected rows' },
