@@ -1,59 +1,21 @@
 // Sign-off and verification with throwaway SSH keys, through the real CLI: exit codes, the key
 // from --key or ssh-agent, history and list. The logic (tampering, approvals, fake blocks, a
 // signed report never resumed) is tested in-process (test/sign/sign.test.ts).
-import { execFileSync, spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { reportFiles, runCli, tempDir, writeRunbook } from '../helpers/cli.js'
+import { makeSigners, signmeRunbook } from '../helpers/sign.js'
 
-const keys = tempDir('rb-keys-')
-const allowed = path.join(keys, 'allowed_signers')
+const { allowed, kim, lee, stranger } = makeSigners()
 // Keep the machine's git config (user.signingkey) out of these tests.
 const gitless = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' }
 
-function makeKey(name: string, principal: string | null): string {
-  const file = path.join(keys, name)
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', file])
-  if (principal) {
-    const pub = readFileSync(`${file}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')
-    writeFileSync(allowed, `${principal} ${pub}\n`, { flag: 'a' })
-  }
-  return file
-}
-
-let kim: string
-let lee: string
-let stranger: string
-
-beforeAll(() => {
-  kim = makeKey('kim', 'kim@example.com')
-  lee = makeKey('lee', 'lee@example.com')
-  stranger = makeKey('stranger', null)
-})
-
 async function finishedReport(approvals = 1, extraStep = ''): Promise<string> {
   const dir = tempDir('rb-sign-')
-  const file = writeRunbook(
-    dir,
-    'signme.md',
-    `---
-approvals: ${approvals}
----
-# 서명할 런북
-
-- [ ] 결과 검토
-
-\`\`\`bash {id=hello}
-echo "hello operator"
-\`\`\`
-
-\`\`\`bash {id=noisy}
-for i in $(seq 1 4000); do echo "noisy line $i ................................"; done
-\`\`\`
-${extraStep}`,
-  )
+  const file = writeRunbook(dir, 'signme.md', signmeRunbook(approvals, extraStep))
   const reports = path.join(dir, 'reports')
   const r = await runCli(['run', file, '--reports', reports, '--operator', 'Kim <kim@example.com>'])
   expect(r.code).toBe(0)

@@ -5,65 +5,46 @@
 // on their own (refusals, max-rows, rendering, the TS helpers' checks, timeouts) is tested
 // in-process in test/executors/; here each promise is kept once through the binary.
 import { screen } from '@inquirer/testing/vitest'
-import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
-import { Redis } from 'ioredis'
-import pg from 'pg'
+import type { Redis } from 'ioredis'
+import type pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { freePort } from '../../src/sandbox/servers.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook, type CliResult } from '../helpers/cli.js'
+import { clearKeys, connectRedis, createItems, expectWritesCommitted, itemCount, randomSuffix, REDIS_URL, resetItems, resetKeys, scratchDatabase, writesStepCode } from '../helpers/servers.js'
 
 const { runRunbook } = await import('../../src/runner/run/run.js')
 const { inquirerPrompts } = await import('../../src/runner/terminal/prompts.js')
 
-const ADMIN_URL = process.env.RB_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const REDIS_URL = process.env.RB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13'
-const suffix = randomBytes(5).toString('hex')
-const dbName = `rb_sqlredis_${suffix}`
-const DB_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`)
+const suffix = randomSuffix()
+const database = scratchDatabase(`rb_sqlredis_${suffix}`)
+const DB_URL = database.url
 const K = `rb:sqlredis:${suffix}`
 
 let db: pg.Client
 let redis: Redis
 
-async function rowCount(): Promise<number> {
-  const r = await db.query<{ n: string }>('SELECT count(*) AS n FROM items')
-  return Number(r.rows[0]!.n)
-}
+const rowCount = (): Promise<number> => itemCount(db)
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${dbName}`)
-  await admin.end()
-  db = new pg.Client({ connectionString: DB_URL })
-  await db.connect()
-  await db.query('CREATE TABLE items (id int PRIMARY KEY, v text)')
-  redis = new Redis(REDIS_URL, { lazyConnect: true })
-  await redis.connect()
+  db = await database.create()
+  await createItems(db)
+  redis = await connectRedis()
 })
 
 beforeEach(async () => {
-  await db.query('TRUNCATE items')
-  await db.query(`INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 10) g`)
-  const keys = await redis.keys(`${K}:*`)
-  if (keys.length) await redis.del(...keys)
-  await redis.set(`${K}:a`, 'one')
-  await redis.set(`${K}:b`, 'two')
+  await resetItems(db)
+  await resetKeys(redis, K)
 })
 
 afterAll(async () => {
-  const keys = (await redis?.keys(`${K}:*`)) ?? []
-  if (keys.length) await redis.del(...keys)
+  await clearKeys(redis, K)
   redis?.disconnect()
   await db?.end()
-  const admin = new pg.Client({ connectionString: ADMIN_URL })
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-  await admin.end()
+  await database.drop()
 })
 
 function runbookFile(body: string, name = 'rb.md') {
@@ -143,23 +124,11 @@ describe('sql and redis in TS steps through the CLI', () => {
   // Reads, refused writes, hidden Redis writes, pipelines, timeouts and sql.begin rollbacks of the
   // TS helpers: test/executors/ts-clients.test.ts (in-process, the same worker).
   test('writes in a destructive step run with --yes; sql.begin commits as one', async () => {
-    const code = [
-      'const gone = await sql`DELETE FROM items WHERE id > ${8}`',
-      `await redis.set('${K}:a', 'changed')`,
-      "await sql.begin(async () => {\n  await sql`UPDATE items SET v = ${'renamed'} WHERE id = 1`\n  await sql`INSERT INTO items VALUES (100, 'new')`\n})",
-      "check('deleted two', gone.count === 2 && gone.command === 'DELETE')",
-    ].join('\n')
+    const code = writesStepCode(K)
     const { r, report } = await run(fence('ts {id=writes destructive}', code), ['--yes'])
     expect(r.code).toBe(0)
     expect(stepStatus(report.json)).toEqual({ writes: 'passed' })
-    expect(await rowCount()).toBe(9)
-    expect((await db.query('SELECT v FROM items WHERE id = 1')).rows[0]).toEqual({ v: 'renamed' })
-    expect(await redis.get(`${K}:a`)).toBe('changed')
-    expect(report.json.steps[0]!.statements.map((s) => [s.command, s.rowCount])).toEqual([
-      ['DELETE', 2],
-      ['UPDATE', 1],
-      ['INSERT', 1],
-    ])
+    await expectWritesCommitted(db, redis, K, report.json.steps[0]!.statements)
   })
 })
 

@@ -1,6 +1,6 @@
 // The redis executor against the real Redis on 127.0.0.1:6379, in database 13 (flushed here,
 // and only that one).
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { detectRedis, STATIC_REDIS_TABLE, type RedisCommandSpec, type RedisCommandTable } from '../../src/runner/judge/redis.js'
 import { createRedisExecutor } from '../../src/runner/executors/redis.js'
@@ -8,9 +8,9 @@ import { formatRedisCommand, formatRedisReply, quoteRedisString } from '../../sr
 import type { Answer, StepExecutor } from '../../src/runner/model/run-record.js'
 import type { StepAttributes } from '../../src/runner/model/runbook.js'
 import { allMessages, msg } from '../../src/runner/terminal/messages/index.js'
+import { connectRedis, REDIS_URL } from '../helpers/servers.js'
 import { consent, makeContext, plannedStep, type ContextOptions } from './context.js'
 
-const REDIS_URL = process.env.RB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13'
 const says = msg.executors
 /** A reason that starts at this file line. */
 const at = (line: number, rest = '') => `${says.atLine(line)}${rest}`
@@ -44,8 +44,7 @@ async function runRedis(
 }
 
 beforeAll(async () => {
-  direct = new Redis(REDIS_URL, { lazyConnect: true })
-  await direct.connect()
+  direct = await connectRedis()
 })
 
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 // The sql executor against the real PostgreSQL on 127.0.0.1:5432, in a scratch database.
 import { existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { detectSql } from '../../src/runner/judge/sql.js'
 import { createSqlExecutor } from '../../src/runner/executors/sql.js'
@@ -9,11 +9,11 @@ import { compactJson, formatTextTable, isoTimestamptz, renderSqlCell } from '../
 import { allMessages, msg } from '../../src/runner/terminal/messages/index.js'
 import type { StepAttributes } from '../../src/runner/model/runbook.js'
 import type { Answer } from '../../src/runner/model/run-record.js'
+import { randomSuffix, scratchDatabase } from '../helpers/servers.js'
 import { consent, makeContext, plannedStep, type ContextOptions } from './context.js'
 
-const ADMIN_URL = process.env.RB_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const dbName = `rb_test_${randomBytes(5).toString('hex')}`
-const DB_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`)
+const database = scratchDatabase(`rb_test_${randomSuffix()}`)
+const DB_URL = database.url
 
 const executor = createSqlExecutor()
 const says = msg.executors
@@ -39,12 +39,7 @@ const previewed = (): Answer => ({ allow: false, status: 'previewed', reason: 'd
 const allow = (): Answer => ({ allow: true, consent })
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${dbName}`)
-  await admin.end()
-  db = new pg.Client({ connectionString: DB_URL })
-  await db.connect()
+  db = await database.create()
   await db.query(`CREATE TABLE t (id int PRIMARY KEY, v text)`)
   await db.query(`CREATE SEQUENCE s`)
   await db.query(`CREATE FUNCTION f() RETURNS int AS $$ INSERT INTO t VALUES (1000 + (SELECT count(*) FROM t)::int, 'f') RETURNING 1 $$ LANGUAGE sql`)
@@ -58,10 +53,7 @@ beforeEach(async () => {
 afterAll(async () => {
   await executor.close?.()
   await db?.end()
-  const admin = new pg.Client({ connectionString: ADMIN_URL })
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-  await admin.end()
+  await database.drop()
 })
 
 describe('read-only steps', () => {
@@ -185,7 +177,7 @@ describe('read-only steps', () => {
     const planned = plannedStep({ kind: 'sql', code: 'SELECT current_database() AS db;', attrs: { db: 'OTHER_URL' } })
     const { ctx, rec } = makeContext(planned, { env: { OTHER_URL: DB_URL } })
     expect((await executor.run(ctx)).status).toBe('passed')
-    expect(rec.tables[0]!.rows).toEqual([[dbName]])
+    expect(rec.tables[0]!.rows).toEqual([[database.name]])
   })
 })
 

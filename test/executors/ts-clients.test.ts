@@ -1,21 +1,19 @@
 // The `sql` and `redis` helpers of TS steps, in-process through the TS executor (its worker thread
 // is dist/ts-worker.js) against the real PostgreSQL and Redis: a scratch database with a table of
 // 10 rows, and Redis keys under a random prefix in the test db (RB_TEST_REDIS_URL).
-import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
-import pg from 'pg'
+import type { Redis } from 'ioredis'
+import type pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTsExecutor } from '../../src/runner/executors/ts.js'
 import type { StepAttributes } from '../../src/runner/model/runbook.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
+import { clearKeys, connectRedis, createItems, expectWritesCommitted, itemCount, randomSuffix, REDIS_URL, resetItems, resetKeys, scratchDatabase, writesStepCode } from '../helpers/servers.js'
 import { buildWorker } from './build-worker.js'
 import { makeContext, plannedStep, type ContextOptions } from './context.js'
 
-const ADMIN_URL = process.env.RB_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const REDIS_URL = process.env.RB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13'
-const suffix = randomBytes(5).toString('hex')
-const dbName = `rb_tsclients_${suffix}`
-const DB_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`)
+const suffix = randomSuffix()
+const database = scratchDatabase(`rb_tsclients_${suffix}`)
+const DB_URL = database.url
 const K = `rb:tsclients:${suffix}`
 const says = msg.executors
 
@@ -23,10 +21,7 @@ const executor = createTsExecutor()
 let db: pg.Client
 let redis: Redis
 
-async function rowCount(): Promise<number> {
-  const r = await db.query<{ n: string }>('SELECT count(*) AS n FROM items')
-  return Number(r.rows[0]!.n)
-}
+const rowCount = (): Promise<number> => itemCount(db)
 
 async function runTs(code: string, attrs: StepAttributes = {}, options: ContextOptions = {}) {
   const planned = plannedStep({ kind: 'ts', code, attrs })
@@ -37,38 +32,24 @@ async function runTs(code: string, attrs: StepAttributes = {}, options: ContextO
 
 beforeAll(async () => {
   await buildWorker()
-  const admin = new pg.Client({ connectionString: ADMIN_URL })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${dbName}`)
-  await admin.end()
-  db = new pg.Client({ connectionString: DB_URL })
-  await db.connect()
-  await db.query('CREATE TABLE items (id int PRIMARY KEY, v text)')
+  db = await database.create()
+  await createItems(db)
   // A write that no detection can see: only the server's read-only mode stops it.
   await db.query(`CREATE FUNCTION sneaky() RETURNS int AS $$ DELETE FROM items WHERE id > 5 RETURNING 1 $$ LANGUAGE sql`)
-  redis = new Redis(REDIS_URL, { lazyConnect: true })
-  await redis.connect()
+  redis = await connectRedis()
 })
 
 beforeEach(async () => {
-  await db.query('TRUNCATE items')
-  await db.query(`INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 10) g`)
-  const keys = await redis.keys(`${K}:*`)
-  if (keys.length) await redis.del(...keys)
-  await redis.set(`${K}:a`, 'one')
-  await redis.set(`${K}:b`, 'two')
+  await resetItems(db)
+  await resetKeys(redis, K)
 })
 
 afterAll(async () => {
   await executor.close?.()
-  const keys = (await redis?.keys(`${K}:*`)) ?? []
-  if (keys.length) await redis.del(...keys)
+  await clearKeys(redis, K)
   redis?.disconnect()
   await db?.end()
-  const admin = new pg.Client({ connectionString: ADMIN_URL })
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
-  await admin.end()
+  await database.drop()
 })
 
 describe('sql and redis in TS steps', () => {
@@ -133,23 +114,11 @@ describe('sql and redis in TS steps', () => {
   })
 
   it('runs writes in a destructive step; sql.begin commits as one', async () => {
-    const code = [
-      'const gone = await sql`DELETE FROM items WHERE id > ${8}`',
-      `await redis.set('${K}:a', 'changed')`,
-      "await sql.begin(async () => {\n  await sql`UPDATE items SET v = ${'renamed'} WHERE id = 1`\n  await sql`INSERT INTO items VALUES (100, 'new')`\n})",
-      "check('deleted two', gone.count === 2 && gone.command === 'DELETE')",
-    ].join('\n')
+    const code = writesStepCode(K)
     const { outcome, rec } = await runTs(code, { destructive: true })
     expect(outcome.status).toBe('passed')
     expect(rec.questions).toEqual([])
-    expect(await rowCount()).toBe(9)
-    expect((await db.query('SELECT v FROM items WHERE id = 1')).rows[0]).toEqual({ v: 'renamed' })
-    expect(await redis.get(`${K}:a`)).toBe('changed')
-    expect(rec.statements.map((s) => [s.command, s.rowCount])).toEqual([
-      ['DELETE', 2],
-      ['UPDATE', 1],
-      ['INSERT', 1],
-    ])
+    await expectWritesCommitted(db, redis, K, rec.statements)
   })
 
   it('rolls sql.begin back when its callback throws', async () => {

@@ -2,8 +2,7 @@
 // server's own command table (COMMAND INFO): for `redis` steps and for the `redis` client of TS
 // steps. A reduced built-in table without SET is injected — so plan-time detection
 // misses the write — against the real Redis at RB_TEST_REDIS_URL (keys under a random prefix).
-import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createRedisExecutor } from '../../src/runner/executors/redis.js'
 import { beginStep, closeClients, endStep, stepGlobals, type ClientStep } from '../../src/runner/executors/ts/clients.js'
@@ -12,6 +11,7 @@ import { detectTs } from '../../src/runner/judge/ts.js'
 import type { Question } from '../../src/runner/model/run-record.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { consent, makeContext, plannedStep } from '../executors/context.js'
+import { clearKeys, connectRedis, randomSuffix, REDIS_URL } from '../helpers/servers.js'
 
 /** Names the reduced table was asked about (proves the code under test used it). */
 const consulted = new Set<string>()
@@ -24,27 +24,23 @@ const reduced: RedisCommandTable = {
   },
 }
 
-const REDIS_URL = process.env.RB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13'
-const K = `rb:runtime:${randomBytes(5).toString('hex')}`
+const K = `rb:runtime:${randomSuffix()}`
 const writesSet = msg.judge.redis.command('SET', [msg.judge.redis.writesData])
 
 let direct: Redis
 
 beforeAll(async () => {
-  direct = new Redis(REDIS_URL, { lazyConnect: true })
-  await direct.connect()
+  direct = await connectRedis()
 })
 
 beforeEach(async () => {
-  const keys = await direct.keys(`${K}:*`)
-  if (keys.length) await direct.del(...keys)
+  await clearKeys(direct, K)
   await direct.set(`${K}:a`, 'one')
   consulted.clear()
 })
 
 afterAll(async () => {
-  const keys = (await direct?.keys(`${K}:*`)) ?? []
-  if (keys.length) await direct.del(...keys)
+  await clearKeys(direct, K)
   await closeClients()
   direct?.disconnect()
 })

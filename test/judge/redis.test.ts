@@ -8,6 +8,7 @@ import {
   STATIC_REDIS_TABLE,
 } from '../../src/runner/judge/redis.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
+import { expectJudged } from '../helpers/judge.js'
 
 const says = msg.judge.redis
 type Why = 'writesData' | 'isAdmin' | 'isDangerous' | 'runsScripts' | 'switchesDatabase' | 'publishes'
@@ -62,13 +63,7 @@ const cases: Case[] = [
 
 describe('detectRedis', () => {
   it.each(cases)('%s', (_label, code, destructive, mention) => {
-    const d = detectRedis(code)
-    expect(d.syntaxErrors).toEqual([])
-    expect(d.refused).toEqual([])
-    expect(d.destructive).toBe(destructive)
-    if (typeof mention === 'string') expect(d.reasons).toContain(mention)
-    else if (destructive) expect(d.reasons.join('\n')).toMatch(mention ?? /./)
-    else expect(d.reasons).toEqual([])
+    expectJudged(detectRedis(code), destructive, mention)
   })
 
   it.each([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { detectSql, splitSql, sqlAutocommitOnly, SqlSyntaxError } from '../../src/runner/judge/sql.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
+import { expectJudged } from '../helpers/judge.js'
 
 // Reasons as the judge says them in the active language (through the catalogue).
 const says = msg.judge.sql
@@ -160,14 +161,7 @@ describe('detectSql', () => {
     ['reads and look-alikes', reads],
   ] as const)('%s', (_group, cases) => {
     it.each(cases)('%s', async (_label, sql, destructive, mention) => {
-      const d = await detectSql(sql)
-      expect(d.syntaxErrors).toEqual([])
-      expect(d.refused).toEqual([])
-      expect(d.destructive).toBe(destructive)
-      if (typeof mention === 'string') expect(d.reasons).toContain(mention)
-      else if (Array.isArray(mention)) expect(d.reasons).toEqual(mention)
-      else if (destructive) expect(d.reasons.join('\n')).toMatch(mention ?? /./)
-      else expect(d.reasons).toEqual([])
+      expectJudged(await detectSql(sql), destructive, mention)
     })
   })
 

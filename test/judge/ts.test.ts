@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { detect } from '../../src/runner/judge/index.js'
 import { detectTs } from '../../src/runner/judge/ts.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
+import { expectJudged } from '../helpers/judge.js'
 
 // Reasons as the judges say them in the active language (through the catalogue).
 const { shell, sql, redis, ts } = msg.judge
@@ -64,13 +65,7 @@ const cases: Case[] = [
 
 describe('detectTs', () => {
   it.each(cases)('%s', async (_label, code, destructive, mention) => {
-    const d = await detectTs(code, 'ts')
-    expect(d.syntaxErrors).toEqual([])
-    expect(d.refused).toEqual([])
-    expect(d.destructive).toBe(destructive)
-    if (typeof mention === 'string') expect(d.reasons).toContain(mention)
-    else if (destructive) expect(d.reasons.join('\n')).toMatch(mention ?? /./)
-    else expect(d.reasons).toEqual([])
+    expectJudged(await detectTs(code, 'ts'), destructive, mention)
   })
 
   it('works for JavaScript', async () => {

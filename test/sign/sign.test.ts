@@ -1,11 +1,10 @@
 // signReport and verifyReport in-process with throwaway SSH keys (ssh-keygen is real; the report
 // comes from an in-process run with a fixed clock). The CLI's output and exit codes, and the
 // ssh-agent path, are the end-to-end tier's (test/e2e/sign.test.ts).
-import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { EXIT, RunbookError } from '../../src/runner/model/errors.js'
 import { resumeRun, runRunbook } from '../../src/runner/run/run.js'
 import { localIso } from '../../src/runner/report/time.js'
@@ -13,36 +12,16 @@ import { signReport, verifyReport } from '../../src/runner/sign/sign.js'
 import { signText } from '../../src/runner/sign/ssh.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { tempDir, writeRunbook } from '../helpers/cli.js'
+import { makeSigners, signmeRunbook } from '../helpers/sign.js'
 import { FIXED, fixedClock } from '../run/fakes.js'
 
-const keys = tempDir('rb-keys-')
-const allowed = path.join(keys, 'allowed_signers')
-
-function makeKey(name: string, principal: string | null): string {
-  const file = path.join(keys, name)
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', file])
-  if (principal) {
-    const pub = readFileSync(`${file}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')
-    writeFileSync(allowed, `${principal} ${pub}\n`, { flag: 'a' })
-  }
-  return file
-}
-
-let kim: string
-let lee: string
-let stranger: string
-beforeAll(() => {
-  kim = makeKey('kim', 'kim@example.com')
-  lee = makeKey('lee', 'lee@example.com')
-  stranger = makeKey('stranger', null)
-})
+const { allowed, kim, lee, stranger } = makeSigners()
 
 const out = () => new PassThrough() as unknown as NodeJS.WriteStream
 
 async function finishedReport(approvals = 1, extraStep = ''): Promise<string> {
   const dir = tempDir('rb-sign-')
-  const body = `---\napprovals: ${approvals}\n---\n# 서명할 런북\n\n- [ ] 결과 검토\n\n\`\`\`bash {id=hello}\necho "hello operator"\n\`\`\`\n\n\`\`\`bash {id=noisy}\nfor i in $(seq 1 4000); do echo "noisy line $i ................................"; done\n\`\`\`\n${extraStep}`
-  const file = writeRunbook(dir, 'signme.md', body)
+  const file = writeRunbook(dir, 'signme.md', signmeRunbook(approvals, extraStep))
   const r = await runRunbook({ file, reports: path.join(dir, 'reports'), prompts: null, operator: 'Kim <kim@example.com>', out: out(), now: fixedClock })
   expect(r.exitCode).toBe(EXIT.ok)
   return r.reportPath
