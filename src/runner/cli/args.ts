@@ -44,6 +44,53 @@ export function rejectUnknownFlags(rawArgs: string[], def: ArgsDef, command: str
   }
 }
 
+// A word after a bare boolean flag that reads as its value (`--yes no`): citty would take the flag
+// as given and the word as a positional, so `--yes no` would mean yes.
+const BOOLEAN_WORDS = new Set(['true', 'false', 'yes', 'no', 'y', 'n', 'on', 'off', '0', '1'])
+
+/**
+ * A boolean option means what it says: `--yes`, `--yes=true`, `--yes=false` and `--no-yes`, and
+ * nothing else. citty reads `--yes=no`, `--yes=0` and `--yes=` as true, so anything but those
+ * forms is a usage error, before citty sees it; so is giving one option both ways.
+ */
+export function rejectBadBooleans(rawArgs: string[], def: ArgsDef, command: string): void {
+  const booleans = new Map<string, string>()
+  for (const [name, arg] of Object.entries(def)) if (arg.type === 'boolean') booleans.set(name, name).set(kebab(name), name)
+  const given = new Map<string, boolean>()
+  const note = (name: string, value: boolean) => {
+    if (given.get(name) === !value) throw new RunbookError(msg.cli.booleanBothWays(`--${name}`, command), EXIT.usage)
+    given.set(name, value)
+  }
+  for (let i = 0; i < rawArgs.length; i++) {
+    const raw = rawArgs[i]!
+    if (raw === '--') break
+    const m = /^--([^=]+)(=(.*))?$/s.exec(raw)
+    if (!m) continue
+    const flag = m[1]!
+    const hasValue = m[2]
+    const value = m[3]
+    const negated = flag.startsWith('no-') ? booleans.get(flag.slice(3)) : undefined
+    const name = booleans.get(flag) ?? negated
+    if (name === undefined) continue
+    const option = `--${name}`
+    if (negated !== undefined && booleans.get(flag) === undefined) {
+      if (hasValue !== undefined) throw new RunbookError(msg.cli.badBoolean(raw.slice(0, 200), option, command), EXIT.usage)
+      note(name, false)
+      continue
+    }
+    if (hasValue !== undefined) {
+      if (value !== 'true' && value !== 'false') throw new RunbookError(msg.cli.badBoolean(raw.slice(0, 200), option, command), EXIT.usage)
+      note(name, value === 'true')
+      continue
+    }
+    const next = rawArgs[i + 1]
+    if (next !== undefined && BOOLEAN_WORDS.has(next.toLowerCase())) {
+      throw new RunbookError(msg.cli.badBoolean(`${raw} ${next}`, option, command), EXIT.usage)
+    }
+    note(name, true)
+  }
+}
+
 /** Parses repeated `K=V` options into an object. */
 export function keyValues(values: string[], option: string): Record<string, string> {
   const out: Record<string, string> = {}

@@ -1,7 +1,7 @@
 // `runbook ARGV` as a function: dispatches to a command and turns every error into a one-line
 // message and an exit code from EXIT. The entry (cli.ts) gives it the process; tests give fakes.
 import { renderUsage, runCommand } from 'citty'
-import { rejectUnknownFlags } from './args.js'
+import { rejectBadBooleans, rejectUnknownFlags } from './args.js'
 import { definitions, type AnyCommand } from './definitions.js'
 import { EXIT, RunbookError, type ExitCode } from '../model/errors.js'
 import { msg } from '../terminal/messages/index.js'
@@ -38,6 +38,7 @@ async function dispatch(argv: string[], cwd: string, io: CommandIo): Promise<Exi
     return EXIT.ok
   }
   rejectUnknownFlags(rest, (command.args ?? {}) as never, name)
+  rejectBadBooleans(rest, (command.args ?? {}) as never, name)
   await runCommand(command, { rawArgs: rest })
   return result()?.exitCode ?? EXIT.ok
 }

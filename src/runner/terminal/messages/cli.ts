@@ -11,6 +11,9 @@ export const ko = {
   unknownOption: (option: string, command: string) => `알 수 없는 옵션 ${option} (명령 runbook ${command}). 도움말: runbook ${command} --help`,
   expectsKeyValue: (option: string, got: string) => `${option} 옵션은 KEY=VALUE 형식입니다. 받은 값: "${got}"`,
   targetOrSandbox: '--target NAME, --sandbox 중 하나만 쓰세요',
+  badBoolean: (got: string, option: string, command: string) =>
+    `옵션 값을 알 수 없음: "${got}" (명령 runbook ${command}). 쓸 수 있는 형식: ${option}, ${option}=true, ${option}=false, --no-${option.slice(2)}`,
+  booleanBothWays: (option: string, command: string) => `옵션 ${option} 켜기와 끄기를 함께 줄 수 없습니다 (명령 runbook ${command})`,
 
   // list
   listHead: { id: 'id', title: '제목', schedule: '주기', owner: '담당', steps: '단계', destructive: '위험', review: '검토', lastRun: '마지막 실행' },
@@ -107,6 +110,9 @@ export const en: typeof ko = {
   unknownOption: (option, command) => `unknown option ${option} for \`runbook ${command}\`; see \`runbook ${command} --help\``,
   expectsKeyValue: (option, got) => `${option} expects KEY=VALUE, got "${got}"`,
   targetOrSandbox: 'use either --target NAME or --sandbox, not both',
+  badBoolean: (got, option, command) =>
+    `\`runbook ${command}\`: "${got}" is not a value of ${option}; accepted: ${option}, ${option}=true, ${option}=false, --no-${option.slice(2)}`,
+  booleanBothWays: (option, command) => `\`runbook ${command}\`: ${option} given both on and off`,
 
   // list
   listHead: { id: 'id', title: 'title', schedule: 'schedule', owner: 'owner', steps: 'steps', destructive: 'destructive', review: 'review', lastRun: 'last run' },
