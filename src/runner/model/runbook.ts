@@ -165,6 +165,8 @@ export interface PlannedStep {
   requires: string[]
   step: Step
   detection: Detection
+  /** The judge's verdict on the step's `probe=` command, when it has one (probes are judged like shell steps). */
+  probeDetection?: Detection
 }
 
 export interface Plan {
