@@ -19,6 +19,8 @@ export interface ShellStepOptions {
   tmpDir: string
   killGraceMs?: number
   onSpawn?: (pid: number) => void
+  /** Wraps the shell's argv to run it under the OS guard (guard/bwrap.ts); the wrapper leads the group. */
+  confine?: (argv: string[]) => string[]
 }
 
 export interface ShellStepResult extends ProcessResult {
@@ -42,9 +44,10 @@ export async function runShellStep(opts: ShellStepOptions): Promise<ShellStepRes
     if (scriptFile) writeFileSync(scriptFile, code, { mode: 0o600 })
     const source = scriptFile ? [scriptFile] : ['-c', code, `runbook-step`]
     const args = opts.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', ...source] : ['-e', ...source]
+    const [file, ...wrappedArgs] = opts.confine ? opts.confine([opts.shell, ...args]) : [opts.shell, ...args]
     const result = await runProcess({
-      file: opts.shell,
-      args,
+      file: file!,
+      args: wrappedArgs,
       cwd: opts.cwd,
       env: { ...opts.env, RUNBOOK_OUTPUT: outputFile },
       timeoutMs: opts.timeoutMs,

@@ -19,6 +19,7 @@ export function createShellExecutor(): StepExecutor {
         interactive: step.attrs.interactive,
         tmpDir: ctx.tmpDir,
         onSpawn: step.attrs.interactive ? undefined : (pid) => ctx.io.process?.(pid),
+        confine: ctx.confine,
       })
       if (result.leftoverKilled > 0) {
         ctx.io.note(msg.executors.shellLeftover(result.leftoverKilled))

@@ -90,6 +90,10 @@ export type Question =
 
 export type Answer = { allow: true; consent?: Consent } | { allow: false; reason: string; status: 'declined' | 'blocked' | 'previewed' }
 
+/** Which guard held a step while it ran: the operating system's read-only view of the filesystem
+ * (with the paths it could write), or none and why (the judge alone then holds it). */
+export type StepGuard = { held: 'os-readonly'; writable: string[] } | { held: 'none'; why: string }
+
 export interface StepContext {
   planned: PlannedStep
   runbookId: string
@@ -105,6 +109,8 @@ export interface StepContext {
   tmpDir: string
   io: StepIO
   ask(question: Question): Promise<Answer>
+  /** Wraps a step process's argv so that it runs under the OS guard (absent: runs as it is). */
+  confine?: (argv: string[]) => string[]
 }
 
 export interface StepExecutor {
@@ -138,6 +144,8 @@ export interface StepRecord extends Pick<PlannedStep, 'id' | 'title' | 'language
   outputTruncated: boolean
   /** Process group of the running attempt (while it runs; kept when the runner died). */
   pgid?: number
+  /** Which guard held the last attempt. */
+  guard?: StepGuard
 }
 
 export interface ChecklistTick {

@@ -6,7 +6,7 @@ import { formatDuration } from '../parse/duration.js'
 import { allMessages, msg } from '../terminal/messages/index.js'
 import { capOutput, cleanOutput, codeSpan, escapeText, fenced } from './markdown-text.js'
 import { stepState } from './status.js'
-import type { Consent, RunRecord, StepRecord, StepStatus, TableBlock } from '../model/run-record.js'
+import type { Consent, RunRecord, StepGuard, StepRecord, StepStatus, TableBlock } from '../model/run-record.js'
 
 /** Every step's result begins with a paragraph `**<result label> · <step id>: <mark> <status>** · …`. */
 export function resultLine(step: StepRecord, record: RunRecord): string {
@@ -20,6 +20,12 @@ export function resultLine(step: StepRecord, record: RunRecord): string {
   return `**${msg.report.resultLabel} · ${escapeText(step.id)}: ${mark} ${label}**${facts.map((f) => ` · ${f}`).join('')}`
 }
 
+/** `os-readonly (writable: …)` or `none (why)`: the names stay English, like statuses in JSON. */
+export function guardText(guard: StepGuard): string {
+  if (guard.held === 'none') return `none (${escapeText(guard.why, 300)})`
+  return `os-readonly (${msg.report.guardWritable(guard.writable.map((p) => codeSpan(p, 200)).join(', '))})`
+}
+
 /** One step's result: the result line, its facts as paragraphs, lists, tables and a fenced
  * output, ending with a thematic break. */
 export function resultBlock(step: StepRecord, record: RunRecord, logName: string): string[] {
@@ -31,6 +37,7 @@ export function resultBlock(step: StepRecord, record: RunRecord, logName: string
     sections.push([`**${r.destructiveLabel}** · ${how}${why}`])
   }
   if (step.consent) sections.push([`**${r.consentLabel}** · ${consentText(step.consent)}`])
+  if (step.guard) sections.push([`**${r.guardLabel}** · ${guardText(step.guard)}`])
   if (step.reason) {
     const reason = cleanOutput(step.reason).trim()
     sections.push(

@@ -6,6 +6,7 @@ import type { ExecutorRegistry, RunEvent, RunRecord } from '../model/run-record.
 import type { PlannedStep } from '../model/runbook.js'
 import type { ConsoleView } from '../terminal/console-view.js'
 import type { Prompts } from '../terminal/prompts.js'
+import type { GuardSetting } from '../executors/guard/choose.js'
 
 export interface RunSettings {
   dryRun: boolean
@@ -22,6 +23,9 @@ export interface RunSettings {
   env: Record<string, string>
   inputs: Record<string, string>
   logName: string
+  /** The OS guard as found at the start of the run, the scratch folder and the reports folder.
+   * Absent (in-process tests): steps run as they are and record no guard. */
+  osGuard?: GuardSetting
 }
 
 /** Where the walk records: the journal (every event), the .log (full output) and the report views. */
@@ -57,7 +61,8 @@ export interface RunDeps {
   secrets: string[]
   now: Clock
   onPath(command: string): boolean
-  probe(command: string, env: Record<string, string>): Promise<{ ok: boolean; output: string }>
+  /** `error`: the probe failed in a way that must not read as "skip the step" (sudo could not elevate). */
+  probe(command: string, env: Record<string, string>): Promise<{ ok: boolean; output: string; error?: string }>
   /** The sandbox's guard; by default the real one, loaded only when a --sandbox run needs it. */
   guard?: SandboxGuard
 }

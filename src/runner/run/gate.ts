@@ -43,6 +43,8 @@ export async function gateStep(planned: PlannedStep, g: GateContext): Promise<Ga
   if (attrs.interactive && !deps.prompts) return { block: msg.run.interactiveNoTty }
   if (attrs.probe) {
     const probe = await deps.probe(attrs.probe, settings.env)
+    // A probe that could not even run as written (sudo could not elevate) blocks: it is no answer to "skip?".
+    if (probe.error !== undefined) return { block: probe.error }
     if (!probe.ok) return { skip: msg.run.probeFailed(attrs.probe, probe.output.trim().slice(-500)) }
   }
   // A destructive step a dry run skips anyway needs no rule-5 verdict.

@@ -4,6 +4,8 @@ import { accessSync, constants } from 'node:fs'
 import path from 'node:path'
 import { killAllRunning } from '../executors/process-group.js'
 import { runShellStep } from '../executors/shell-step.js'
+import { chooseProbeGuard, type GuardSetting } from '../executors/guard/choose.js'
+import { msg } from '../terminal/messages/index.js'
 import type { Interrupts } from './deps.js'
 
 export function onPath(command: string, pathVar: string): boolean {
@@ -20,10 +22,18 @@ function isExecutable(file: string): boolean {
   }
 }
 
-export async function runProbe(command: string, env: Record<string, string>, tmpDir: string): Promise<{ ok: boolean; output: string }> {
+/**
+ * Runs a step's probe, under the OS guard when there is one (a probe is read-only by intent). A probe
+ * that failed because sudo could not elevate (its own `sudo: …` line) is an error, not a reason to skip.
+ */
+export async function runProbe(command: string, env: Record<string, string>, tmpDir: string, guard?: GuardSetting): Promise<{ ok: boolean; output: string; error?: string }> {
   let output = ''
-  const result = await runShellStep({ code: command, shell: 'bash', env, timeoutMs: 15_000, tmpDir, onOutput: (t) => (output += t) })
-  return { ok: result.exitCode === 0 && !result.timedOut, output }
+  const choice = guard ? chooseProbeGuard(command, guard) : undefined
+  const confine = choice && 'confine' in choice ? choice.confine : undefined
+  const result = await runShellStep({ code: command, shell: 'bash', env, timeoutMs: 15_000, tmpDir, onOutput: (t) => (output += t), confine })
+  const ok = result.exitCode === 0 && !result.timedOut
+  const sudoLine = ok ? undefined : output.split('\n').find((line) => line.startsWith('sudo: '))
+  return { ok, output, ...(sudoLine !== undefined ? { error: msg.executors.probeSudoFailed(sudoLine) } : {}) }
 }
 
 /** First Ctrl-C stops the running step and asks; SIGTERM stops it and ends the run. */

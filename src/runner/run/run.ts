@@ -22,6 +22,7 @@ import { sandboxDir } from '../../sandbox/index.js'
 import { findSignoffs } from '../report/signoff.js'
 import type { Runbook } from '../model/runbook.js'
 import type { ResolvedEnv } from './env.js'
+import { detectOsGuard, type DetectOsGuard, type OsGuard } from '../executors/guard/detect.js'
 
 export type { RunResult } from './walk.js'
 export { inputsAsEnv, resolveInputs } from './inputs.js'
@@ -45,6 +46,8 @@ export interface RunOptions {
   out?: NodeJS.WriteStream
   /** The clock of the run (every time in the report); default: the system clock. */
   now?: Clock
+  /** Finds the OS guard; default: the real detector (guard/detect.ts). */
+  detectGuard?: DetectOsGuard
 }
 
 export const SANDBOX_ENV_FILE = path.join('.sandbox', 'env')
@@ -71,6 +74,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
   const prompts = opts.prompts === undefined ? (isInteractive() ? inquirerPrompts() : null) : opts.prompts
   const target = opts.sandbox ? 'sandbox' : (opts.target ?? 'local')
   const env = await resolveRunEnv(runbook, opts, prompts, sandboxEnvFile())
+  const osGuard = await guardFor(env, opts.detectGuard)
   const inputs = await resolveInputs(runbook.meta.inputs, opts.inputs ?? {}, prompts, runbook.path)
   const operator = operatorIdentity(opts.operator)
   const started = now()
@@ -112,7 +116,14 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
   }
   await writer.append({ type: 'run-started', record: initial })
   const out = opts.out ?? process.stdout
-  return walk({ runbook, plan, initial, writer, env, prompts, flags: opts, out, now, sandboxDir: sandboxDirOf(target), lock })
+  return walk({ runbook, plan, initial, writer, env, prompts, flags: opts, out, now, sandboxDir: sandboxDirOf(target), lock, osGuard })
+}
+
+/** The OS guard of this run; a target whose env says RUNBOOK_GUARD=required does not start without it. */
+async function guardFor(env: ResolvedEnv, detect: DetectOsGuard = detectOsGuard): Promise<OsGuard> {
+  const found = await detect()
+  if (env.values.RUNBOOK_GUARD === 'required' && !found.available) throw new RunbookError(msg.executors.guardRequired(found.why), EXIT.usage)
+  return found
 }
 
 function sandboxDirOf(target: string): string | undefined {
@@ -146,6 +157,8 @@ export interface ResumeOptions {
   out?: NodeJS.WriteStream
   /** The clock of the resumed run; default: the system clock. */
   now?: Clock
+  /** Finds the OS guard; default: the real detector (guard/detect.ts). */
+  detectGuard?: DetectOsGuard
 }
 
 export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
@@ -164,6 +177,7 @@ export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
   const target = record.target
   const sandbox = target === 'sandbox'
   const env = await resolveRunEnv(runbook, { ...opts, sandbox, target: sandbox || target === 'local' ? undefined : target }, prompts, sandboxEnvFile())
+  const osGuard = await guardFor(env, opts.detectGuard)
   const operator = operatorIdentity(opts.operator)
   // Steps of the current runbook, keeping the results of those that settled before.
   const previous = new Map(record.steps.map((s) => [s.id, s]))
@@ -185,7 +199,7 @@ export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
   const initial: RunRecord = { ...resumed, status: 'running', resumes: [...record.resumes, resume] }
   const flags = { yes: opts.yes, auto: opts.auto, dryRun: record.options.dryRun }
   const out = opts.out ?? process.stdout
-  return walk({ runbook, plan, initial, writer, env, prompts, flags, out, now, sandboxDir: sandboxDirOf(target), lock })
+  return walk({ runbook, plan, initial, writer, env, prompts, flags, out, now, sandboxDir: sandboxDirOf(target), lock, osGuard })
 }
 
 /** A runner killed with -9 could not stop the step it was running: do it now, and say so. */

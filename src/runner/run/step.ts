@@ -7,6 +7,7 @@ import { emptyResults } from '../report/fold.js'
 import { localIso } from '../report/time.js'
 import { msg } from '../terminal/messages/index.js'
 import { answerQuestion, type GateContext } from './gate.js'
+import { chooseStepGuard } from '../executors/guard/choose.js'
 import type { Answer, Consent, Question, RunEvent, RunRecord, StepOutcome, StepRecord, StepStatus } from '../model/run-record.js'
 import type { PlannedStep } from '../model/runbook.js'
 
@@ -74,9 +75,13 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
     return answer
   }
 
+  const cwd = planned.step.attrs.cwd ?? settings.cwd
+  const choice = settings.osGuard ? chooseStepGuard(planned, w.env, cwd, settings.osGuard) : undefined
+  if (choice && 'guard' in choice) rec.guard = choice.guard
   let outcome: StepOutcome
   try {
     const record = w.record()
+    if (choice && 'refused' in choice) throw new RefusedByGuard(choice.refused)
     outcome = await deps.executors[planned.kind].run({
       planned,
       runbookId: record.runbook.id,
@@ -88,8 +93,9 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
       timeoutMs: planned.timeoutMs,
       signal,
       dryRun: settings.dryRun,
-      cwd: planned.step.attrs.cwd ?? settings.cwd,
+      cwd,
       tmpDir: settings.tmpDir,
+      ...(choice && 'confine' in choice ? { confine: choice.confine } : {}),
       io: {
         output: (text) => showOutput(redactor.push(text)),
         check: (check) => rec.checks.push(check),
@@ -104,7 +110,8 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
       ask,
     })
   } catch (e) {
-    outcome = { status: 'failed', reason: msg.run.internalError((e as Error).message) }
+    const reason = e instanceof RefusedByGuard ? msg.executors.writesRefused(e.message) : msg.run.internalError((e as Error).message)
+    outcome = { status: 'failed', reason }
   }
   showOutput(redactor.flush())
   deps.view.stepEnded()
@@ -130,6 +137,9 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
   }
   return { step, event: { type: 'step-finished', at: step.finished!, step }, outputs: outcome.outputs, reasonIsChecks }
 }
+
+/** A step whose `writes=` cannot be granted: it fails before it starts. */
+class RefusedByGuard extends Error {}
 
 /** The step's status and reason from the executor's outcome and the checks it recorded: a failed
  * check fails a passed step; a step that failed only by its checks gives them as the reason. */

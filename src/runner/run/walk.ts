@@ -20,6 +20,7 @@ import type { ReportWriter } from '../report/writer.js'
 import type { Prompts } from '../terminal/prompts.js'
 import type { ResolvedEnv } from './env.js'
 import type { RunLock } from './lock.js'
+import type { OsGuard } from '../executors/guard/detect.js'
 
 export interface RunResult {
   record: RunRecord
@@ -41,6 +42,8 @@ export interface WalkStart {
   /** The sandbox folder of a --sandbox run. */
   sandboxDir?: string
   lock?: RunLock
+  /** The OS guard as found before the run started (run.ts). */
+  osGuard: OsGuard
 }
 
 export async function walk(s: WalkStart): Promise<RunResult> {
@@ -49,7 +52,9 @@ export async function walk(s: WalkStart): Promise<RunResult> {
   const secretNames = runbook.meta.env.filter((e) => e.secret).map((e) => e.name)
   const secrets = secretValues(s.env.values, secretNames)
   const view = createConsoleView(s.out, c, secrets, s.now)
+  // The run's scratch folder ($RUNBOOK_TMP): writable under the OS guard, removed after the run.
   const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'runbook-'))
+  const osGuard = { os: s.osGuard, scratch: tmpDir, reportsDir: path.dirname(writer.mdPath) }
   const executors = createExecutors()
   const interrupts = installInterrupts()
   const highlight = s.prompts ? await loadHighlighter(c) : (_l: string, code: string) => code
@@ -72,9 +77,10 @@ export async function walk(s: WalkStart): Promise<RunResult> {
     secrets,
     now: s.now,
     onPath: (cmd) => onPath(cmd, s.env.values.PATH ?? process.env.PATH ?? ''),
-    probe: (command, probeEnv) => runProbe(command, { ...probeEnv, ...s.env.values }, tmpDir),
+    probe: (command, probeEnv) => runProbe(command, { ...probeEnv, ...s.env.values, RUNBOOK_TMP: tmpDir }, tmpDir, osGuard),
   }
   view.write(`${c.bold(runbook.meta.title)} ${c.dim(`(${runbook.meta.id})`)}\n${c.dim(`${msg.run.banner(initial.target, initial.operator, writer.mdPath, Boolean(s.flags.dryRun))}\n`)}`)
+  view.write(`${c.dim(msg.executors.guardHeader(s.osGuard.available ? msg.executors.guardAvailable(s.osGuard.bwrap) : msg.executors.guardUnavailableHeader(s.osGuard.why)))}\n`)
   try {
     record = await executeRun(
       s.plan,
@@ -91,9 +97,10 @@ export async function walk(s: WalkStart): Promise<RunResult> {
         operator: initial.operator,
         cwd: process.cwd(),
         tmpDir,
-        env: { ...s.env.values, ...inputsAsEnv(initial.inputs) },
+        env: { ...s.env.values, ...inputsAsEnv(initial.inputs), RUNBOOK_TMP: tmpDir },
         inputs: initial.inputs,
         logName: path.basename(writer.logPath),
+        osGuard,
       },
       deps,
     )

@@ -110,6 +110,29 @@ export const ko = {
   redisDuplicateOptions: 'runbook 단계에서는 redis.duplicate(options) 대신 redis.duplicate()를 쓰세요',
   redisNotConnected: '연결되지 않음',
   redisCallsServerTableUnread: 'Redis 서버의 명령 표를 읽을 수 없어 `redis` 명령을 내장 표로 판정했습니다.',
+
+  // The OS guard (bubblewrap): why it is missing, which guard held a step, `writes=` problems
+  guardNotLinux: (platform: string) => `운영체제 보호는 Linux에서만 쓸 수 있음 (이 컴퓨터: ${platform})`,
+  guardNoBwrap: 'bubblewrap(bwrap) 프로그램을 PATH에서 찾을 수 없음',
+  guardTrialFailed: (detail: string) => `bubblewrap 시험 실행 실패: ${detail}`,
+  guardNoneTs: 'TS 단계는 runner 프로세스 안에서 실행됨',
+  guardNoneSql: 'SQL 단계: PostgreSQL의 읽기 전용 트랜잭션이 지킴',
+  guardNoneRedis: 'Redis 단계: 판정과 명령 표가 지킴',
+  guardNoneDestructive: '변경 단계: 동의를 받고 보호 없이 실행',
+  guardNoneUnavailable: (why: string) => `운영체제 보호를 쓸 수 없음: ${why}`,
+  guardNoneSudo: 'sudo',
+  guardRequired: (why: string) =>
+    `대상 설정의 RUNBOOK_GUARD=required 값 때문에 운영체제 보호가 필요하지만 쓸 수 없어 실행하지 않음: ${why}. 켜는 방법은 \`runbook doctor\` 명령으로 확인하세요 (보호 없이 실행하려면 대상의 env 파일에서 RUNBOOK_GUARD 줄을 지우세요)`,
+  writesUnset: (entry: string, name: string) => `writes=${entry}: 변수 ${name} 값이 설정되지 않음`,
+  writesEmpty: (entry: string) => `writes=${entry}: 빈 경로`,
+  writesSystemRoot: (entry: string, resolved: string) =>
+    `writes=${entry}: 경로 ${resolved} 전체를 쓰기 가능으로 열 수 없음 (/ 또는 시스템 최상위 폴더). 실제로 쓰는 하위 폴더를 지정하세요`,
+  writesReports: (entry: string, reports: string) => `writes=${entry}: 보고서 폴더 ${reports} 안이나 그 위는 쓰기 가능으로 열 수 없음`,
+  writesRefused: (problem: string) => `단계를 실행하지 않음: ${problem}`,
+  probeSudoFailed: (line: string) => `probe 명령의 sudo 권한 상승 실패 (건너뛰지 않고 실패로 기록): ${line}`,
+  guardHeader: (label: string) => `운영체제 보호: ${label}`,
+  guardAvailable: (bwrap: string) => `사용 가능 (${bwrap}: 변경 단계가 아닌 셸 단계와 probe 명령은 읽기 전용 보기에서 실행)`,
+  guardUnavailableHeader: (why: string) => `쓸 수 없음 (${why}): 판정만으로 보호`,
 }
 
 export const en: typeof ko = {
@@ -216,4 +239,26 @@ export const en: typeof ko = {
   redisDuplicateOptions: 'redis.duplicate(options) is not available in runbook steps; use redis.duplicate()',
   redisNotConnected: 'not connected',
   redisCallsServerTableUnread: "The Redis server's command table could not be read; `redis` commands were judged by the built-in table.",
+
+  // The OS guard (bubblewrap): why it is missing, which guard held a step, `writes=` problems
+  guardNotLinux: (platform) => `the OS guard needs Linux (this machine: ${platform})`,
+  guardNoBwrap: 'bubblewrap (bwrap) is not on PATH',
+  guardTrialFailed: (detail) => `a trial run of bubblewrap failed: ${detail}`,
+  guardNoneTs: "TS steps run in the runner's process",
+  guardNoneSql: "SQL steps: held by PostgreSQL's read-only transaction",
+  guardNoneRedis: 'Redis steps: held by the judge and the command table',
+  guardNoneDestructive: 'destructive step: runs unguarded, with consent',
+  guardNoneUnavailable: (why) => `the OS guard is not available: ${why}`,
+  guardNoneSudo: 'sudo',
+  guardRequired: (why) =>
+    `the target sets RUNBOOK_GUARD=required, but the OS guard is not available here, so the run does not start: ${why}. See \`runbook doctor\` for how to enable it (to run without it, remove RUNBOOK_GUARD from the target's env file)`,
+  writesUnset: (entry, name) => `writes=${entry}: ${name} is not set`,
+  writesEmpty: (entry) => `writes=${entry}: an empty path`,
+  writesSystemRoot: (entry, resolved) => `writes=${entry}: ${resolved} cannot be made writable as a whole (/ or a system root); name the folder the step writes`,
+  writesReports: (entry, reports) => `writes=${entry}: the reports folder ${reports} (or a folder holding it) cannot be made writable`,
+  writesRefused: (problem) => `the step did not run: ${problem}`,
+  probeSudoFailed: (line) => `sudo could not elevate in the probe (recorded as a failure, not a skip): ${line}`,
+  guardHeader: (label) => `OS guard: ${label}`,
+  guardAvailable: (bwrap) => `available (${bwrap}: shell steps that are not destructive, and probes, run in a read-only view)`,
+  guardUnavailableHeader: (why) => `not available (${why}): the judge alone`,
 }

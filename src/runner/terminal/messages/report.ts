@@ -54,6 +54,9 @@ export const ko = {
   declaredAs: (declared: string) => `선언: ${declared}`,
   detected: '자동 감지',
   consentLabel: '동의',
+  // Which guard held a step: `os-readonly` (and what it could write) or `none (why)`
+  guardLabel: '보호',
+  guardWritable: (paths: string) => `쓰기 가능한 경로: ${paths}`,
   consentByOperator: '운영자',
   consentByFlag: '플래그',
   consentByDryRun: 'dry run',
@@ -148,6 +151,9 @@ export const en: typeof ko = {
   declaredAs: (declared) => `declared ${declared}`,
   detected: 'detected',
   consentLabel: 'Consent',
+  // Which guard held a step: `os-readonly` (and what it could write) or `none (why)`
+  guardLabel: 'Guard',
+  guardWritable: (paths) => `writable: ${paths}`,
   consentByOperator: 'operator',
   consentByFlag: 'flag',
   consentByDryRun: 'dry run',

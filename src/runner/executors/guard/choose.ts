@@ -1,0 +1,58 @@
+// Which guard holds a step or a probe: the OS guard's read-only view for shell code that is not
+// destructive, else none, with the reason recorded (the judge alone then holds it).
+import { msg } from '../../terminal/messages/index.js'
+import { confinedArgv } from './bwrap.js'
+import { writablePaths } from './writes.js'
+import type { OsGuard } from './detect.js'
+import type { StepGuard } from '../../model/run-record.js'
+import type { PlannedStep } from '../../model/runbook.js'
+
+/** The guard of one step: what is recorded, how its process is wrapped, or why it cannot run. */
+export type GuardChoice = { guard: StepGuard; confine?: (argv: string[]) => string[] } | { refused: string }
+
+export interface GuardSetting {
+  os: OsGuard
+  /** The run's scratch folder ($RUNBOOK_TMP). */
+  scratch: string
+  reportsDir?: string
+}
+
+/**
+ * `sudo` as a command word (not in a comment): bubblewrap sets no_new_privs, under which sudo cannot
+ * elevate, so such code runs with the judge only. Mentioning sudo thus takes the OS guard off;
+ * the judge still decides whether the step asks first (docs/SECURITY.md).
+ */
+export function usesSudo(code: string): boolean {
+  return code.split('\n').some((line) => /(^|[\s;&|(`]|\$\()sudo(\s|$)/.test(line.replace(/(^|\s)#.*$/, '')))
+}
+
+export function chooseStepGuard(planned: PlannedStep, env: Record<string, string>, cwd: string, g: GuardSetting): GuardChoice {
+  if (planned.kind === 'ts') return none(msg.executors.guardNoneTs)
+  if (planned.kind === 'sql') return none(msg.executors.guardNoneSql)
+  if (planned.kind === 'redis') return none(msg.executors.guardNoneRedis)
+  if (planned.destructive) return none(msg.executors.guardNoneDestructive)
+  if (!g.os.available) return none(msg.executors.guardNoneUnavailable(g.os.why))
+  if (usesSudo(planned.step.code)) return none(msg.executors.guardNoneSudo)
+  const writes = writablePaths(planned.step.attrs.writes ?? [], env, cwd, g.reportsDir)
+  if (!writes.ok) return { refused: writes.problem }
+  return confined(g.os.bwrap, g.scratch, writes.paths, cwd)
+}
+
+/** A probe: read-only by intent, so guarded whenever possible (it may write only the scratch folder). */
+export function chooseProbeGuard(command: string, g: GuardSetting): GuardChoice {
+  if (!g.os.available) return none(msg.executors.guardNoneUnavailable(g.os.why))
+  if (usesSudo(command)) return none(msg.executors.guardNoneSudo)
+  return confined(g.os.bwrap, g.scratch, [], undefined)
+}
+
+function none(why: string): GuardChoice {
+  return { guard: { held: 'none', why } }
+}
+
+function confined(bwrap: string, scratch: string, writable: string[], cwd: string | undefined): GuardChoice {
+  return {
+    guard: { held: 'os-readonly', writable: [scratch, ...writable] },
+    confine: (argv) => confinedArgv(bwrap, argv, { scratch, writable, cwd }),
+  }
+}
+
