@@ -2,6 +2,8 @@
 import type { ChalkInstance } from 'chalk'
 import { formatDuration } from '../parse/duration.js'
 import { msg } from '../terminal/messages/index.js'
+import { showControlChars } from '../parse/control-chars.js'
+import { probeRefusals } from '../plan/probe.js'
 import { table } from '../terminal/style.js'
 import type { EnvSpec, InputSpec, Plan, PlannedStep } from '../model/runbook.js'
 
@@ -23,6 +25,7 @@ export function planToJson(plan: Plan) {
       timeoutMs: s.timeoutMs,
       requires: s.requires,
       probe: s.step.attrs.probe ?? null,
+      probeVerdict: s.probeDetection ? { readOnly: probeRefusals(s.probeDetection).length === 0, reasons: probeRefusals(s.probeDetection) } : null,
       interactive: s.step.attrs.interactive === true,
       continueOnError: s.step.attrs.continueOnError === true,
     })),
@@ -52,9 +55,19 @@ export function safetyLabel(s: PlannedStep, c: ChalkInstance): string {
   return c.green(msg.cli.safetySafe)
 }
 
+/** The probe and the judge's verdict on it: it runs only when proven read-only. */
+function renderProbe(s: PlannedStep, c: ChalkInstance, visible: (text: string) => string): string[] {
+  if (s.step.attrs.probe === undefined) return []
+  const refusals = s.probeDetection ? probeRefusals(s.probeDetection) : [msg.lint.probeNotProven]
+  const verdict = refusals.length === 0 ? c.green(msg.cli.probeReadOnly) : c.red(msg.cli.probeRefused(visible(refusals.join('; '))))
+  return [`${msg.cli.probe(visible(s.step.attrs.probe))} ${verdict}`]
+}
+
 export function renderPlan(plan: Plan, c: ChalkInstance): string {
   const out: string[] = []
-  out.push(`${c.bold(plan.runbook.title)} ${c.dim(`(${plan.runbook.id}) ${plan.runbook.path}`)}`, '')
+  // What the operator reads is what runs: control characters in titles, reasons and probes are shown as marks.
+  const visible = (text: string) => showControlChars(text, (shown) => c.inverse.yellow(shown))
+  out.push(`${c.bold(visible(plan.runbook.title))} ${c.dim(`(${plan.runbook.id}) ${visible(plan.runbook.path)}`)}`, '')
   if (plan.steps.length === 0) out.push(c.dim(msg.cli.noSteps))
   else {
     const h = msg.cli.planHead
@@ -63,13 +76,13 @@ export function renderPlan(plan: Plan, c: ChalkInstance): string {
       rows.push([String(i + 1), s.id, s.language, String(s.line), formatDuration(s.timeoutMs), safetyLabel(s, c)])
     })
     out.push(table(rows))
-    const detailed = plan.steps.filter((s) => s.reasons.length > 0 || s.requires.length > 0 || s.step.attrs.probe)
+    const detailed = plan.steps.filter((s) => s.reasons.length > 0 || s.requires.length > 0 || s.step.attrs.probe !== undefined)
     if (detailed.length > 0) out.push('')
     for (const s of detailed) {
       const facts = [
-        ...s.reasons.map((r) => (s.destructive ? c.red(r) : c.dim(r))),
+        ...s.reasons.map((r) => (s.destructive ? c.red(visible(r)) : c.dim(visible(r)))),
         ...(s.requires.length ? [msg.cli.requires(s.requires.join(', '))] : []),
-        ...(s.step.attrs.probe ? [msg.cli.probe(s.step.attrs.probe)] : []),
+        ...renderProbe(s, c, visible),
       ]
       out.push(`${c.bold(s.id)}: ${facts.join('; ')}`)
     }

@@ -2,6 +2,8 @@
 // of rules reads as the documentation of what lint checks.
 import { spawnSync } from 'node:child_process'
 import { openDetectionCache, type DetectionCache } from './judge-cache.js'
+import { probeRefusals } from './probe.js'
+import { findControlChars, showControlChars, type ControlChar } from '../parse/control-chars.js'
 import { msg } from '../terminal/messages/index.js'
 import type { Diagnostic, Plan, PlannedStep, Runbook } from '../model/runbook.js'
 
@@ -55,6 +57,23 @@ export const STEP_RULES: Record<string, StepRule> = {
     return at === -1
       ? []
       : [error(codeLine(s, at + 1), 'ts-import', msg.lint.tsImport(s.id))]
+  },
+  'probe-not-read-only': (s) => {
+    if (s.step.attrs.probe === undefined || !s.probeDetection) return []
+    const reasons = probeRefusals(s.probeDetection)
+    return reasons.length === 0 ? [] : [error(s.line, 'probe-not-read-only', msg.lint.probeNotReadOnly(s.id, showControlChars(s.step.attrs.probe, (shown) => shown), reasons.join('; ')))]
+  },
+  'control-characters': (s) => {
+    // What the screen shows must be what runs: an escape, a lone CR or a bidi override can hide code.
+    const byLine = new Map<number, ControlChar[]>()
+    for (const ch of findControlChars(s.step.code)) byLine.set(ch.line, [...(byLine.get(ch.line) ?? []), ch])
+    const inProbe = findControlChars(s.step.attrs.probe ?? '')
+    return [
+      ...[...byLine].map(([line, chars]) =>
+        error(codeLine(s, line), 'control-characters', msg.lint.controlChars(s.id, chars.map((ch) => ch.shown).join(' '), chars.map((ch) => ch.column).join(', '))),
+      ),
+      ...(inProbe.length > 0 ? [error(s.line, 'control-characters', msg.lint.controlCharsInProbe(s.id, inProbe.map((ch) => ch.shown).join(' ')))] : []),
+    ]
   },
   'sql-only-attributes': (s) =>
     s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined)

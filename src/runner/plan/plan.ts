@@ -3,7 +3,7 @@
 import { openDetectionCache, type DetectionCache } from './judge-cache.js'
 import { parseDuration } from '../parse/duration.js'
 import { msg } from '../terminal/messages/index.js'
-import type { Declared, Plan, PlannedStep, Runbook, Step } from '../model/runbook.js'
+import type { Declared, Plan, PlannedStep, Runbook, Step, StepKind } from '../model/runbook.js'
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000
 
@@ -19,18 +19,20 @@ export function effectiveTimeoutMs(step: Step, runbook: Runbook): number {
   return own ?? runbook.meta.defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS
 }
 
-async function detectCached(step: Step, cache: DetectionCache) {
-  const hit = cache.get(step.kind, step.code)
+async function detectCached(kind: StepKind, code: string, cache: DetectionCache) {
+  const hit = cache.get(kind, code)
   if (hit) return hit
   // Loaded only on a cache miss: the parsers behind it are the slowest imports of the runner.
   const { detect } = await import('../judge/index.js')
-  const detection = await detect(step.kind, step.code)
-  cache.set(step.kind, step.code, detection)
+  const detection = await detect(kind, code)
+  cache.set(kind, code, detection)
   return detection
 }
 
 export async function planStep(step: Step, runbook: Runbook, cache: DetectionCache = openDetectionCache()): Promise<PlannedStep> {
-  const detection = await detectCached(step, cache)
+  const detection = await detectCached(step.kind, step.code, cache)
+  // A probe is judged as a shell step of its own: the gate refuses one not proven read-only.
+  const probeDetection = step.attrs.probe === undefined ? undefined : await detectCached('shell', step.attrs.probe, cache)
   const declared = declaredOf(step)
   const reasons: string[] = []
   if (declared === 'critical') reasons.push(msg.lint.declaredCritical)
@@ -56,6 +58,7 @@ export async function planStep(step: Step, runbook: Runbook, cache: DetectionCac
     requires: step.attrs.requires ?? [],
     step,
     detection,
+    ...(probeDetection ? { probeDetection } : {}),
   }
 }
 

@@ -4,6 +4,8 @@
 import { msg } from '../terminal/messages/index.js'
 import { localIso } from '../report/time.js'
 import { renderStepIntro } from '../terminal/console-view.js'
+import { judgeProbe, probeRefusals } from '../plan/probe.js'
+import { showControlChars } from '../parse/control-chars.js'
 import type { Answer, Consent, Question } from '../model/run-record.js'
 import type { PlannedStep } from '../model/runbook.js'
 import type { Prompts } from '../terminal/prompts.js'
@@ -41,7 +43,10 @@ export async function gateStep(planned: PlannedStep, g: GateContext): Promise<Ga
   const missing = planned.requires.filter((cmd) => !deps.onPath(cmd))
   if (missing.length > 0) return { skip: msg.run.missingCommands(missing) }
   if (attrs.interactive && !deps.prompts) return { block: msg.run.interactiveNoTty }
-  if (attrs.probe) {
+  if (attrs.probe !== undefined) {
+    // Judged before it runs, whatever the step's own declaration: a probe runs before anyone is asked.
+    const refusals = probeRefusals(planned.probeDetection ?? (await judgeProbe(attrs.probe)))
+    if (refusals.length > 0) return { block: msg.run.probeRefused(showControlChars(attrs.probe, (shown) => shown), refusals) }
     const probe = await deps.probe(attrs.probe, settings.env)
     // A probe that could not even run as written (sudo could not elevate) blocks: it is no answer to "skip?".
     if (probe.error !== undefined) return { block: probe.error }
@@ -66,7 +71,7 @@ async function askToRun(planned: PlannedStep, g: GateContext, prompts: Prompts):
   if (planned.destructive && settings.yes) return { run: true, consent: consent(g, 'flag', msg.run.howFlag) }
   // --auto runs safe steps without a pause; a destructive step always pauses.
   if (!planned.destructive && settings.auto) return { run: true }
-  deps.view.write(renderStepIntro(planned, deps.highlight(planned.language, planned.step.code), deps.c))
+  deps.view.write(renderStepIntro(planned, (language, code) => deps.highlight(language, code), deps.c))
   await g.beforeAsking()
   let action
   try {

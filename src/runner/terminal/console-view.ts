@@ -2,6 +2,7 @@
 // object writes it, streams step output with a gutter, and shows elapsed time while a step is quiet.
 import type { ChalkInstance } from 'chalk'
 import { formatDuration } from '../parse/duration.js'
+import { hasControlChars, showControlChars } from '../parse/control-chars.js'
 import { redact } from '../run/redact.js'
 import { systemClock, type Clock } from '../model/clock.js'
 import { msg } from './messages/index.js'
@@ -35,10 +36,18 @@ export function renderStepHeader(p: PlannedStep, n: number, total: number, targe
   return `${head}\n${c.red.bold(`  ${msg.run.stepWarning(label, target)}`)}${p.reasons.map((r) => `\n${c.red(`    · ${r}`)}`).join('')}`
 }
 
-export function renderStepIntro(p: PlannedStep, highlighted: string, c: ChalkInstance): string {
-  const prose = p.step.prose ? `${p.step.prose.split('\n').map((l) => `  ${l}`).join('\n')}\n` : ''
+/**
+ * The step as the operator reads it before deciding. What is shown is what runs: control characters
+ * (an escape that clears the line, a lone CR, a bidi override) are shown as visible marks, and code
+ * that holds any is not highlighted, so no colour of the highlighter can pass for a mark.
+ */
+export function renderStepIntro(p: PlannedStep, highlight: (language: string, code: string) => string, c: ChalkInstance): string {
+  const mark = (shown: string) => c.inverse.yellow(shown)
+  const proseText = showControlChars(p.step.prose, mark)
+  const prose = proseText ? `${proseText.split('\n').map((l) => `  ${l}`).join('\n')}\n` : ''
   const bar = p.destructive ? c.red('┃ ') : c.cyan('│ ')
-  const code = highlighted.replace(/\n$/, '').split('\n').map((l) => `  ${bar}${l}`).join('\n')
+  const shown = hasControlChars(p.step.code) ? showControlChars(p.step.code, mark) : highlight(p.language, p.step.code)
+  const code = shown.replace(/\n$/, '').split('\n').map((l) => `  ${bar}${l}`).join('\n')
   return `${prose}${code}\n`
 }
 

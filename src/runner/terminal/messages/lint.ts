@@ -23,6 +23,13 @@ export const ko = {
   tsImport: (id: string) =>
     `단계 "${id}": 모듈을 가져옵니다(import). 단계에서는 가져올 수 없으니 제공되는 전역 값이나 bash 단계를 쓰세요: $, fs, path, os, YAML, glob, fetch, sql, redis`,
   sqlOnlyAttributes: (id: string) => `단계 "${id}": max-rows, max-display 속성은 sql 단계에만 씁니다`,
+  probeNotProven: '읽기 전용임을 확인할 수 없음',
+  probeNotReadOnly: (id: string, probe: string, reasons: string) =>
+    `단계 "${id}": 사전 확인 명령 ${probe} — 읽기 전용임을 확인할 수 없음 (${reasons}). 묻지 않고 먼저 실행되므로 읽기 전용 명령만 쓸 수 있고, 실행 때는 거부됩니다`,
+  controlChars: (id: string, shown: string, columns: string) =>
+    `단계 "${id}": 제어 문자 ${shown} (열 번호 ${columns}) — 화면에 보이는 코드와 실행되는 코드가 달라질 수 있습니다. 지우거나 $'\\x1b' 같은 이스케이프 표기로 쓰세요`,
+  controlCharsInProbe: (id: string, shown: string) =>
+    `단계 "${id}": 사전 확인 명령 안의 제어 문자 ${shown} — 화면에 보이는 명령과 실행되는 명령이 달라질 수 있습니다`,
 
   // Runbook rules
   envDescription: (name: string) => `필수 환경 변수 ${name}: 설명이 필요합니다 (운영자가 무엇을 넣을지 알도록 description 작성)`,
@@ -59,6 +66,12 @@ export const en: typeof ko = {
   tsImport: (id) =>
     `step "${id}" imports a module; steps cannot import: use the provided globals ($, fs, path, os, YAML, glob, fetch, sql, redis) or a bash step`,
   sqlOnlyAttributes: (id) => `step "${id}": max-rows and max-display apply to sql steps only`,
+  probeNotProven: 'cannot prove it is read-only',
+  probeNotReadOnly: (id, probe, reasons) =>
+    `step "${id}": its probe ${probe} is not proven read-only (${reasons}); a probe runs before anyone is asked, so only read-only commands may be probes, and this one is refused at run time`,
+  controlChars: (id, shown, columns) =>
+    `step "${id}": control characters ${shown} at columns ${columns}; what the screen shows may differ from what runs: remove it or write it as an escape such as $'\\x1b'`,
+  controlCharsInProbe: (id, shown) => `step "${id}": control character ${shown} in its probe; what the screen shows may differ from what runs`,
 
   // Runbook rules
   envDescription: (name) => `required env ${name} needs a description, so an operator knows what to give`,

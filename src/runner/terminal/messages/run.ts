@@ -74,6 +74,7 @@ export const ko = {
   missingCommands: (commands: string[]) => `필요한 명령이 PATH에 없음: ${commands.join(', ')}`,
   interactiveNoTty: '터미널이 필요한 단계(interactive)인데 TTY가 없음',
   probeFailed: (probe: string, output: string) => `probe 실패 (${probe}): ${output || '출력 없음'}`,
+  probeRefused: (probe: string, reasons: string[]) => `사전 확인 명령을 실행하지 않음: 읽기 전용임을 확인할 수 없음 (${probe}): ${reasons.join('; ')}`,
   sandboxRefused: (violations: string[]) => `샌드박스 밖의 호스트를 바꾸는 단계라 실행하지 않음 (안전 규칙 5): ${violations.join('; ')}`,
   sandboxRefusedCommand: (command: string, violations: string[]) =>
     `샌드박스 밖의 호스트를 바꾸는 단계라 실행하지 않음 (안전 규칙 5): ${command}: ${violations.join('; ')}`,
@@ -193,6 +194,7 @@ export const en: typeof ko = {
   missingCommands: (commands) => `required commands not on PATH: ${commands.join(', ')}`,
   interactiveNoTty: 'the step needs a terminal (interactive) and there is no TTY',
   probeFailed: (probe, output) => `probe failed (${probe}): ${output || 'no output'}`,
+  probeRefused: (probe, reasons) => `probe not run: it is not proven read-only (${probe}): ${reasons.join('; ')}`,
   sandboxRefused: (violations) => `not run: the step would change the host outside the sandbox (safety rule 5): ${violations.join('; ')}`,
   sandboxRefusedCommand: (command, violations) =>
     `not run: the step would change the host outside the sandbox (safety rule 5): ${command}: ${violations.join('; ')}`,
