@@ -252,7 +252,17 @@ function sandboxSubcommands(commands: typeof import('./commands/sandbox.js'), { 
   }
 }
 
-const DEFINE: Record<string, Define> = { list, read, plan, lint, run, resume, sandbox, cron, sign, verify, history }
+const doctor: Define = ({ cwd, io, finish }) =>
+  defineCommand({
+    meta: { name: 'doctor', description: 'Which step guards work on this machine (the judge, the OS guard) and how to enable the missing ones' },
+    args: { json: { type: 'boolean', description: 'print JSON' } },
+    run: async ({ args }) => {
+      const { doctorCommand } = await import('./commands/doctor.js')
+      return finish(doctorCommand(cwd, { json: args.json }, io))
+    },
+  })
+
+const DEFINE: Record<string, Define> = { list, read, plan, lint, run, resume, sandbox, cron, sign, verify, history, doctor }
 
 /** The commands of `runbook`, bound to the folder and the world they work in. */
 export function definitions(cwd: string, io: CommandIo): Definitions {

@@ -31,11 +31,11 @@ export function findBwrap(pathVar = process.env.PATH ?? ''): string | undefined 
 }
 
 /** Runs argv; resolves with its exit code (null when it could not start or was killed) and stderr. */
-export function runQuietly(argv: readonly string[], timeoutMs = TRIAL_TIMEOUT_MS): Promise<{ code: number | null; stderr: string }> {
+export function runQuietly(argv: readonly string[], timeoutMs = TRIAL_TIMEOUT_MS): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(argv[0]!, argv.slice(1), { timeout: timeoutMs, encoding: 'utf8' }, (err, _stdout, stderr) => {
+    execFile(argv[0]!, argv.slice(1), { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0
-      resolve({ code, stderr: (stderr || (err && code === null ? err.message : '')).trim() })
+      resolve({ code, stdout, stderr: (stderr || (err && code === null ? err.message : '')).trim() })
     })
   })
 }

@@ -133,6 +133,24 @@ export const ko = {
   guardHeader: (label: string) => `운영체제 보호: ${label}`,
   guardAvailable: (bwrap: string) => `사용 가능 (${bwrap}: 변경 단계가 아닌 셸 단계와 probe 명령은 읽기 전용 보기에서 실행)`,
   guardUnavailableHeader: (why: string) => `쓸 수 없음 (${why}): 판정만으로 보호`,
+
+  // `runbook doctor`: which guards work here, and how to enable the missing ones
+  doctorTitle: '단계 보호 장치 점검',
+  doctorCheckNames: { platform: '운영체제', bubblewrap: 'bubblewrap', namespaces: '이름공간', capabilities: '권한 제거', remount: '다시 마운트' },
+  doctorJudge: '판정(judge): 항상 사용 (셸, SQL, Redis, TS 단계와 probe 명령)',
+  doctorOsAvailable: 'os-readonly: 사용 가능. 변경 단계가 아닌 셸 단계와 probe 명령은 읽기 전용 보기에서 실행됨',
+  doctorOsMissing: 'os-readonly: 쓸 수 없음. 판정만으로 보호됨 (대상 env 파일에 RUNBOOK_GUARD=required 값이 있으면 실행을 시작하지 않음)',
+  doctorFixLabel: '해결',
+  doctorNamespacesOk: '읽기 전용 보기를 만들 수 있음',
+  doctorCapabilities: (capEff: string, noNewPrivs: boolean) => `보기 안의 CapEff 값: ${capEff}, no_new_privs 상태: ${noNewPrivs ? '켜짐' : '꺼짐'}`,
+  doctorRemountBlocked: '보기 안에서 / 경로를 쓰기 가능으로 다시 마운트할 수 없음',
+  doctorRemountPossible: '보기 안에서 / 경로를 쓰기 가능으로 다시 마운트할 수 있음: 보호가 성립하지 않음',
+  doctorFixPlatform: 'Linux가 아닌 시스템에는 운영체제 보호가 없음: 판정만으로 보호됨',
+  doctorFixBwrap: 'bubblewrap 설치 또는 갱신 (Debian/Ubuntu: apt-get install bubblewrap, 0.4 이상)',
+  doctorFixNamespaces:
+    '사용자 이름공간 허용: sysctl -w kernel.unprivileged_userns_clone=1 (Debian 계열), user.max_user_namespaces 값은 0보다 커야 함. ' +
+    'Ubuntu 23.10 이상은 AppArmor가 막음: /usr/bin/bwrap 프로그램에 userns 규칙을 둔 AppArmor 프로필을 쓰거나 sysctl -w kernel.apparmor_restrict_unprivileged_userns=0. ' +
+    '컨테이너 안: Docker 기본 seccomp 프로필이 unshare와 mount 호출을 막음 (--security-opt seccomp=<unshare와 mount를 허용하는 프로필> 또는 --privileged)',
 }
 
 export const en: typeof ko = {
@@ -261,4 +279,22 @@ export const en: typeof ko = {
   guardHeader: (label) => `OS guard: ${label}`,
   guardAvailable: (bwrap) => `available (${bwrap}: shell steps that are not destructive, and probes, run in a read-only view)`,
   guardUnavailableHeader: (why) => `not available (${why}): the judge alone`,
+
+  // `runbook doctor`: which guards work here, and how to enable the missing ones
+  doctorTitle: 'Step guards on this machine',
+  doctorCheckNames: { platform: 'platform', bubblewrap: 'bubblewrap', namespaces: 'namespaces', capabilities: 'capabilities', remount: 'remount' },
+  doctorJudge: 'judge: always on (shell, SQL, Redis and TS steps, and probes)',
+  doctorOsAvailable: 'os-readonly: available. Shell steps that are not destructive, and probes, run in a read-only view',
+  doctorOsMissing: "os-readonly: not available. The judge alone holds steps (a target whose env file sets RUNBOOK_GUARD=required does not start)",
+  doctorFixLabel: 'fix',
+  doctorNamespacesOk: 'a read-only view can be made',
+  doctorCapabilities: (capEff, noNewPrivs) => `inside the view: CapEff ${capEff}, no_new_privs ${noNewPrivs ? 'on' : 'off'}`,
+  doctorRemountBlocked: 'inside the view, / cannot be remounted writable',
+  doctorRemountPossible: 'inside the view, / CAN be remounted writable: the guard does not hold',
+  doctorFixPlatform: 'systems other than Linux have no OS guard: the judge alone holds steps',
+  doctorFixBwrap: 'install or update bubblewrap (Debian/Ubuntu: apt-get install bubblewrap, 0.4 or later)',
+  doctorFixNamespaces:
+    'allow user namespaces: sysctl -w kernel.unprivileged_userns_clone=1 (Debian), and user.max_user_namespaces above 0. ' +
+    'Ubuntu 23.10 and later restrict them through AppArmor: give /usr/bin/bwrap an AppArmor profile with a userns rule, or sysctl -w kernel.apparmor_restrict_unprivileged_userns=0. ' +
+    "In a container: Docker's default seccomp profile blocks unshare and mount (--security-opt seccomp=<a profile allowing them>, or --privileged)",
 }
