@@ -150,7 +150,8 @@ describe('read', () => {
     expect(out).toContain(msg.cli.inputs)
     expect(out).toContain('reason (string) — 실행 이유')
     expect(out).toContain(msg.cli.owner('교육팀'))
-    expect(out).toContain(msg.cli.stepCount(3, 1))
+    // The TS canary writes a file: a TS step that writes is destructive (the judge fails closed).
+    expect(out).toContain(msg.cli.stepCount(3, 2))
     // Document order: the first step comes after its heading and before the next one.
     expect(out.indexOf('## 셸 단계')).toBeLessThan(out.indexOf('bash-canary'))
     expect(out.indexOf('bash-canary')).toBeLessThan(out.indexOf('## TypeScript 단계'))
@@ -159,7 +160,7 @@ describe('read', () => {
   test('with colours on, code is highlighted', async () => {
     const r = await outcome('read', (io) => readCommand(ROOT, { file: fixture('read-canary.md') }, io), { colorLevel: 1 })
     expect(r.code, r.stderr).toBe(EXIT.ok)
-    const codeLine = r.stdout.split('\n').find((l) => l.includes('writeFileSync'))
+    const codeLine = r.stdout.split('\n').find((l) => l.includes('canary-ts.txt'))
     // More than the gutter's colour: the code itself carries escapes.
     expect(codeLine!.split('\x1b[').length).toBeGreaterThan(3)
   })

@@ -1,13 +1,36 @@
-// Messages of the TS/JS judge: calls that change the world, and syntax errors of the shell and
-// SQL embedded in templates. (Reasons of `$` and `sql` templates are the shell and SQL judges'.)
+// Messages of the TS/JS judge: calls that change the world, uses it cannot prove read-only, and
+// syntax errors of the shell and SQL embedded in templates. (Reasons of `$` and `sql` templates
+// are the shell and SQL judges'.) Every value comes before a colon, so no particle follows it.
 
 export const ko = {
-  // calls
+  // calls that change the world
   fsDeletes: (call: string) => `${call}: 파일을 삭제합니다`,
   fsTruncates: (call: string) => `${call}: 파일 크기를 자릅니다`,
+  fsWrites: (call: string) => `${call}: 파일을 씁니다`,
   fsSystemPath: (call: string, path: string) => `${call}: 시스템 경로에 씁니다 (${path})`,
   processKill: 'process.kill(): 프로세스에 시그널을 보냅니다',
   fetchRequest: (method: string) => `fetch(): ${method} 요청을 보냅니다`,
+  // fail closed: the step is read-only only when every use with an effect is a known one
+  cannotProve: (why: string) => `읽기 전용임을 증명할 수 없습니다: ${why}`,
+  notKnownRead: (use: string) => `${use}: 알려진 읽기 전용 사용이 아닙니다`,
+  unknownGlobal: (name: string) => `${name}: 알려진 전역 이름이 아닙니다`,
+  passedOn: (name: string) => `${name}: 값으로 넘기거나 다른 이름으로 바꾸면 무엇을 부르는지 따라갈 수 없습니다`,
+  computedMember: (use: string) => `${use}: 계산된 이름의 속성은 무엇을 부르는지 알 수 없습니다`,
+  codeFromString: (use: string) => `${use}: 문자열을 코드로 실행합니다`,
+  loadsModule: (use: string) => `${use}: 모듈을 불러옵니다`,
+  globalObject: (name: string) => `${name}: 전역 객체를 통하면 무엇에 닿는지 알 수 없습니다`,
+  sharedMemory: (name: string) => `${name}: 스레드 사이의 메모리나 새 스레드를 다룹니다`,
+  prototypeTouch: (use: string) => `${use}: 객체의 원형이나 생성자에 닿습니다`,
+  changesProcess: (use: string) => `${use}: 실행 중인 프로세스를 바꾸거나 모듈에 닿습니다`,
+  setsZxOption: (option: string) => `${option}: 명령줄이나 명령이 실행되는 방식을 바꿉니다`,
+  zxOptions: (use: string) => `${use}: 옵션을 알 수 없거나 명령줄을 바꾸는 옵션입니다`,
+  commandWordPlaceholder: (template: string) => `${template}: 명령 이름이 값에서 옵니다`,
+  pipeTarget: (use: string) => `${use}: 명령이 아닌 대상은 파일일 수 있습니다`,
+  fsOpenWrites: (call: string) => `${call}: 쓰기 모드로 열 수 있습니다`,
+  fetchMethodUnknown: (use: string) => `${use}: 요청 메서드를 알 수 없습니다`,
+  redisRaw: (use: string) => `${use}: 명령 검사를 거치지 않고 Redis 연결을 씁니다`,
+  redisCommandUnknown: (use: string) => `${use}: 보낼 Redis 명령을 알 수 없습니다`,
+  osChanges: (use: string) => `${use}: 프로세스의 우선순위를 바꿉니다`,
   // embedded code that does not parse
   shellSyntax: (template: string, error: string) => `셸 명령 ${template}: ${error}`,
   sqlSyntax: (template: string, error: string) => `SQL ${template}: ${error}`,
@@ -16,9 +39,30 @@ export const ko = {
 export const en: typeof ko = {
   fsDeletes: (call) => `${call} deletes files`,
   fsTruncates: (call) => `${call} truncates files`,
+  fsWrites: (call) => `${call} writes files`,
   fsSystemPath: (call, path) => `${call} writes into a system path (${path})`,
   processKill: 'process.kill() sends a signal to a process',
   fetchRequest: (method) => `fetch() sends a ${method} request`,
+  cannotProve: (why) => `cannot prove this is read-only: ${why}`,
+  notKnownRead: (use) => `${use} is not a known read-only use`,
+  unknownGlobal: (name) => `${name} is not a known global`,
+  passedOn: (name) => `${name} is passed on or renamed, so what it calls cannot be followed`,
+  computedMember: (use) => `${use}: a computed property name hides what is called`,
+  codeFromString: (use) => `${use} runs a string as code`,
+  loadsModule: (use) => `${use} loads a module`,
+  globalObject: (name) => `${name}: through the global object anything can be reached`,
+  sharedMemory: (name) => `${name} deals in memory shared between threads or new threads`,
+  prototypeTouch: (use) => `${use} reaches an object's prototype or constructor`,
+  changesProcess: (use) => `${use} changes the running process or reaches its modules`,
+  setsZxOption: (option) => `${option} changes the command line or how commands run`,
+  zxOptions: (use) => `${use}: unknown options, or options that change the command line`,
+  commandWordPlaceholder: (template) => `${template}: the command's name comes from a value`,
+  pipeTarget: (use) => `${use}: a target that is not a command may be a file`,
+  fsOpenWrites: (call) => `${call} may open the file for writing`,
+  fetchMethodUnknown: (use) => `${use}: the request method is not known`,
+  redisRaw: (use) => `${use} uses the Redis connection without the command check`,
+  redisCommandUnknown: (use) => `${use}: the Redis command to send is not known`,
+  osChanges: (use) => `${use} changes a process's priority`,
   shellSyntax: (template, error) => `shell command ${template}: ${error}`,
   sqlSyntax: (template, error) => `SQL ${template}: ${error}`,
 }
