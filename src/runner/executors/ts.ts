@@ -1,10 +1,11 @@
 // TS/JS steps in the long-lived worker; every `$` command is checked for destructiveness before
-// it starts, and one the step was not confirmed for goes through the orchestrator's question.
+// it starts — the whole line as zx will run it, prefix and postfix included — and one the step
+// was not confirmed for goes through the orchestrator's question.
 // So does a `redis` command the worker judged destructive in a step that is not destructive.
 // `sql` calls are recorded as the step's statements (see ts-clients.ts for their rules).
-import { detectShell } from '../judge/shell.js'
 import type { Answer, StepExecutor, TableBlock } from '../model/run-record.js'
 import { openDetectionCache, type DetectionCache } from '../plan/judge-cache.js'
+import { judgeDollarCommand } from './ts/command-judge.js'
 import { TsHost } from './ts/host.js'
 import { formatTimeout } from './step-stop.js'
 import { msg } from '../terminal/messages/index.js'
@@ -39,13 +40,9 @@ export function createTsExecutor(): StepExecutor {
         },
         {
           onOutput: (text, stream) => ctx.io.output(text, stream),
-          onCommand: async (command, judged) => {
-            let reasons = judged ?? []
-            if (!judged) {
-              const detection = await detectShell(command)
-              if (!detection.destructive) return 'allow'
-              reasons = detection.reasons
-            }
+          onCommand: async (command, judged, exact) => {
+            const reasons = judged ?? (await judgeDollarCommand(command, exact))
+            if (reasons.length === 0) return 'allow'
             const answer = await ctx.ask({ kind: 'command', command, reasons })
             if (answer.allow) return 'allow'
             denial = answer

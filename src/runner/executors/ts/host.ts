@@ -184,7 +184,7 @@ export class TsHost {
     const mine = step !== undefined && 'runId' in message && message.runId === step.runId
     switch (message.t) {
       case 'gate':
-        void answerGate(live, mine ? step : undefined, message.command, message.reasons)
+        void answerGate(live, mine ? step : undefined, message.command, message.reasons, message.exact)
         return
       case 'exec':
         void runExec(live, mine ? step : undefined, message)

@@ -56,13 +56,20 @@ export interface TsCommand {
 
 export type CommandDecision = 'allow' | { deny: string }
 
+/** A `$` command as zx will spawn it: the whole line (prefix, postfix, quoted values) and its shell. */
+export interface ExactCommand {
+  line: string
+  shell: string
+}
+
 export interface TsHooks {
   onOutput(text: string, stream: OutputStream): void
   /**
-   * Called before every `$` command starts, and before a `redis` command that was judged
-   * destructive (then with `reasons`); the command waits for the answer.
+   * Called before every `$` command starts (with `exact`: what will run, to be judged), and
+   * before a `redis` command that was judged destructive (then with `reasons`); the command
+   * waits for the answer. `command` is what the operator is shown.
    */
-  onCommand(command: string, reasons?: string[]): Promise<CommandDecision>
+  onCommand(command: string, reasons?: string[], exact?: ExactCommand): Promise<CommandDecision>
   onStatement?(statement: TsStatement): void
   onCommandEnd?(command: TsCommand): void
   onCheck?(check: TsCheck): void
@@ -127,7 +134,7 @@ export type WorkerToHost =
   | { t: 'pgBackend'; host: string; port: number; processID: number; secretKey: number }
   | { t: 'closed' }
   // answered through the sync port while the worker blocks:
-  | { t: 'gate'; runId: number; command: string; reasons?: string[] }
+  | { t: 'gate'; runId: number; command: string; reasons?: string[]; exact?: ExactCommand }
   | {
       t: 'exec'
       runId: number

@@ -7,7 +7,7 @@ import { msg } from '../../terminal/messages/index.js'
 import { errorText } from '../error-text.js'
 import { runProcess, type OutputStream } from '../process.js'
 import { replyToWorker, type LiveWorker } from './live-worker.js'
-import type { GateReply, HostToWorker, TsCommand, WorkerToHost } from './protocol.js'
+import type { ExactCommand, GateReply, HostToWorker, TsCommand, WorkerToHost } from './protocol.js'
 import type { StepRun } from './step-run.js'
 
 /** Calls a hook; one that throws must not break the step's bookkeeping. */
@@ -19,15 +19,16 @@ export function safely(fn: () => void): void {
   }
 }
 
-/** The `$` gate: asks the step's hooks, remembers a denial, and wakes the blocked worker. */
-export async function answerGate(live: LiveWorker, step: StepRun | undefined, command: string, reasons?: string[]): Promise<void> {
+/** The `$` gate: asks the step's hooks (with the exact line a `$` command will run), remembers a
+ * denial, and wakes the blocked worker. */
+export async function answerGate(live: LiveWorker, step: StepRun | undefined, command: string, reasons?: string[], exact?: ExactCommand): Promise<void> {
   let reply: GateReply
   if (!step) reply = { deny: msg.executors.stepEnded }
   else if (step.blocked) reply = { deny: step.blocked.reason }
   else {
     step.deadline.pause()
     try {
-      const decision = await step.hooks.onCommand(command, reasons)
+      const decision = await step.hooks.onCommand(command, reasons, exact)
       reply = decision === 'allow' ? { allow: true } : { deny: decision.deny || msg.executors.commandDenied }
     } catch (err) {
       reply = { deny: msg.executors.commandCheckFailed(errorText(err)) }

@@ -95,18 +95,13 @@ for (const stream of ['stdout', 'stderr'] as const) {
 
 const DEFAULT_PREFIX = typeof $.prefix === 'string' ? $.prefix : ''
 
-/** The command as the author wrote it, without zx's `set -euo pipefail;` prefix. */
+/**
+ * The command line as the operator is shown it: zx's own default prefix (`set -euo pipefail;`)
+ * is left out, anything else a step put around the command (another prefix, a postfix) is shown.
+ * The gate judges the whole line either way.
+ */
 function displayCommand(full: string): string {
-  let cmd = full
-  for (const prefix of new Set([typeof $.prefix === 'string' ? $.prefix : '', DEFAULT_PREFIX])) {
-    if (prefix && cmd.startsWith(prefix)) {
-      cmd = cmd.slice(prefix.length)
-      break
-    }
-  }
-  const postfix = typeof $.postfix === 'string' ? $.postfix : ''
-  if (postfix && cmd.endsWith(postfix)) cmd = cmd.slice(0, -postfix.length)
-  return cmd
+  return DEFAULT_PREFIX && full.startsWith(DEFAULT_PREFIX) ? full.slice(DEFAULT_PREFIX.length) : full
 }
 
 class CommandBlocked extends Error {
@@ -115,17 +110,24 @@ class CommandBlocked extends Error {
 
 /**
  * Asks the host before a command starts; throws when it is denied. `reasons`: the command was
- * already judged destructive (a `redis` command); without them the host judges it as shell.
+ * already judged destructive (a `redis` command). `exact`: a `$` command as it will run — the
+ * whole line zx hands the shell (prefix and postfix included, interpolations quoted) and the
+ * shell that runs it; the host judges that, not what the operator is shown.
  */
-function gate(command: string, reasons?: string[]): void {
+function gate(command: string, reasons?: string[], exact?: { line: string; shell: string }): void {
   const step = current
   if (!step) throw new CommandBlocked(msg.executors.noStepRunning)
   if (step.blocked) throw new CommandBlocked(step.blocked.reason)
-  const reply = callHost<GateReply>({ t: 'gate', runId: step.runId, command, ...(reasons ? { reasons } : {}) })
+  const reply = callHost<GateReply>({ t: 'gate', runId: step.runId, command, ...(reasons ? { reasons } : {}), ...(exact ? { exact } : {}) })
   if ('deny' in reply) {
     step.blocked = { command, reason: reply.deny }
     throw new CommandBlocked(reply.deny)
   }
+}
+
+/** What the gate judges of a `$` command: the line and the shell exactly as they will be spawned. */
+function exactCommand(cmd: string, args: readonly string[], shell: unknown): { line: string; shell: string } {
+  return { line: [cmd, ...args].join(' '), shell: shell === true || shell === undefined ? '/bin/sh' : typeof shell === 'string' ? shell : String(shell) }
 }
 
 /** How the shell runs a command line; bash gets no rc files (with a pipe as stdin, bash would
@@ -143,7 +145,7 @@ function stringEnv(env: NodeJS.ProcessEnv | undefined): Record<string, string> {
 }
 
 function checkedSpawn(cmd: string, args: readonly string[], options: SpawnOptions): ChildProcess {
-  gate(displayCommand(cmd))
+  gate(displayCommand(cmd), undefined, exactCommand(cmd, args, options.shell))
   const shell = shellCommand(cmd, args, options.shell)
   const child =
     options.shell === true
@@ -184,7 +186,7 @@ const hostRun = new Set<string>()
 
 function checkedSpawnSync(cmd: string, args: readonly string[], options: SpawnOptions & { input?: unknown }): SpawnSyncReturns<Buffer> {
   const command = displayCommand(cmd)
-  gate(command)
+  gate(command, undefined, exactCommand(cmd, args, options.shell))
   const { file, args: shellArgs } = shellCommand(cmd, args, options.shell)
   const input = typeof options.input === 'string' || options.input instanceof Uint8Array ? options.input : undefined
   const reply = callHost<ExecReply>({

@@ -151,6 +151,9 @@ export const ko = {
     '사용자 이름공간 허용: sysctl -w kernel.unprivileged_userns_clone=1 (Debian 계열), user.max_user_namespaces 값은 0보다 커야 함. ' +
     'Ubuntu 23.10 이상은 AppArmor가 막음: /usr/bin/bwrap 프로그램에 userns 규칙을 둔 AppArmor 프로필을 쓰거나 sysctl -w kernel.apparmor_restrict_unprivileged_userns=0. ' +
     '컨테이너 안: Docker 기본 seccomp 프로필이 unshare와 mount 호출을 막음 (--security-opt seccomp=<unshare와 mount를 허용하는 프로필> 또는 --privileged)',
+  // the run-time `$` gate of TS steps: what it judges is the line as it will run
+  tsGateShell: (shell: string) => `읽기 전용임을 증명할 수 없습니다: 셸이 아닌 프로그램이 명령줄을 실행합니다 (${shell})`,
+  tsGateUnparsed: (error: string) => `읽기 전용임을 증명할 수 없습니다: 명령줄을 읽을 수 없습니다 (${error})`,
 }
 
 export const en: typeof ko = {
@@ -297,4 +300,6 @@ export const en: typeof ko = {
     'allow user namespaces: sysctl -w kernel.unprivileged_userns_clone=1 (Debian), and user.max_user_namespaces above 0. ' +
     'Ubuntu 23.10 and later restrict them through AppArmor: give /usr/bin/bwrap an AppArmor profile with a userns rule, or sysctl -w kernel.apparmor_restrict_unprivileged_userns=0. ' +
     "In a container: Docker's default seccomp profile blocks unshare and mount (--security-opt seccomp=<a profile allowing them>, or --privileged)",
+  tsGateShell: (shell) => `cannot prove this is read-only: the command line is run by a program that is not a shell (${shell})`,
+  tsGateUnparsed: (error) => `cannot prove this is read-only: the command line does not parse (${error})`,
 }
