@@ -15,7 +15,7 @@ describe('help and version', () => {
     for (const flag of ['--help', '-h', 'help']) {
       const r = await cli([flag])
       expect(r.code).toBe(EXIT.ok)
-      for (const command of ['list', 'read', 'plan', 'lint', 'run', 'resume', 'sandbox', 'cron', 'sign', 'verify', 'history']) {
+      for (const command of ['list', 'read', 'plan', 'lint', 'run', 'resume', 'sandbox', 'cron', 'sign', 'verify', 'history', 'doctor']) {
         expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'))
       }
     }
@@ -76,7 +76,7 @@ describe('help and version', () => {
 
 describe('usage errors: exit 2 with one line, nothing on stdout', () => {
   test.each([
-    [['frobnicate'], `runbook: ${msg.cli.unknownCommand('frobnicate', 'list, read, plan, lint, run, resume, sandbox, cron, sign, verify, history')}\n`],
+    [['frobnicate'], `runbook: ${msg.cli.unknownCommand('frobnicate', 'list, read, plan, lint, run, resume, sandbox, cron, sign, verify, history, doctor')}\n`],
     [['plan', '--frob', fixture('every-step.md')], `runbook: ${msg.cli.unknownOption('--frob', 'plan')}\n`],
     [['read', '-x', fixture('every-step.md')], `runbook: ${msg.cli.unknownOption('-x', 'read')}\n`],
     [['lint', '--jsn'], `runbook: ${msg.cli.unknownOption('--jsn', 'lint')}\n`],
