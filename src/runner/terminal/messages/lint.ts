@@ -70,7 +70,7 @@ export const en: typeof ko = {
   probeNotReadOnly: (id, probe, reasons) =>
     `step "${id}": its probe ${probe} is not proven read-only (${reasons}); a probe runs before anyone is asked, so only read-only commands may be probes, and this one is refused at run time`,
   controlChars: (id, shown, columns) =>
-    `step "${id}": control characters ${shown} at columns ${columns}; what the screen shows may differ from what runs: remove it or write it as an escape such as $'\\x1b'`,
+    `step "${id}": control characters ${shown} (columns ${columns}); what the screen shows may differ from what runs: remove them or write them as escapes such as $'\\x1b'`,
   controlCharsInProbe: (id, shown) => `step "${id}": control character ${shown} in its probe; what the screen shows may differ from what runs`,
 
   // Runbook rules
