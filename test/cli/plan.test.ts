@@ -141,7 +141,8 @@ describe('read', () => {
     expect(out).toContain(`▶ 3/3 wipe-canary [bash] ${msg.cli.safetyDestructive}`)
     expect(out).toContain(`! ${msg.lint.declaredDestructiveBecause('deletes the canary folder')}`)
     expect(out).toMatch(/┃ rm -rf "\$CANARY_DIR\/canary-dir"/)
-    expect(out).toContain(`▶ 1/3 bash-canary [bash] ${msg.cli.safetySafe}`)
+    // touch writes a file: the shell judge fails closed too.
+    expect(out).toContain(`▶ 1/3 bash-canary [bash] ${msg.cli.safetyUndeclared}`)
     expect(out).toContain('보기용 예시')
     expect(out).toContain('☐ 카나리 파일이 없는지 확인')
     expect(out).toContain(msg.cli.environment)
@@ -151,7 +152,7 @@ describe('read', () => {
     expect(out).toContain('reason (string) — 실행 이유')
     expect(out).toContain(msg.cli.owner('교육팀'))
     // The TS canary writes a file: a TS step that writes is destructive (the judge fails closed).
-    expect(out).toContain(msg.cli.stepCount(3, 2))
+    expect(out).toContain(msg.cli.stepCount(3, 3))
     // Document order: the first step comes after its heading and before the next one.
     expect(out.indexOf('## 셸 단계')).toBeLessThan(out.indexOf('bash-canary'))
     expect(out.indexOf('bash-canary')).toBeLessThan(out.indexOf('## TypeScript 단계'))

@@ -30,12 +30,12 @@ const guide: Case[] = [
     true,
     /git checkout[\s\S]*systemctl restart/,
   ],
-  ['guide: rsync to s3 without --delete', 'rsync -av /var/lib/excelapp/storage/ s3://excelapp-backups/files/', false],
-  ['guide: logs tarball', 'tar -czf /tmp/logs_$(date +%Y%m%d).tar.gz log/', false],
-  ['guide: s3 upload', 'aws s3 cp /tmp/logs_$(date +%Y%m%d).tar.gz s3://excelapp-backups/logs/', false],
+  ['guide: rsync to s3 without --delete', 'rsync -av /var/lib/excelapp/storage/ s3://excelapp-backups/files/', true, /rsync/],
+  ['guide: logs tarball', 'tar -czf /tmp/logs_$(date +%Y%m%d).tar.gz log/', true, /tar/],
+  ['guide: s3 upload', 'aws s3 cp /tmp/logs_$(date +%Y%m%d).tar.gz s3://excelapp-backups/logs/', true, /aws s3 cp/],
   ['guide: app health', "curl -s http://localhost/up | jq '.'", false],
   ['guide: engine health', "curl -s http://localhost:3002/health | jq '.'", false],
-  ['guide: db connection', `rails runner "puts ActiveRecord::Base.connection.active? ? 'OK' : 'FAIL'"`, false],
+  ['guide: db connection', `rails runner "puts ActiveRecord::Base.connection.active? ? 'OK' : 'FAIL'"`, true, /rails runner/],
   ['guide: redis ping', 'redis-cli ping', false],
   ['guide: error log', 'grep -i error log/production.log | tail -20', false],
   ['guide: slow requests', 'grep "Completed.*[5-9][0-9][0-9]ms" log/production.log | tail -10', false],
@@ -52,8 +52,8 @@ const guide: Case[] = [
   ['guide: failed logins', 'sudo grep "Failed password" /var/log/auth.log | tail -20', false],
   ['guide: du', 'du -sh /var/lib/excelapp/*\ndu -sh /var/log/*', false],
   ['guide: big files (find -exec ls)', 'find /var -type f -size +100M -exec ls -lh {} \\;', false],
-  ['guide: audits', 'bundle audit\nnpm audit\nbundle exec brakeman\ndocker scan excelapp-rails:latest', false],
-  ['guide: crontab lines (comments and a schedule)', '# crontab -e\n# 매일 새벽 2시 백업\n0 2 * * * /opt/scripts/backup_database.sh', false],
+  ['guide: audits', 'bundle audit\nnpm audit\nbundle exec brakeman\ndocker scan excelapp-rails:latest', true, /docker scan/],
+  ['guide: crontab lines (comments and a schedule)', '# crontab -e\n# 매일 새벽 2시 백업\n0 2 * * * /opt/scripts/backup_database.sh', true, /backup_database\.sh/],
   [
     'guide: backup script',
     `#!/bin/bash
@@ -222,6 +222,9 @@ const wrapped: Case[] = [
   ['escaped command name', '\\rm -rf x', true, /rm/],
 ]
 
+// Fail-closed (issue 13): cases that wrote files, ran unknown programs or hid the command in an
+// expansion used to pass as read-only; they are destructive now (writers by name, the rest as
+// "cannot prove this is read-only"). test/judge/shell-failclosed.test.ts has the read-only forms.
 const lookalikes: Case[] = [
   ['grep for DELETE', 'grep DELETE file.sql', false],
   ['echo of rm -rf', 'echo "rm -rf /"', false],
@@ -234,7 +237,7 @@ const lookalikes: Case[] = [
   ['docker stats', 'docker stats --no-stream', false],
   ['kubectl get', 'kubectl get pods -n prod', false],
   ['kubectl describe', 'kubectl describe node node-1', false],
-  ['kubectl apply --dry-run', 'kubectl apply -f x.yaml --dry-run=client', false],
+  ['kubectl apply --dry-run', 'kubectl apply -f x.yaml --dry-run=client', true, /kubectl apply/],
   ['systemctl status', 'systemctl status excelapp-rails', false],
   ['systemctl is-active', 'systemctl is-active --quiet nginx', false],
   ['systemctl list-units', 'systemctl list-units --failed', false],
@@ -244,10 +247,10 @@ const lookalikes: Case[] = [
   ['ls rm', 'ls rm', false],
   ['comment only', '# rm -rf /\n# systemctl restart app', false],
   ['heredoc to cat', 'cat <<EOF\nDROP TABLE users;\nrm -rf /\nEOF', false],
-  ['heredoc to cat, quoted delimiter', "cat <<'EOF' > /tmp/notes\nDELETE FROM x;\nEOF", false],
+  ['heredoc to cat, quoted delimiter', "cat <<'EOF' > /tmp/notes\nDELETE FROM x;\nEOF", true, /\/tmp\/notes/],
   ['git status', 'git status', false],
   ['git log', 'git log --oneline | head -5', false],
-  ['git diff and fetch', 'git fetch origin && git diff origin/main', false],
+  ['git diff and fetch', 'git fetch origin && git diff origin/main', true, /git fetch/],
   ['git stash list', 'git stash list', false],
   ['git branch list', 'git branch -a', false],
   ['git clean dry run', 'git clean -n', false],
@@ -256,29 +259,29 @@ const lookalikes: Case[] = [
   ['psql -l', 'psql -l', false],
   ['psql with comment-only DELETE', 'psql -c "SELECT 1 -- DELETE FROM x"', false],
   ['psql with string literal DROP', `psql -c "SELECT 'DROP TABLE x'"`, false],
-  ['pg_dump', 'pg_dump $DATABASE_URL | gzip > $BACKUP_FILE', false],
+  ['pg_dump', 'pg_dump $DATABASE_URL | gzip > $BACKUP_FILE', true, /gzip > /],
   ['pg_restore --list', 'pg_restore -l dump.bin', false],
   ['redis-cli GET', 'redis-cli GET session:1', false],
   ['redis-cli --scan', "redis-cli --scan --pattern 'session:*'", false],
   ['redis-cli --bigkeys', 'redis-cli --bigkeys', false],
   ['aws s3 ls', 'aws s3 ls s3://excelapp-backups/', false],
   ['aws describe', 'aws ec2 describe-instances', false],
-  ['apt update only', 'sudo apt update', false],
+  ['apt update only', 'sudo apt update', true, /apt update/],
   ['apt simulate', 'apt-get install -s nginx', false],
-  ['npm install (local)', 'npm ci && npm install', false],
-  ['gzip in place', 'gzip log/production.log.1', false],
-  ['tar create', 'tar -czf backup.tgz storage/', false],
-  ['redirect to /dev/null', 'some-check > /dev/null 2>&1', false],
-  ['redirect to a temp file', 'df -h > /tmp/df.txt', false],
-  ['append to a log', 'echo done >> /var/log/backup.log', false],
+  ['npm install (local)', 'npm ci && npm install', true, /npm/],
+  ['gzip in place', 'gzip log/production.log.1', true, /gzip/],
+  ['tar create', 'tar -czf backup.tgz storage/', true, /tar/],
+  ['redirect to /dev/null', 'some-check > /dev/null 2>&1', true, /some-check/],
+  ['redirect to a temp file', 'df -h > /tmp/df.txt', true, /\/tmp\/df\.txt/],
+  ['append to a log', 'echo done >> /var/log/backup.log', true, /backup\.log/],
   ['redirect to stderr fd', 'echo oops >&2', false],
-  ['chmod a script', 'chmod +x ./deploy.sh', false],
-  ['cp to tmp', 'cp /etc/nginx/nginx.conf /tmp/', false],
-  ['mkdir', 'mkdir -p $BACKUP_DIR', false],
-  ['placeholder command name', '$CMD restart', false],
-  ['placeholder subcommand', 'systemctl $ACTION nginx', false],
-  ['bash -c of an expansion only', 'bash -c "$SCRIPT"', false],
-  ['psql -c of an expansion only', 'psql -c "$SQL"', false],
+  ['chmod a script', 'chmod +x ./deploy.sh', true, /chmod/],
+  ['cp to tmp', 'cp /etc/nginx/nginx.conf /tmp/', true, /cp/],
+  ['mkdir', 'mkdir -p $BACKUP_DIR', true, /mkdir/],
+  ['placeholder command name', '$CMD restart', true, /restart/],
+  ['placeholder subcommand', 'systemctl $ACTION nginx', true, /systemctl/],
+  ['bash -c of an expansion only', 'bash -c "$SCRIPT"', true, /bash/],
+  ['psql -c of an expansion only', 'psql -c "$SQL"', true, /psql/],
   ['xargs without a command', 'find . -name "*.log" | xargs', false],
   ['command -v', 'command -v rm', false],
   ['sudo -l', 'sudo -l', false],
@@ -338,6 +341,7 @@ describe('detectShell', () => {
   it('judges an argv (for spawn-like calls)', async () => {
     expect((await detectShellArgv(['rm', '-rf', null])).destructive).toBe(true)
     expect((await detectShellArgv(['ls', null])).destructive).toBe(false)
-    expect((await detectShellArgv([null, 'restart'])).destructive).toBe(false)
+    // A command not known statically cannot be proven read-only (fail-closed).
+    expect((await detectShellArgv([null, 'restart'])).destructive).toBe(true)
   })
 })

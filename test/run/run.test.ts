@@ -235,7 +235,7 @@ describe('resume', () => {
     const flag = path.join(dir, 'ready')
     const counter = path.join(dir, 'count')
     writeFileSync(counter, '') // declared with writes=: the one path the step may write under the OS guard
-    writeFileSync(file, `# 재개\n\n\`\`\`bash {id=first writes=${counter}}\necho x >> ${counter}\n\`\`\`\n\n\`\`\`bash {id=needs-flag}\ntest -f ${flag}\n\`\`\`\n\n\`\`\`bash {id=last}\necho done\n\`\`\`\n`)
+    writeFileSync(file, `# 재개\n\n\`\`\`bash {id=first writes=${counter} safe="appends to the declared counter file"}\necho x >> ${counter}\n\`\`\`\n\n\`\`\`bash {id=needs-flag}\ntest -f ${flag}\n\`\`\`\n\n\`\`\`bash {id=last}\necho done\n\`\`\`\n`)
     const first = await run(file, reports)
     expect(first.exitCode).toBe(EXIT.failed)
     expect(stepStatus(readReport(first.reportPath).json)).toEqual({ first: 'passed', 'needs-flag': 'failed', last: 'not-run' })

@@ -1,8 +1,11 @@
-// Shell destructive detection (shell/): bash is parsed and walked (shell/walk), and every simple
-// command is judged by the rule for its name (shell/rules/, one family a file). Wrappers (sudo,
-// env, timeout, xargs, …) are unwrapped and scripts handed to bash -c, su -c, ssh or eval are
-// parsed in turn. The sandbox's guard uses the parser and the one-command judge too.
+// Shell destructive detection (shell/), fail-closed: bash is parsed and walked (shell/walk), and
+// a step is read-only only when every command is proven read-only by the reader for its name
+// (shell/readonly/, the table of read-only commands as data) and every redirection writes only
+// to /dev/null, $RUNBOOK_OUTPUT or the scratch folder. What is not proven is destructive: with
+// the rule for its name (shell/rules/) saying what it changes, or as "cannot prove this is
+// read-only". Wrappers (sudo, env, timeout, xargs, …) are judged by what they run. The sandbox's
+// guard uses the parser and the one-command judge too.
 export { isSystemPath } from './shell/paths.js'
 export { loadSyntax, type ShNode, type ShSyntax } from './shell/syntax.js'
-export { detectShell, detectShellArgv } from './shell/walk.js'
+export { detectShell, detectShellArgv, knownEffects } from './shell/walk.js'
 export { PLACEHOLDER } from './shell/words.js'

@@ -3,9 +3,9 @@
 // are fine by their bare name; the writers and remote commands have rules of their own; any
 // other destructive command is one the sandbox does not simulate.
 import path from 'node:path'
-import { detectShellArgv, msg, PLACEHOLDER } from '../../runner/api.js'
+import { msg, PLACEHOLDER } from '../../runner/api.js'
 import { SHIMMED } from '../shims.js'
-import { deeper, type Ctx, type Scope } from './context.js'
+import { deeper, effects, type Ctx, type Scope } from './context.js'
 import { checkPath, inside } from './paths.js'
 import { checkRedisClient, REMOTE } from './remote.js'
 import { WRITERS } from './writers.js'
@@ -44,8 +44,8 @@ async function lookThrough(name: string, args: string[], scope: Scope, ctx: Ctx)
 /** The sandbox's shims: fine by their bare name; a real binary called by absolute path is not. */
 async function shim(first: string, name: string, args: string[], argv: string[], scope: Scope, ctx: Ctx): Promise<void> {
   if (first.includes('/') && !inside(path.resolve(first), path.join(ctx.root, 'bin'))) {
-    const d = await detectShellArgv(argv)
-    if (d.destructive) ctx.out.add(msg.sandbox.realBinary(first, name, d.reasons.join('; ')))
+    const d = await effects(argv)
+    if (d.reasons.length > 0) ctx.out.add(msg.sandbox.realBinary(first, name, d.reasons.join('; ')))
     return
   }
   if (name === 'aws') {
@@ -73,6 +73,6 @@ export async function analyzeArgv(words: string[], scope: Scope, ctx: Ctx): Prom
   if (SHIMS.has(name) && !(name === 'npm' && args[0] !== 'audit')) return shim(first, name, args, argv, scope, ctx)
   if (Object.hasOwn(WRITERS, name)) return WRITERS[name]!(name, args, scope, ctx)
   if (Object.hasOwn(REMOTE, name)) return REMOTE[name]!(name, args, argv, scope, ctx)
-  const d = await detectShellArgv(argv)
-  if (d.destructive) ctx.out.add(msg.sandbox.notSimulated(name, d.reasons.join('; ')))
+  const d = await effects(argv)
+  if (d.reasons.length > 0) ctx.out.add(msg.sandbox.notSimulated(name, d.reasons.join('; ')))
 }

@@ -1,7 +1,7 @@
 // What the rule-5 analysis carries while it walks a step: the shell syntax, the sandbox folder
 // and the folders a step may write to, the step's env, the findings, and the two entry points
 // it recurses through (a command line, a script), so that the parts need not import each other.
-import type { ShSyntax } from '../../runner/api.js'
+import { knownEffects, type ShSyntax } from '../../runner/api.js'
 
 export interface Scope {
   vars: Map<string, string>
@@ -25,3 +25,12 @@ export interface Ctx {
 
 /** The same walk one level deeper (a wrapped command, a nested script). */
 export const deeper = (ctx: Ctx): Ctx => ({ ...ctx, depth: ctx.depth + 1 })
+
+/**
+ * What the runner's judge says a command changes. Its fail-closed "cannot prove this is
+ * read-only" findings are left out: rule 5 refuses the commands the sandbox does not simulate by
+ * what they do; the runner's own gate asks about the unproven ones.
+ */
+export async function effects(argv: string[]): Promise<{ reasons: string[] }> {
+  return { reasons: await knownEffects(argv) }
+}

@@ -2,8 +2,8 @@
 // git (a repository outside the sandbox), the PostgreSQL clients and redis-cli. A change is
 // allowed only on the sandbox's own database, Redis database and local stand-ins.
 import path from 'node:path'
-import { detectShellArgv, msg, PLACEHOLDER, readEnvFile } from '../../runner/api.js'
-import type { Ctx, Scope } from './context.js'
+import { msg, PLACEHOLDER, readEnvFile } from '../../runner/api.js'
+import { effects, type Ctx, type Scope } from './context.js'
 import { checkPath } from './paths.js'
 import { known, option, positionals, show } from './words.js'
 
@@ -32,8 +32,8 @@ function sandboxEnv(ctx: Ctx): Record<string, string> {
 
 const remoteShell: Rule = async (name, args, argv, _scope, ctx) => {
   const remote = name === 'ssh' ? positionals(args, 'bcDEeFIiJLlmOopQRSWw').length > 1 : args.some((a) => /^[^/]*:/.test(a) && !a.startsWith('-'))
-  const d = await detectShellArgv(argv)
-  if (name !== 'ssh' || (remote && d.destructive)) ctx.out.add(msg.sandbox.otherHost(name, argv.map(show).join(' ').slice(0, 80)))
+  const d = await effects(argv)
+  if (name !== 'ssh' || (remote && d.reasons.length > 0)) ctx.out.add(msg.sandbox.otherHost(name, argv.map(show).join(' ').slice(0, 80)))
 }
 
 const rsync: Rule = async (_name, args, _argv, scope, ctx) => {
@@ -49,8 +49,8 @@ const http: Rule = async (name, args, argv, scope, ctx) => {
   if (output && output !== '-') checkPath(output, `${name} -o`, scope, ctx)
   if (name === 'curl' && args.some((a) => a === '-O' || a === '--remote-name')) checkPath('.', 'curl -O', scope, ctx)
   if (name === 'wget' && !output) checkPath(option(args, '-P', '--directory-prefix') ?? '.', 'wget', scope, ctx)
-  const d = await detectShellArgv(argv)
-  if (!d.destructive) return
+  const d = await effects(argv)
+  if (d.reasons.length === 0) return
   const urls = args.filter((a) => /^https?:\/\//.test(a))
   const local = (u: string) => {
     try {
@@ -65,13 +65,13 @@ const http: Rule = async (name, args, argv, scope, ctx) => {
 
 const git: Rule = async (_name, args, argv, scope, ctx) => {
   const dir = option(args, '-C', null)
-  const d = await detectShellArgv(argv)
+  const d = await effects(argv)
   const pos = positionals(args, 'Cc')
   if (pos[0] === 'clone') {
     checkPath(pos[2] ?? '.', 'git clone →', scope, ctx)
     return
   }
-  if (!d.destructive) return
+  if (d.reasons.length === 0) return
   const repo = dir !== undefined ? (known(dir) ? path.resolve(scope.cwd ?? '/', dir) : PLACEHOLDER) : (scope.cwd ?? PLACEHOLDER)
   checkPath(repo, msg.sandbox.gitRepository(pos[0] ?? ''), scope, ctx)
 }
@@ -95,8 +95,8 @@ const dbClient: Rule = async (name, args, argv, scope, ctx) => {
   // pg_restore's positional is the archive it reads: it reaches a database only through -d, and
   // never when it lists the archive (-l) or writes a script (no -d).
   if (name === 'pg_restore' && (args.some((a) => a === '-l' || a === '--list') || option(args, '-d', '--dbname') === undefined)) return
-  const d = await detectShellArgv(argv)
-  if (!d.destructive && !['dropdb', 'createdb', 'pg_restore'].includes(name)) return
+  const d = await effects(argv)
+  if (d.reasons.length === 0 && !['dropdb', 'createdb', 'pg_restore'].includes(name)) return
   const target = dbTarget(args, ctx.env)
   if (!target) {
     ctx.out.add(msg.sandbox.dbNoTarget(name))
@@ -116,8 +116,8 @@ export async function checkRedisClient(argv: string[], ctx: Ctx): Promise<void> 
   if (!url && host === undefined && port === undefined) return
   const target = url ?? `redis://${host ?? '127.0.0.1'}:${port ?? '6379'}/${db ?? '0'}`
   if (target.includes(PLACEHOLDER)) return
-  const d = await detectShellArgv(argv)
-  if (d.destructive && !sameServer(target, sandboxEnv(ctx).REDIS_URL, 6379)) ctx.out.add(msg.sandbox.redisOutside(target))
+  const d = await effects(argv)
+  if (d.reasons.length > 0 && !sameServer(target, sandboxEnv(ctx).REDIS_URL, 6379)) ctx.out.add(msg.sandbox.redisOutside(target))
 }
 
 const DB_CLIENTS = ['psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'createdb', 'dropdb', 'vacuumdb', 'reindexdb', 'clusterdb', 'pgbench', 'createuser', 'dropuser']

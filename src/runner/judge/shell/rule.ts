@@ -23,6 +23,10 @@ export interface Stdin {
 /** What the judgement found: reasons, and the script's syntax errors. */
 export interface Out {
   reasons: Set<string>
+  /** How many times something was flagged (a repeated reason counts again). */
+  flags: number
+  /** The reasons that only say "cannot prove this is read-only" (no effect named). */
+  unproven: Set<string>
   syntaxErrors: { line: number; message: string }[]
 }
 
@@ -34,12 +38,15 @@ export interface Ctx {
   /** Prepended to reasons, e.g. "ssh web1: ". */
   prefix: string
   stdin: Stdin
+  /** Functions the script defines (their bodies are judged where they are defined). */
+  functions: Set<string>
 }
 
 /** How deep scripts may nest (bash -c "ssh h 'sudo sh -c …'") before the judge gives up. */
 export const MAX_DEPTH = 8
 
 export function flag(ctx: Ctx, reason: string): void {
+  ctx.out.flags++
   ctx.out.reasons.add((ctx.prefix + reason).replace(new RegExp(PLACEHOLDER, 'g'), '…'))
 }
 

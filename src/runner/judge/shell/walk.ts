@@ -1,11 +1,16 @@
-// The analysis walk: bash is parsed (mvdan-sh) and every simple command is judged by its argv,
-// wherever it stands (pipelines, && / || chains, subshells, $( ) and backticks, functions, loop
-// and if bodies), with what it reads on stdin. The judgement of one command is a rule of
-// rules/ (by the command's name); wrappers hand their commands and scripts back to the walk.
+// The analysis walk, fail-closed: bash is parsed (mvdan-sh) and every simple command is judged by
+// its argv, wherever it stands (pipelines, && / || chains, subshells, $( ) and backticks,
+// functions, loop and if bodies), with what it reads on stdin. A command is read-only only when a
+// reader of readonly/ proves it; otherwise the rule of rules/ for its name says what it changes,
+// and a command no rule explains "cannot be proven read-only". Redirections write only to the
+// allowed targets; function definitions, coprocesses and assignments that change what later
+// commands run are not provable either.
 import type { Detection } from '../../model/runbook.js'
 import { flag, MAX_DEPTH, says, type Ctx, type H, type Out, type Stdin } from './rule.js'
 import { ruleFor } from './rules/index.js'
 import { isSystemPath } from './paths.js'
+import { ARITHMETIC_INJECTION, isProtectedVariable } from './protected.js'
+import { readerFor, shadows } from './readonly/index.js'
 import { HEREDOCS, HERESTRING, loadSyntax, OP_PIPE, OP_PIPE_ALL, REDIRECT_DUP_OUT, REDIRECT_IN, WRITE_REDIRECTS, type ShNode, type ShSyntax } from './syntax.js'
 import { basename, heredocText, PLACEHOLDER, show, toWord, word, type Word } from './words.js'
 
@@ -56,6 +61,37 @@ async function analyzeScript(code: string, ctx: Ctx): Promise<ParseError | undef
   return error
 }
 
+/** Commands that create or write files wherever they are pointed (their rules flag system paths only). */
+const FILE_WRITERS = new Set(['mv', 'cp', 'ln', 'touch', 'mkdir', 'tee', 'install', 'tar', 'gzip', 'gunzip', 'bzip2', 'xz', 'zstd', 'zip', 'unzip', 'split', 'mkfifo', 'mknod', 'patch', 'rsync', 'scp'])
+
+function unproven(ctx: Ctx, what: string): void {
+  const before = ctx.out.reasons.size
+  flag(ctx, says().cannotProve(show(what)))
+  if (ctx.out.reasons.size > before) ctx.out.unproven.add([...ctx.out.reasons].at(-1)!)
+}
+
+/** Nodes that are not commands but still change what runs: functions, coprocesses, assignments. */
+function judgeNode(node: ShNode, type: string, ctx: Ctx): void {
+  const { syntax } = ctx
+  if (type === 'FuncDecl') {
+    const name = String(node.Name?.Value ?? '')
+    // A function named like a command shadows it: later uses would not be what the tables know.
+    if (shadows(name) || ruleFor(name, name)) unproven(ctx, `${name}()`)
+    else ctx.functions.add(name)
+  } else if (type === 'CoprocClause') unproven(ctx, 'coproc')
+  else if ((type === 'Assign' && node.Name) || (type === 'WordIter' && node.Name)) {
+    const name = String(node.Name.Value)
+    if (isProtectedVariable(name)) flag(ctx, says().does(`${name}=`, says().changesShellBehaviour))
+  } else if (type === 'DeclClause') {
+    for (const a of (node.Args ?? []) as ShNode[]) {
+      if (!a.Naked || a.Name) continue
+      const option = a.Value ? toWord(syntax, a.Value) : undefined
+      // declare -n makes a name refer to another variable (PATH); an unknown word could be NAME=value.
+      if (!option?.literal || (option.value.startsWith('-') && option.value.includes('n'))) unproven(ctx, `${String(node.Variant?.Value ?? 'declare')} ${option?.value ?? ''}`)
+    }
+  } else if ((type === 'Lit' || type === 'SglQuoted') && ARITHMETIC_INJECTION.test(String(node.Value))) unproven(ctx, String(node.Value))
+}
+
 async function analyzeFile(file: ShNode, ctx: Ctx): Promise<void> {
   const { syntax } = ctx
   const stack: ShNode[] = []
@@ -66,7 +102,9 @@ async function analyzeFile(file: ShNode, ctx: Ctx): Promise<void> {
       return true
     }
     stack.push(node)
-    if (syntax.NodeType(node) === 'Stmt') statements.push({ stmt: node, piped: readsPipe(syntax, stack) })
+    const type = syntax.NodeType(node)
+    if (type === 'Stmt') statements.push({ stmt: node, piped: readsPipe(syntax, stack) })
+    else judgeNode(node, type, ctx)
     return true
   })
   for (const { stmt, piped } of statements) await analyzeStmt(stmt, piped, ctx)
@@ -84,8 +122,10 @@ async function analyzeStmt(stmt: ShNode, piped: boolean, parent: Ctx): Promise<v
   for (const r of (stmt.Redirs ?? []) as ShNode[]) {
     const op = Number(r.Op)
     const target = r.Word ? toWord(syntax, r.Word) : word('')
-    if (WRITE_REDIRECTS.has(op) || (op === REDIRECT_DUP_OUT && !/^(\d+|-)$/.test(target.value))) {
-      if (isSystemPath(target.value)) flag(parent, says().does(name ? `${name} > ${show(target.value)}` : `> ${show(target.value)}`, says().writesSystemPath))
+    if (WRITE_REDIRECTS.has(op) || (op === REDIRECT_DUP_OUT && !(target.literal && /^(\d+|-)$/.test(target.value)))) {
+      const shown = name ? `${name} > ${show(target.value)}` : `> ${show(target.value)}`
+      if (isSystemPath(target.value)) flag(parent, says().does(shown, says().writesSystemPath))
+      else if (!target.target) unproven(parent, shown)
     } else if (op === REDIRECT_IN) stdin.file = target.value
     else if (HEREDOCS.has(op)) stdin.text = heredocText(syntax, r)
     else if (op === HERESTRING) stdin.text = `${target.value}\n`
@@ -111,10 +151,13 @@ async function judgeArgv(argv: Word[], ctx: Ctx): Promise<void> {
   let i = 0
   while (i < argv.length && argv[i]!.literal && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!.value)) i++
   const first = argv[i]
-  if (!first || !first.literal) return
+  if (!first) return
+  const line = argv.slice(i).map((w) => w.value).join(' ')
+  // $CMD, $(…), {rm,-f,x}: what runs (or with which options) is not in the code.
+  if (!first.literal || argv.some((w) => w.braces)) return unproven(ctx, line)
+  if (ctx.depth > MAX_DEPTH * 4) return flag(ctx, says().does(show(line), says().nestsTooDeeply))
+  if (ctx.functions.has(first.value)) return // its body is judged where it is defined
   const name = basename(first.value)
-  const rule = ruleFor(name, first.value)
-  if (!rule) return
   const h: H = {
     name,
     args: argv.slice(i + 1),
@@ -124,8 +167,13 @@ async function judgeArgv(argv: Word[], ctx: Ctx): Promise<void> {
     run: (next, stdin, prefix) => judgeArgv(next, { ...ctx, stdin: stdin ?? ctx.stdin, prefix: prefix ?? ctx.prefix, depth: ctx.depth + 1 }),
     script: (text, label, prefix, stdin) => nestedScript(text, label, ctx, prefix, stdin),
   }
-  if (ctx.depth > MAX_DEPTH * 4) return
-  await rule(h)
+  const before = ctx.out.flags
+  const reader = readerFor(first.value)
+  if (reader && (await reader(h))) return
+  const rule = ruleFor(name, first.value)
+  if (rule) await rule(h)
+  // No rule says what it changes: a known file writer says so, anything else is not proven.
+  if (ctx.out.flags === before) FILE_WRITERS.has(name) ? h.says(name, 'writesFiles') : unproven(ctx, line)
 }
 
 function detection(out: Out): Detection {
@@ -139,8 +187,8 @@ function detection(out: Out): Detection {
  */
 export async function detectShell(code: string): Promise<Detection> {
   const syntax = await loadSyntax()
-  const out: Out = { reasons: new Set(), syntaxErrors: [] }
-  const error = await analyzeScript(code, { out, syntax, depth: 0, prefix: '', stdin: {} })
+  const out: Out = { reasons: new Set(), flags: 0, unproven: new Set(), syntaxErrors: [] }
+  const error = await analyzeScript(code, { out, syntax, depth: 0, prefix: '', stdin: {}, functions: new Set() })
   if (error) out.syntaxErrors.push(error)
   return detection(out)
 }
@@ -150,11 +198,25 @@ export async function detectShell(code: string): Promise<Detection> {
  * null stands for an argument not known statically.
  */
 export async function detectShellArgv(argv: readonly (string | null)[]): Promise<Detection> {
+  return detection(await judgeArgvOut(argv))
+}
+
+async function judgeArgvOut(argv: readonly (string | null)[]): Promise<Out> {
   const syntax = await loadSyntax()
-  const out: Out = { reasons: new Set(), syntaxErrors: [] }
+  const out: Out = { reasons: new Set(), flags: 0, unproven: new Set(), syntaxErrors: [] }
   await judgeArgv(
     argv.map((a) => word(a ?? PLACEHOLDER)),
-    { out, syntax, depth: 0, prefix: '', stdin: {} },
+    { out, syntax, depth: 0, prefix: '', stdin: {}, functions: new Set() },
   )
-  return detection(out)
+  return out
+}
+
+/**
+ * What one command is known to change (rm deletes files, systemctl restart restarts a service),
+ * leaving out what is only "not proven read-only": the sandbox's guard refuses commands it does
+ * not simulate by what they do.
+ */
+export async function knownEffects(argv: readonly (string | null)[]): Promise<string[]> {
+  const out = await judgeArgvOut(argv)
+  return [...out.reasons].filter((r) => !out.unproven.has(r))
 }

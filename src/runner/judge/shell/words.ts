@@ -10,7 +10,14 @@ export interface Word {
   value: string
   /** No expansion in it: the value is what the command receives. */
   literal: boolean
+  /** A place a read-only step may write to (see `writeTarget`). */
+  target?: WriteTarget
+  /** Unquoted brace expansion: one word in the code, any number of words (options too) for the command. */
+  braces?: true
 }
+
+/** Where a read-only step may write: the null device, `$RUNBOOK_OUTPUT`, the step's scratch folder. */
+export type WriteTarget = 'null' | 'output' | 'scratch'
 
 export function word(value: string): Word {
   return { value, literal: !value.includes(PLACEHOLDER) }
@@ -36,6 +43,16 @@ function unescapeDouble(s: string, quote = '"'): string {
   return s.replace(/\\([\s\S])/g, (m, c: string) => (c === '\n' ? '' : '$`\\'.includes(c) || c === quote ? c : m))
 }
 
+// Unquoted text bash still expands: brace expansion ({rm,-f,x}, {1..3}) and globs (*, ?, [..]).
+// Such a word becomes several words or file names, so it is not literal (an escaped character is
+// not counted: the walk over-approximates, never under).
+const BRACE_EXPANSION = /(^|[^\\])\{[^{}]*(,|\.\.)[^{}]*\}/
+const GLOB = /(^|[^\\])([*?]|\[[^\]]*\])/
+
+function expands(raw: string): boolean {
+  return BRACE_EXPANSION.test(raw) || GLOB.test(raw)
+}
+
 function partsValue(syntax: ShSyntax, parts: ShNode[], mode: 'unquoted' | 'double' | 'heredoc' | 'raw'): string {
   let out = ''
   for (const part of parts) {
@@ -43,6 +60,7 @@ function partsValue(syntax: ShSyntax, parts: ShNode[], mode: 'unquoted' | 'doubl
     if (type === 'Lit') {
       const v = String(part.Value)
       out += mode === 'unquoted' ? unescapeUnquoted(v) : mode === 'double' ? unescapeDouble(v) : mode === 'heredoc' ? unescapeDouble(v, '') : v
+      if (mode === 'unquoted' && expands(v)) out += PLACEHOLDER
     } else if (type === 'SglQuoted') out += part.Dollar ? unescapeAnsiC(String(part.Value)) : String(part.Value)
     else if (type === 'DblQuoted') out += partsValue(syntax, part.Parts ?? [], 'double')
     else out += PLACEHOLDER
@@ -51,7 +69,45 @@ function partsValue(syntax: ShSyntax, parts: ShNode[], mode: 'unquoted' | 'doubl
 }
 
 export function toWord(syntax: ShSyntax, node: ShNode): Word {
-  return word(partsValue(syntax, node?.Parts ?? [], 'unquoted'))
+  const w = word(partsValue(syntax, node?.Parts ?? [], 'unquoted'))
+  const target = writeTarget(syntax, node)
+  const braces = ((node?.Parts ?? []) as ShNode[]).some((p) => syntax.NodeType(p) === 'Lit' && BRACE_EXPANSION.test(String(p.Value)))
+  return { ...w, ...(target ? { target } : {}), ...(braces ? { braces: true as const } : {}) }
+}
+
+const NULL_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr'])
+const OP_ERROR_IF_UNSET = 73 /* ${X:?} */
+
+/** A plain `$NAME` or `${NAME}` (no operator); `${NAME:?…}` when `orFail` is allowed. */
+function paramNamed(syntax: ShSyntax, node: ShNode, name: string, orFail: boolean): boolean {
+  if (!node || syntax.NodeType(node) !== 'ParamExp' || String(node.Param?.Value) !== name) return false
+  if (node.Length || node.Excl || node.Index || node.Slice || node.Repl || node.Names || node.Width) return false
+  return !node.Exp || (orFail && Number(node.Exp.Op) === OP_ERROR_IF_UNSET)
+}
+
+/**
+ * Whether a word names a place a read-only step may write to: /dev/null (and stdout/stderr),
+ * exactly `$RUNBOOK_OUTPUT` (the runner sets it to the step's output file), or a path under
+ * `$RUNBOOK_TMP` (the run's scratch folder, which the runner always sets; a step that assigns or
+ * unsets a RUNBOOK_ variable is not read-only, see protected.ts). The path after it has no `..`
+ * and nothing that expands.
+ */
+export function writeTarget(syntax: ShSyntax, node: ShNode): WriteTarget | undefined {
+  const flat: ShNode[] = []
+  for (const p of (node?.Parts ?? []) as ShNode[]) {
+    if (syntax.NodeType(p) === 'DblQuoted') flat.push(...((p.Parts ?? []) as ShNode[]))
+    else flat.push(p)
+  }
+  const lits = (ps: ShNode[]) => ps.every((p) => syntax.NodeType(p) === 'Lit' || syntax.NodeType(p) === 'SglQuoted')
+  if (flat.length > 0 && lits(flat) && NULL_DEVICES.has(partsValue(syntax, node.Parts, 'unquoted'))) return 'null'
+  if (flat.length === 1 && paramNamed(syntax, flat[0], 'RUNBOOK_OUTPUT', false)) return 'output'
+  if (flat.length >= 1 && paramNamed(syntax, flat[0], 'RUNBOOK_TMP', true)) {
+    const rest = flat.slice(1)
+    if (!lits(rest)) return undefined
+    const tail = rest.map((p) => String(p.Value)).join('')
+    if (tail === '' || (tail.startsWith('/') && !/(^|\/)\.\.(\/|$)/.test(tail) && !expands(tail) && !tail.includes('\\'))) return 'scratch'
+  }
+  return undefined
 }
 
 /** The text a heredoc feeds; expansions stay unexpanded when its delimiter is quoted. */

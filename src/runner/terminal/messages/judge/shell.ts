@@ -7,6 +7,10 @@ export const ko = {
   // the walk
   writesSystemPath: '시스템 경로에 씁니다',
   nestsTooDeeply: '스크립트가 너무 깊이 중첩되어 검사할 수 없습니다',
+  // fail-closed: what the judge cannot prove read-only
+  cannotProve: (what: string) => `읽기 전용임을 증명할 수 없음: ${what}`,
+  writesFiles: '파일을 만들거나 씁니다',
+  changesShellBehaviour: '이후 명령이 무엇을 실행할지 바꿉니다',
   unparsableScript: (command: string, error: string) => `${command}: 해석할 수 없는 스크립트를 실행합니다 (${error})`,
   // wrappers
   editsFiles: '파일을 고칩니다',
@@ -160,6 +164,9 @@ export const en: typeof ko = {
   does: (command, what) => `${command} ${what}`,
   writesSystemPath: 'writes into a system path',
   nestsTooDeeply: 'nests scripts too deeply to check',
+  cannotProve: (what) => `cannot prove this is read-only: ${what}`,
+  writesFiles: 'creates or writes files',
+  changesShellBehaviour: 'changes what later commands run',
   unparsableScript: (command, error) => `${command} runs a script that could not be parsed (${error})`,
   editsFiles: 'edits files',
   runsPipedScript: 'runs a script piped into it',
