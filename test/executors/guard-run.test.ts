@@ -114,6 +114,13 @@ describe('the OS guard in a run', () => {
     expect((error as RunbookError).message).toBe(msg.executors.guardRequired('bwrap missing (simulated)'))
     expect(reportFiles(reports)).toHaveLength(0)
     expect(readFileSync(canary, 'utf8')).toBe('intact\n')
+    // a value it does not know is refused too, rather than read as "not required"
+    const typo = await run(file, reports, { sets: { RUNBOOK_GUARD: 'require' }, detectGuard: noGuard }).then(
+      () => undefined,
+      (e: unknown) => e as RunbookError,
+    )
+    expect(typo?.exitCode).toBe(EXIT.usage)
+    expect(typo?.message).toBe(msg.executors.guardSettingUnknown('require'))
     // without the requirement the same machine runs, saying which guard held (none) and why
     const unguarded = await run(file, reports, { detectGuard: noGuard })
     expect(unguarded.record.steps[0]!.guard).toEqual({ held: 'none', why: msg.executors.guardNoneUnavailable('bwrap missing (simulated)') })

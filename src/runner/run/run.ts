@@ -121,8 +121,11 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
 
 /** The OS guard of this run; a target whose env says RUNBOOK_GUARD=required does not start without it. */
 async function guardFor(env: ResolvedEnv, detect: DetectOsGuard = detectOsGuard): Promise<OsGuard> {
+  const setting = env.values.RUNBOOK_GUARD ?? ''
+  // A typo (`require`, `yes`) must not read as "not required".
+  if (!['', 'required', 'optional'].includes(setting)) throw new RunbookError(msg.executors.guardSettingUnknown(setting), EXIT.usage)
   const found = await detect()
-  if (env.values.RUNBOOK_GUARD === 'required' && !found.available) throw new RunbookError(msg.executors.guardRequired(found.why), EXIT.usage)
+  if (setting === 'required' && !found.available) throw new RunbookError(msg.executors.guardRequired(found.why), EXIT.usage)
   return found
 }
 
