@@ -6,7 +6,7 @@ import { findControlChars, hasControlChars, showControlChars } from '../../src/r
 import { renderRead } from '../../src/runner/cli/render-read.js'
 import { renderPlan } from '../../src/runner/cli/render-plan.js'
 import { renderStepIntro } from '../../src/runner/terminal/console-view.js'
-import { planOf } from '../run/fakes.js'
+import { planOf, recordingExecutors, scriptedPrompts, walkInProcess } from '../run/fakes.js'
 
 // Every character the rule names, and the two a step may hold.
 const FORBIDDEN = ['\x1b', '\r', '\b', '\x00', '\x07', '\x0b', '\x0c', '\x7f', '\x85', '\x9b', '\u200b', '\u200d', '\u200e', '\u200f', '\u202a', '\u202e', '\u2060', '\u2066', '\u2069', '\ufeff', '\u061c']
@@ -66,6 +66,18 @@ describe('control characters', () => {
       }
       if (level === 1) expect(intro).toContain(c.inverse.yellow('⟨␛⟩'))
     }
+  })
+
+  test('at a terminal the walk shows the step intro with its marks before asking, and nothing runs on skip', async () => {
+    const { runbook, plan } = await planOf(doc(HIDING))
+    const prompts = scriptedPrompts('skip')
+    const { executors, runs } = recordingExecutors()
+    const { record, screen } = await walkInProcess(runbook, plan, { prompts, executors })
+    expect(prompts.asked).toEqual(['stepAction'])
+    expect(screen()).toContain('rm -rf /tmp/rb-cc-never-there⟨␛⟩[2K⟨␛⟩[1Gdf -h /')
+    expect(raw(screen())).toBe(false)
+    expect(runs).toHaveLength(0)
+    expect(record.steps[0]!.status).toBe('skipped')
   })
 
   test('code without control characters is still highlighted', async () => {
