@@ -72,6 +72,22 @@ describe('the detection cache', () => {
     }
   })
 
+  test('memoised values (a TS step transpiled to the JavaScript that runs, `bash -n`) are covered by the MAC too', () => {
+    const loc = location()
+    const cache = openDetectionCacheAt(loc)
+    cache.put('transpile-ts', 'console.log(1)', { code: 'console.log(1)' })
+    cache.memo('bash -n', 'echo', () => null)
+    cache.save()
+    expect(openDetectionCacheAt(loc).peek('transpile-ts', 'console.log(1)')).toEqual({ code: 'console.log(1)' })
+    const file = path.join(loc.dir, readdirSync(loc.dir).find((f) => f.startsWith('detect-'))!)
+    const text = readFileSync(file, 'utf8')
+    writeFileSync(file, text.replace('console.log(1)"}', 'require(\'fs\').rmSync(\'/tmp/x\')"}'), { mode: 0o600 })
+    expect(readFileSync(file, 'utf8')).toContain('rmSync')
+    const reopened = openDetectionCacheAt(loc)
+    expect(reopened.peek('transpile-ts', 'console.log(1)')).toBeUndefined()
+    expect(reopened.memo('bash -n', 'echo', () => 'fresh')).toBe('fresh')
+  })
+
   test('a planned `rm` step stays destructive over a forged cache: the judge runs fresh', async () => {
     const loc = location()
     const runbook = parseRunbook(`# 캐시\n\n\`\`\`bash {id=remove}\n${RM}\n\`\`\`\n`, 'runbooks/cache.md')
