@@ -104,6 +104,19 @@ describe('the OS guard on this machine', () => {
     expect(r.guard).toEqual({ held: 'os-readonly', writable: [scratch, declared] })
   })
 
+  it('a step that swaps $RUNBOOK_OUTPUT for a symlink or a FIFO cannot make the runner read another file', async () => {
+    const secret = join(outside, 'secret.env')
+    writeFileSync(secret, 'SECRET=hunter2\n')
+    const viaLink = await guarded(`rm -f "$RUNBOOK_OUTPUT"; ln -s ${secret} "$RUNBOOK_OUTPUT"`)
+    expect(viaLink.exitCode, viaLink.stderr).toBe(0)
+    expect(viaLink.outputs).toEqual({})
+    expect(viaLink.outputErrors).toEqual([msg.executors.outputNotAFile])
+    const viaFifo = await guarded('rm -f "$RUNBOOK_OUTPUT"; mkfifo "$RUNBOOK_OUTPUT"')
+    expect(viaFifo.outputs).toEqual({})
+    expect(viaFifo.outputErrors).toEqual([msg.executors.outputNotAFile])
+    expect(readFileSync(canary, 'utf8')).toBe('intact\n')
+  })
+
   it('a timeout stops bwrap and every process of the step (bwrap leads the group)', async () => {
     const marker = `guard-timeout-${process.pid}`
     const r = await guarded(`(exec -a ${marker} sleep 30) & trap '' TERM; sleep 30`, {}, 400)

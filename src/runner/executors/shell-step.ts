@@ -1,7 +1,8 @@
 // A bash/sh step: the code runs as `bash -c` text (a temp script when large) with `-e` (bash
 // also `-o pipefail`, and no profile or rc files), in its own process group. `KEY=value` lines the step writes to
 // $RUNBOOK_OUTPUT come back as `outputs` (GitHub Actions' convention, `KEY<<DELIM` heredocs too).
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { closeSync, constants, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { msg } from '../terminal/messages/index.js'
 import { runProcess, type OutputStream, type ProcessResult } from './process.js'
@@ -31,17 +32,18 @@ export interface ShellStepResult extends ProcessResult {
 
 /** Scripts up to this size go to bash as `-c` text (no temp file); larger ones as a file. */
 const INLINE_SCRIPT_MAX = 64 * 1024
-let sequence = 0
 
 export async function runShellStep(opts: ShellStepOptions): Promise<ShellStepResult> {
   // Small synchronous file operations: cheaper per step than thread-pool round trips.
-  const base = join(opts.tmpDir, `step-${process.pid}-${++sequence}`)
+  // Unpredictable names, created exclusively: the scratch folder is writable by guarded steps, which
+  // must not plant a symlink where the runner (unconfined) is about to write or read.
+  const base = join(opts.tmpDir, `step-${randomUUID()}`)
   const outputFile = `${base}.output`
   const code = opts.code.endsWith('\n') ? opts.code : `${opts.code}\n`
   const scriptFile = Buffer.byteLength(code) > INLINE_SCRIPT_MAX ? `${base}.${opts.shell}` : undefined
   try {
-    writeFileSync(outputFile, '', { mode: 0o600 })
-    if (scriptFile) writeFileSync(scriptFile, code, { mode: 0o600 })
+    writeFileSync(outputFile, '', { mode: 0o600, flag: 'wx' })
+    if (scriptFile) writeFileSync(scriptFile, code, { mode: 0o600, flag: 'wx' })
     const source = scriptFile ? [scriptFile] : ['-c', code, `runbook-step`]
     const args = opts.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', ...source] : ['-e', ...source]
     const [file, ...wrappedArgs] = opts.confine ? opts.confine([opts.shell, ...args]) : [opts.shell, ...args]
@@ -57,16 +59,32 @@ export async function runShellStep(opts: ShellStepOptions): Promise<ShellStepRes
       killGraceMs: opts.killGraceMs,
       onSpawn: opts.onSpawn,
     })
-    let text = ''
-    try {
-      text = readFileSync(outputFile, 'utf8')
-    } catch {
-      // the step removed it
-    }
-    return { ...result, ...parseOutputFile(text) }
+    const read = readOutputFile(outputFile)
+    const parsed = parseOutputFile(read.text)
+    return { ...result, outputs: parsed.outputs, outputErrors: [...read.errors, ...parsed.outputErrors] }
   } finally {
     rmSync(outputFile, { force: true })
     if (scriptFile) rmSync(scriptFile, { force: true })
+  }
+}
+
+/**
+ * The step's output file, never through a symlink the step put in its place (that would let a
+ * confined step read any file through the runner): O_NOFOLLOW, and a regular file only.
+ */
+function readOutputFile(file: string): { text: string; errors: string[] } {
+  let fd: number
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    return { text: '', errors: code === 'ENOENT' ? [] : [msg.executors.outputNotAFile] } // ENOENT: the step removed it
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return { text: '', errors: [msg.executors.outputNotAFile] }
+    return { text: readFileSync(fd, 'utf8'), errors: [] }
+  } finally {
+    closeSync(fd)
   }
 }
 

@@ -121,6 +121,7 @@ export const ko = {
   guardNoneDestructive: '변경 단계: 동의를 받고 보호 없이 실행',
   guardNoneUnavailable: (why: string) => `운영체제 보호를 쓸 수 없음: ${why}`,
   guardNoneSudo: 'sudo',
+  outputNotAFile: '$RUNBOOK_OUTPUT 경로가 일반 파일이 아니어서 (심볼릭 링크 등) 읽지 않음',
   guardSettingUnknown: (value: string) => `RUNBOOK_GUARD 값을 알 수 없음: ${JSON.stringify(value)} (쓸 수 있는 값: required, optional)`,
   guardRequired: (why: string) =>
     `대상 설정의 RUNBOOK_GUARD=required 값 때문에 운영체제 보호가 필요하지만 쓸 수 없어 실행하지 않음: ${why}. 켜는 방법은 \`runbook doctor\` 명령으로 확인하세요 (보호 없이 실행하려면 대상의 env 파일에서 RUNBOOK_GUARD 줄을 지우세요)`,
@@ -272,6 +273,7 @@ export const en: typeof ko = {
   guardNoneDestructive: 'destructive step: runs unguarded, with consent',
   guardNoneUnavailable: (why) => `the OS guard is not available: ${why}`,
   guardNoneSudo: 'sudo',
+  outputNotAFile: '$RUNBOOK_OUTPUT is not a regular file any more (a symlink, …): not read',
   guardSettingUnknown: (value) => `unknown RUNBOOK_GUARD value ${JSON.stringify(value)} (required or optional)`,
   guardRequired: (why) =>
     `the target sets RUNBOOK_GUARD=required, but the OS guard is not available here, so the run does not start: ${why}. See \`runbook doctor\` for how to enable it (to run without it, remove RUNBOOK_GUARD from the target's env file)`,
