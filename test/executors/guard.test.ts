@@ -71,6 +71,12 @@ describe('the OS guard on this machine', () => {
         `unshare -m sh -c 'mount -o remount,rw / && echo changed > ${canary}' ; echo "unshare=$?"`,
         `mount -t tmpfs none ${outside} ; echo "mount=$?"`,
         `echo changed > ${canary} ; echo "write=$?"`,
+        // the capability-less bwrap monitor outside the view, and pid 1: their /proc/<pid>/root is the host's root
+        `echo changed > /proc/$PPID/root${canary} ; echo "monitor-root=$?"`,
+        `echo changed > /proc/1/root${canary} ; echo "init-root=$?"`,
+        `unshare -Urm sh -c 'echo changed > ${canary}' ; echo "nested=$?"`,
+        'echo 1 > /proc/sys/vm/drop_caches ; echo "sysctl=$?"',
+        'echo 0 > /proc/sys/kernel/randomize_va_space ; echo "sysctl2=$?"',
         "grep -E '^(CapEff|NoNewPrivs)' /proc/self/status",
       ].join('\n'),
     )
@@ -79,6 +85,8 @@ describe('the OS guard on this machine', () => {
     expect(r.stdout).toMatch(/unshare=[1-9]/)
     expect(r.stdout).toMatch(/mount=[1-9]/)
     expect(r.stdout).toMatch(/write=[1-9]/)
+    for (const attempt of ['monitor-root', 'init-root', 'nested', 'sysctl', 'sysctl2']) expect(r.stdout).toMatch(new RegExp(`${attempt}=[1-9]`))
+    expect(readFileSync('/proc/sys/kernel/randomize_va_space', 'utf8').trim()).not.toBe('0')
     expect(r.stdout).toMatch(/CapEff:\s+0+\n/)
     expect(r.stdout).toMatch(/NoNewPrivs:\s+1/)
   })

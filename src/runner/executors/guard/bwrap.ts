@@ -16,8 +16,12 @@ export interface ViewOptions {
  * - `--ro-bind / /` is recursive: every mount below / is read-only too.
  * - `--dev /dev`: a minimal /dev (null, zero, random, tty, pts, shm) — never the host's block
  *   devices, which uid 0 could open for writing without any capability.
- * - `--proc /proc`: a fresh proc of the same pid namespace (ps, pgrep, /proc/<pid> still show the
- *   host's processes; bwrap keeps /proc/sys read-only).
+ * - `--ro-bind /proc /proc`: the host's proc, read-only (ps, pgrep, /proc/<pid> still show the
+ *   host's processes). Not `--proc`: a fresh proc leaves /proc/sys writable to uid 0 (sysctls).
+ * - `--unshare-user`: a user namespace of its own (uid 0 still maps to root), so the kernel refuses
+ *   /proc/<pid>/root of every process outside the view — without it, the capability-less bwrap
+ *   monitor's /proc/<pid>/root is the host's root, writable. With /proc read-only, no nested user
+ *   namespace can be mapped either.
  * - /tmp stays the host's, read-only (steps read files there); TMPDIR points at the scratch folder.
  * - No `--unshare-pid`, no `--new-session`: the step's processes stay in the runner's process group
  *   for the step (bwrap is its leader), so a timeout or Ctrl-C stops all of them as before.
@@ -33,7 +37,8 @@ export function confinedArgv(bwrap: string, argv: readonly string[], view: ViewO
     bwrap,
     '--ro-bind', '/', '/',
     '--dev', '/dev',
-    '--proc', '/proc',
+    '--ro-bind', '/proc', '/proc',
+    '--unshare-user',
     ...binds,
     '--setenv', 'TMPDIR', view.scratch,
     ...(view.cwd !== undefined ? ['--chdir', view.cwd] : []),
@@ -46,5 +51,5 @@ export function confinedArgv(bwrap: string, argv: readonly string[], view: ViewO
 
 /** The smallest guarded command: what detection runs to see that the guard works here. */
 export function probeArgv(bwrap: string, argv: readonly string[] = ['true']): string[] {
-  return [bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--cap-drop', 'ALL', '--die-with-parent', '--', ...argv]
+  return [bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--ro-bind', '/proc', '/proc', '--unshare-user', '--cap-drop', 'ALL', '--die-with-parent', '--', ...argv]
 }
