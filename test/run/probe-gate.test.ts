@@ -63,6 +63,14 @@ const WRITING_PROBES = (canary: string) => [
   `rm -f ${canary}`,
   `test -e ${canary} && rm -f ${canary}`,
   `test -n "$(rm -f ${canary})"`,
+  `true > ${canary}`,
+  `cat /dev/null > ${canary}`,
+  `echo x | tee ${canary}`,
+  `CMD=rm; $CMD -f ${canary}`,
+  `eval "rm -f ${canary}"`,
+  `bash -c 'rm -f ${canary}'`,
+  `{rm,-f,${canary}}`,
+  `mv ${canary} ${canary}.moved`,
 ]
 
 describe('a probe is judged before it runs', () => {
