@@ -53,6 +53,9 @@ const attacks: [string, string, string | RegExp][] = [
   ['fs.renameSync', "fs.renameSync('/tmp/canary', '/tmp/x')", ts.fsWrites('fs.renameSync()')],
   ['fs.rmSync', "fs.rmSync('/tmp/canary')", ts.fsDeletes('fs.rmSync()')],
   ['fs monkey-patched', 'fs.readFileSync = fs.rmSync', cannot(ts.notKnownRead('fs.readFileSync'))],
+  ['a computed member deeper in fs', 'const F = fs.readFileSync[k]\nF("return process")()', cannot(ts.computedMember('fs.readFileSync[…]'))],
+  ['a member of an fs read function', 'const F = fs.readFileSync.bind(fs)', cannot(ts.notKnownRead('fs.readFileSync.bind'))],
+  ['a computed member deeper in process', 'const x = process.versions[k]', cannot(ts.computedMember('process.versions[…]'))],
   ['fs unknown member', 'fs.somethingNew("/tmp/canary")', cannot(ts.notKnownRead('fs.somethingNew'))],
   ['fs computed from literals (folded by esbuild)', "fs['rm' + 'Sync']('/tmp/canary')", ts.fsDeletes('fs.rmSync()')],
   // code from strings, modules, globals
@@ -115,6 +118,7 @@ const reads: [string, string][] = [
   ['$ reading cwd', 'note(String($.cwd))'],
   ['$ piped to $', 'await $`cat /etc/hostname`.pipe($`wc -c`)'],
   ['process reads', "const home = process.env.HOME\nconst cwd = process.cwd()\nconst p = process.platform\nconst t = process.hrtime.bigint()\nprocess.stdout.write('x\\n')"],
+  ['process.env by a computed name', "const key = 'HOME'\nconst v = process.env[key]"],
   ['process.kill 0', 'try { process.kill(Number(state.pid), 0) } catch {}'],
   ['redis reads', "check('PING', (await redis.ping()) === 'PONG')\nconst [next, keys] = await redis.scan('0', 'MATCH', 'x:*', 'COUNT', 1000)\nconst v = await redis.get('k').then(String)"],
   ['sql with begin', 'await sql.begin(async () => { await sql`SELECT 1` })'],

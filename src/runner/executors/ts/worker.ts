@@ -37,6 +37,14 @@ import { beginStep, closeClients, endStep, stepGlobals, type ClientStep } from '
 import type { ExecReply, GateReply, HostToWorker, RunMessage, WorkerToHost } from './protocol.js'
 
 if (!parentPort) throw new Error('ts-worker.js must run as a worker thread')
+
+// Code from strings. The judge never proves eval or Function read-only, but a name it cannot
+// follow (`f[key]`, with key = 'constructor' computed at run time) reaches Function through any
+// function. Only steps run in this thread, so the function constructors are taken off their
+// prototypes: `(() => 0).constructor` is undefined here. (Classes keep their own `constructor`.)
+for (const fn of [function () {}, async function () {}, function* () {}, async function* () {}]) {
+  Object.defineProperty(Object.getPrototypeOf(fn), 'constructor', { value: undefined, writable: false, configurable: false })
+}
 const port = parentPort
 const { flag: flagBuffer, syncPort } = workerData as { flag: SharedArrayBuffer; syncPort: MessagePort }
 const flag = new Int32Array(flagBuffer)

@@ -95,7 +95,7 @@ function fsReason(name: string, links: Link[], written: boolean, w: Walk): strin
   const args = isCalled(links, i) ? ((links[i + 1] as { node: AnyNode }).node.arguments as AnyNode[]) : []
   if (judgeFsWrite(link.name, args, w)) return null // the reason is already added
   if (FS_OPENS.has(link.name)) return !isCalled(links, i) || opensForWriting(link.name, args) ? says.fsOpenWrites(`fs.${link.name}()`) : null
-  if (FS_READS.has(link.name)) return null
+  if (FS_READS.has(link.name)) return links[i + 1] === undefined || isCalled(links, i) ? null : cannotProve(says.notKnownRead(label(name, links, i + 2)))
   return cannotProve(says.notKnownRead(label(name, links, i + 1)))
 }
 
@@ -155,6 +155,17 @@ function osReason(links: Link[], written: boolean): string | null {
   return first.name === 'setPriority' ? says.osChanges('os.setPriority()') : null
 }
 
+const EFFECTFUL = new Set(['$', 'fs', 'process', 'redis', 'sql', 'fetch', 'Request', 'os'])
+
+/** A computed member anywhere in the chain of a name with effects hides what is reached (only
+ * `process.env[name]` reads a value by a computed name). */
+function hiddenMember(name: string, links: Link[]): string | null {
+  const at = links.findIndex((l) => l.kind === 'member' && l.name === undefined)
+  if (at < 0) return null
+  if (name === 'process' && at === 1 && links[0]?.kind === 'member' && links[0].name === 'env' && links.slice(2).every((l) => l.kind === 'member')) return null
+  return cannotProve(says.computedMember(label(name, links, at + 1)))
+}
+
 /** The judgement of one reference to a global name (`declared`: names the step binds itself). */
 export function judgeReference(name: string, ancestors: AnyNode[], declared: Set<string>, w: Walk): string | null {
   const { links, written } = chainOf(ancestors)
@@ -162,6 +173,10 @@ export function judgeReference(name: string, ancestors: AnyNode[], declared: Set
   if (MODULE_LOADERS.has(name)) return cannotProve(says.loadsModule(name))
   if (GLOBAL_OBJECTS.has(name)) return cannotProve(says.globalObject(name))
   if (SHARED_MEMORY.has(name)) return cannotProve(says.sharedMemory(name))
+  if (EFFECTFUL.has(name)) {
+    const hidden = hiddenMember(name, links)
+    if (hidden) return hidden
+  }
   if (name === '$') return zxReason(links, written)
   if (FS_NAMES.has(name) && (name === 'fs' || !declared.has(name))) return fsReason(name, links, written, w)
   if (name === 'process') return processReason(links, written)

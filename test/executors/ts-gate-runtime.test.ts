@@ -1,0 +1,64 @@
+// The worker's own layer under the judge: a step that reaches Function through a name the judge
+// cannot follow (a computed 'constructor') finds nothing there; the canary stays.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TsHost } from '../../src/runner/executors/ts/host.js'
+import type { TsHooks, TsStepRequest } from '../../src/runner/executors/ts/protocol.js'
+import { buildWorker } from './build-worker.js'
+import { baseEnv } from './helpers.js'
+
+const hooks = (): TsHooks & { stdout: string } => {
+  const h = {
+    stdout: '',
+    onOutput(text: string) {
+      h.stdout += text
+    },
+    async onCommand() {
+      return { deny: 'no' } as const
+    },
+    async confirm() {
+      return false
+    },
+  }
+  return h
+}
+
+describe('function constructors in the TS worker', () => {
+  let host: TsHost
+  const tmp = mkdtempSync(join(tmpdir(), 'rb-ts-ctor-'))
+  const canary = join(tmp, 'canary')
+  const req = (code: string): TsStepRequest => ({ code, loader: 'ts', env: baseEnv({ CANARY: canary }), inputs: {}, state: {}, timeoutMs: 20_000, stepId: 'ctor', cwd: tmp })
+
+  beforeAll(async () => {
+    await buildWorker()
+    host = new TsHost()
+  })
+  afterAll(async () => {
+    await host.close()
+    rmSync(tmp, { recursive: true, force: true })
+  })
+
+  it.each([
+    ['an arrow function', "const k = ['con', 'structor'].join('')\nconst F = (() => 0)[k]\nF('p', 'process.getBuiltinModule(\"fs\").rmSync(p)')(env.CANARY)"],
+    ['an async function', "const k = ['con', 'structor'].join('')\nconst F = (async () => 0)[k]\nawait F('p', 'process.getBuiltinModule(\"fs\").rmSync(p)')(env.CANARY)"],
+    ['a generator', "const k = ['con', 'structor'].join('')\nconst F = (function* () {})[k]\nF('p', 'process.getBuiltinModule(\"fs\").rmSync(p)')(env.CANARY).next()"],
+    ['a built-in', "const k = ['con', 'structor'].join('')\nconst F = JSON.parse[k]\nF('p', 'process.getBuiltinModule(\"fs\").rmSync(p)')(env.CANARY)"],
+    ['a class (its own constructor is itself, its constructor a function)', "const k = ['con', 'structor'].join('')\nclass A {}\nconst F = new A()[k][k]\nF('p', 'process.getBuiltinModule(\"fs\").rmSync(p)')(env.CANARY)"],
+  ])('through %s: nothing to call, the canary stays', async (_label, code) => {
+    writeFileSync(canary, 'keep me')
+    const result = await host.run(req(code), hooks())
+    expect(result.ok).toBe(false)
+    expect(result.error).toMatch(/not a function/)
+    expect(existsSync(canary)).toBe(true)
+  })
+
+  it('classes, instances and zx still work', async () => {
+    const h = hooks()
+    const result = await host.run(req("class A { n = 1 }\nconst a = new A()\nconsole.log(a.constructor.name, a.constructor === A, [].constructor === Array)\nconsole.log(typeof (async () => 0), String(await Promise.resolve(2)))"), h)
+    expect(result.ok, result.error).toBe(true)
+    expect(h.stdout).toContain('A true true')
+    expect(h.stdout).toContain('function 2')
+  })
+})
