@@ -129,6 +129,14 @@ const evasions: Destructive[] = [
   ['tee to a file', 'echo x | tee out', says.does('tee', says.writesFiles)],
   ['xxd with an output file', 'xxd in out', unproven],
   ['yq -i', "yq -i '.a = 1' f.yml", unproven],
+  ['mapfile -C runs a callback', 'mapfile -C "rm x" -c 1 a < f', unproven],
+  ['arithmetic injection spelled with backslashes', 'x=a[\\$\\(rm\\)]; echo $((x))', unproven],
+  ['ss -K closes sockets', 'ss -K dst 1.2.3.4', unproven],
+  ['redis-cli --lru-test writes keys', 'redis-cli --lru-test 10 PING', unproven],
+  ['xargs runs a program, not the function of the same name', 'f() { :; }; echo x | xargs f', unproven],
+  ['a nested bash does not know the functions', 'f() { :; }; bash -c f', unproven],
+  ['aws get-object writes its output file', 'aws s3api get-object --bucket b --key k out', unproven],
+  ['less can run a shell', 'zless f.gz', unproven],
 ]
 
 // Read-only forms the library and the guide use: they stay read-only.

@@ -89,7 +89,7 @@ function judgeNode(node: ShNode, type: string, ctx: Ctx): void {
       // declare -n makes a name refer to another variable (PATH); an unknown word could be NAME=value.
       if (!option?.literal || (option.value.startsWith('-') && option.value.includes('n'))) unproven(ctx, `${String(node.Variant?.Value ?? 'declare')} ${option?.value ?? ''}`)
     }
-  } else if ((type === 'Lit' || type === 'SglQuoted') && ARITHMETIC_INJECTION.test(String(node.Value))) unproven(ctx, String(node.Value))
+  } else if ((type === 'Lit' || type === 'SglQuoted') && ARITHMETIC_INJECTION.test(String(node.Value).replace(/\\/g, ''))) unproven(ctx, String(node.Value))
 }
 
 async function analyzeFile(file: ShNode, ctx: Ctx): Promise<void> {
@@ -131,7 +131,7 @@ async function analyzeStmt(stmt: ShNode, piped: boolean, parent: Ctx): Promise<v
     else if (op === HERESTRING) stdin.text = `${target.value}\n`
   }
   if (!isCall) return
-  await judgeArgv(argv, { ...parent, stdin })
+  await judgeArgv(argv, { ...parent, stdin }, true)
 }
 
 /** A nested script (bash -c, ssh, eval…): a syntax error there means it cannot be judged. */
@@ -141,12 +141,13 @@ async function nestedScript(script: string, label: string, ctx: Ctx, prefix = ct
     return
   }
   if (!script.replace(new RegExp(PLACEHOLDER, 'g'), '').trim()) return
-  const error = await analyzeScript(script, { ...ctx, depth: ctx.depth + 1, prefix, stdin })
+  // A nested shell does not know this script's functions.
+  const error = await analyzeScript(script, { ...ctx, depth: ctx.depth + 1, prefix, stdin, functions: new Set() })
   if (error) flag({ ...ctx, prefix }, says().unparsableScript(label, error.message))
 }
 
 /** One command: its rule, by name, judges it. */
-async function judgeArgv(argv: Word[], ctx: Ctx): Promise<void> {
+async function judgeArgv(argv: Word[], ctx: Ctx, direct = false): Promise<void> {
   // Leading VAR=value words (after env, sudo…) are assignments, not the command.
   let i = 0
   while (i < argv.length && argv[i]!.literal && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i]!.value)) i++
@@ -156,7 +157,9 @@ async function judgeArgv(argv: Word[], ctx: Ctx): Promise<void> {
   // $CMD, $(…), {rm,-f,x}: what runs (or with which options) is not in the code.
   if (!first.literal || argv.some((w) => w.braces)) return unproven(ctx, line)
   if (ctx.depth > MAX_DEPTH * 4) return flag(ctx, says().does(show(line), says().nestsTooDeeply))
-  if (ctx.functions.has(first.value)) return // its body is judged where it is defined
+  // A function the script defines (its body is judged where it is defined); wrappers (sudo,
+  // xargs, find -exec) run programs, never the script's functions.
+  if (direct && ctx.functions.has(first.value)) return
   const name = basename(first.value)
   const h: H = {
     name,

@@ -116,8 +116,9 @@ export const BUILTIN_READERS: Record<string, Reader> = {
   ),
   printf: assigning({ short: 'v' }, 'v'),
   read: assigning({ short: 'adinNptu', long: [] }, 'a'),
-  mapfile: assigning({ short: 'dnOsuC', long: [] }),
-  readarray: assigning({ short: 'dnOsuC', long: [] }),
+  // mapfile -C runs a callback: not here.
+  mapfile: (h) => !parseOptions(h.args, { short: 'dnOsuCc' }).opts.has('C') && assigning({ short: 'dnOsuCc', long: [] })(h),
+  readarray: (h) => !parseOptions(h.args, { short: 'dnOsuCc' }).opts.has('C') && assigning({ short: 'dnOsuCc', long: [] })(h),
   getopts: (h) => h.args.length >= 2 && !!h.args[1]?.literal && !isProtectedVariable(h.args[1].value),
   trap, hash, shopt, exec,
   unset: (h) => h.args.every((w) => w.literal && !isProtectedVariable(w.value)), export: declares, declare: declares, local: declares, typeset: declares, readonly: declares,

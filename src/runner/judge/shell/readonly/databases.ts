@@ -44,7 +44,7 @@ const redisCli: Reader = async (h) => {
     long: ['user', 'pass', 'rdb', 'functions-rdb', 'pipe-timeout', 'eval', 'pattern', 'count', 'quoted-pattern', 'cluster', 'cacert', 'cacertdir', 'cert', 'key', 'sni', 'tls-ciphers', 'tls-ciphersuites', 'memkeys-samples', 'lru-test', 'intrinsic-latency'],
     stopAtPositional: true,
   })
-  if (has(p, 'rdb', 'functions-rdb', 'pipe', 'eval', 'cluster')) return false
+  if (has(p, 'rdb', 'functions-rdb', 'pipe', 'eval', 'cluster', 'lru-test')) return false
   const command = p.positionals[0]
   const modes = has(p, 'scan', 'bigkeys', 'memkeys', 'hotkeys', 'stat', 'latency', 'latency-history', 'latency-dist', 'help', 'version', 'v')
   if (command ? !command.literal : !modes && (h.ctx.stdin.text === undefined || h.ctx.stdin.text.includes(PLACEHOLDER))) return false

@@ -102,11 +102,13 @@ const sshd: Reader = (h) => {
 export const SYSTEM_READERS: Record<string, Reader> = {
   ...Object.fromEntries(
     [
-      'ps', 'free', 'uptime', 'nproc', 'lscpu', 'lsblk', 'findmnt', 'lsof', 'ss', 'netstat', 'vmstat', 'iostat', 'mpstat',
-      'pidstat', 'uname', 'id', 'whoami', 'groups', 'who', 'w', 'last', 'lastlog', 'users', 'getent', 'printenv', 'which',
+      'ps', 'free', 'uptime', 'nproc', 'lscpu', 'lsblk', 'findmnt', 'lsof', 'netstat', 'vmstat', 'iostat', 'mpstat',
+      'pidstat', 'uname', 'id', 'whoami', 'groups', 'who', 'w', 'last', 'users', 'getent', 'printenv', 'which',
       'pgrep', 'pidof', 'getconf', 'locale', 'tty', 'df', 'du', 'arch', 'nslookup', 'dig', 'host', 'ping', 'lsmod',
     ].map((n) => [n, anyArgs]),
   ),
+  // ss -K closes the sockets it lists.
+  ss: withoutOptions(['K', 'kill'], { short: 'fAF', long: ['family', 'query', 'socket', 'filter'] }),
   systemctl, service, journalctl, date, hostname, ip, sysctl, kill, mount, dmesg, top, crontab, logrotate, sshd,
   timedatectl: ctlReads(['status', 'show', 'list-timezones', 'timesync-status', 'show-timesync']),
   hostnamectl: ctlReads(['status']),

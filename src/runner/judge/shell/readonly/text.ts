@@ -156,7 +156,7 @@ export const TEXT_READERS: Record<string, Reader> = {
       'cat', 'tac', 'head', 'tail', 'wc', 'cut', 'tr', 'grep', 'egrep', 'fgrep', 'zgrep', 'zegrep', 'zcat', 'bzcat', 'xzcat', 'zstdcat',
       'column', 'nl', 'paste', 'join', 'comm', 'diff', 'cmp', 'md5sum', 'sha1sum', 'sha224sum', 'sha256sum', 'sha384sum', 'sha512sum',
       'b2sum', 'cksum', 'base64', 'base32', 'od', 'hexdump', 'strings', 'rev', 'fold', 'fmt', 'expand', 'unexpand', 'seq',
-      'expr', 'basename', 'dirname', 'realpath', 'readlink', 'ls', 'stat', 'numfmt', 'jq', 'zless', 'look',
+      'expr', 'basename', 'dirname', 'realpath', 'readlink', 'ls', 'stat', 'numfmt', 'jq', 'look',
     ].map((n) => [n, anyArgs]),
   ),
   sed, awk, gawk: awk, mawk: awk, nawk: awk, find, sort, uniq, tee, tar, xxd: oneFile,

@@ -141,15 +141,16 @@ const wget: Reader = (h) => {
   return outputs > 0
 }
 
-/** aws: s3 ls, and describe-*, list-*, get-* (not s3api get-object*, which writes a file). */
+/** aws: s3 ls, and describe-*, list-*, get-* (not the get-* calls that write an output file). */
 const aws: Reader = (h) => {
   const { verb, rest } = verbOf(h, { long: ['region', 'profile', 'output', 'endpoint-url', 'query', 'cli-read-timeout', 'cli-connect-timeout', 'ca-bundle', 'color'] })
   if (!verb?.literal) return false
   const op = parseOptions(rest, { stopAtPositional: true }).positionals[0]
   if (!op?.literal) return false
   if (verb.value === 's3') return op.value === 'ls'
-  if (verb.value === 's3api' && op.value.startsWith('get-object')) return false
-  return /^(describe-|list-|get-)/.test(op.value) || (verb.value === 'sts' && op.value === 'get-caller-identity')
+  // The get-* calls that take an output file (s3api get-object x OUT, glacier get-job-output …).
+  if (/^get-(object|job-output|media|snapshot-block)/.test(op.value)) return false
+  return /^(describe-|list-|get-)/.test(op.value)
 }
 
 /** pg_dump and pg_dumpall to stdout; pg_restore listing a dump. */
