@@ -6,6 +6,6 @@
 // read-only". Wrappers (sudo, env, timeout, xargs, …) are judged by what they run. The sandbox's
 // guard uses the parser and the one-command judge too.
 export { isSystemPath } from './shell/paths.js'
-export { loadSyntax, type ShNode, type ShSyntax } from './shell/syntax.js'
+export { loadSyntax, REDIRECT_DUP_OUT, WRITE_REDIRECTS, type ShNode, type ShSyntax } from './shell/syntax.js'
 export { detectShell, detectShellArgv, knownEffects } from './shell/walk.js'
 export { PLACEHOLDER } from './shell/words.js'

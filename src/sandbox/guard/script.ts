@@ -1,14 +1,13 @@
 // A shell script, statement by statement: assignments feed the variables later words use,
 // redirections that write are checked like any other target, and each simple command goes to
 // the command rules (argv.ts).
-import { msg, type ShNode } from '../../runner/api.js'
+import { msg, REDIRECT_DUP_OUT, WRITE_REDIRECTS, type ShNode } from '../../runner/api.js'
 import { deeper, type Ctx, type Scope } from './context.js'
 import { checkPath } from './paths.js'
 import { wordValue } from './words.js'
 
-/** mvdan-sh's redirection operators that write (>, >>, &>, &>>, >|, <>), and >& (a file unless a number). */
-const WRITE_REDIRECTS = new Set([54, 55, 57, 60, 64, 65])
-const REDIRECT_DUP_OUT = 59
+// The redirection operators that write (>, >>, &>, &>>, >|, <>) and >& (a file unless a number)
+// are the judge's (one table of the parser's token numbers).
 const MAX_DEPTH = 8
 const ASSIGNING_BUILTINS = ['read', 'mapfile', 'readarray', 'getopts', 'printf', 'let', 'export', 'declare', 'local', 'typeset']
 
