@@ -11,6 +11,10 @@ export type { SandboxStatus } from './status.js'
 export { renderStatus } from './status-text.js'
 export { FAULT_DESCRIPTIONS, FAULTS, isFault, type FaultName } from './fault-names.js'
 export { sandboxDir } from './paths.js'
+import { layout as sandboxLayout } from './paths.js'
+/** Folders of the sandbox that play remote services (the S3 bucket): the network of a sandbox run,
+ * so the runner's OS guard keeps them writable for steps that are not destructive (an upload). */
+export const sandboxRemoteDirs = (root: string): string[] => [sandboxLayout(root).s3]
 export { SandboxError } from './errors.js'
 export { sandboxConnectionViolations, sandboxStepViolations, sandboxViolations, type GuardOptions } from './guard/index.js'
 
