@@ -12,9 +12,10 @@ export { renderStatus } from './status-text.js'
 export { FAULT_DESCRIPTIONS, FAULTS, isFault, type FaultName } from './fault-names.js'
 export { sandboxDir } from './paths.js'
 import { layout as sandboxLayout } from './paths.js'
-/** Folders of the sandbox that play remote services (the S3 bucket): the network of a sandbox run,
- * so the runner's OS guard keeps them writable for steps that are not destructive (an upload). */
-export const sandboxRemoteDirs = (root: string): string[] => [sandboxLayout(root).s3]
+/** What plays remote services in the sandbox (the S3 bucket) and the log of simulated actions: the
+ * network of a sandbox run, so the runner's OS guard keeps them writable for steps that are not
+ * destructive (an upload). */
+export const sandboxRemoteDirs = (root: string): string[] => [sandboxLayout(root).s3, sandboxLayout(root).history]
 export { SandboxError } from './errors.js'
 export { sandboxConnectionViolations, sandboxStepViolations, sandboxViolations, type GuardOptions } from './guard/index.js'
 
