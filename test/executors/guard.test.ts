@@ -155,6 +155,12 @@ describe('which guard holds a step', () => {
     expect(choose(planned('ls'), { os: { available: false, why: 'no bwrap' } })).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneUnavailable('no bwrap') } })
   })
 
+  it('in a --sandbox run the folders that play remote services are writable to guarded steps (when they exist)', () => {
+    const s3 = join(root, 's3')
+    mkdirSync(s3, { recursive: true })
+    expect(choose(planned('aws s3 cp x s3://b/x'), { remote: [s3, join(root, 'missing')] })).toMatchObject({ guard: { held: 'os-readonly', writable: [scratch, s3] } })
+  })
+
   it('sudo counts only as a command word, not in a comment or inside another word', () => {
     expect(usesSudo('sudo -n true')).toBe(true)
     expect(usesSudo('x=1; sudo ls')).toBe(true)

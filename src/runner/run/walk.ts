@@ -21,6 +21,7 @@ import type { Prompts } from '../terminal/prompts.js'
 import type { ResolvedEnv } from './env.js'
 import type { RunLock } from './lock.js'
 import type { OsGuard } from '../executors/guard/detect.js'
+import { sandboxRemoteDirs } from '../../sandbox/index.js'
 
 export interface RunResult {
   record: RunRecord
@@ -54,7 +55,8 @@ export async function walk(s: WalkStart): Promise<RunResult> {
   const view = createConsoleView(s.out, c, secrets, s.now)
   // The run's scratch folder ($RUNBOOK_TMP): writable under the OS guard, removed after the run.
   const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'runbook-'))
-  const osGuard = { os: s.osGuard, scratch: tmpDir, reportsDir: path.dirname(writer.mdPath) }
+  const remote = s.sandboxDir ? sandboxRemoteDirs(s.sandboxDir) : []
+  const osGuard = { os: s.osGuard, scratch: tmpDir, reportsDir: path.dirname(writer.mdPath), remote }
   const executors = createExecutors()
   const interrupts = installInterrupts()
   const highlight = s.prompts ? await loadHighlighter(c) : (_l: string, code: string) => code

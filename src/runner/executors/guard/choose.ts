@@ -1,5 +1,6 @@
 // Which guard holds a step or a probe: the OS guard's read-only view for shell code that is not
 // destructive, else none, with the reason recorded (the judge alone then holds it).
+import { existsSync } from 'node:fs'
 import { msg } from '../../terminal/messages/index.js'
 import { confinedArgv } from './bwrap.js'
 import { writablePaths } from './writes.js'
@@ -15,6 +16,9 @@ export interface GuardSetting {
   /** The run's scratch folder ($RUNBOOK_TMP). */
   scratch: string
   reportsDir?: string
+  /** Writable for every guarded step: in a --sandbox run, the folders that play remote services
+   * (its S3 bucket), which a real run reaches over the network. */
+  remote?: readonly string[]
 }
 
 /**
@@ -35,7 +39,8 @@ export function chooseStepGuard(planned: PlannedStep, env: Record<string, string
   if (usesSudo(planned.step.code)) return none(msg.executors.guardNoneSudo)
   const writes = writablePaths(planned.step.attrs.writes ?? [], env, cwd, g.reportsDir)
   if (!writes.ok) return { refused: writes.problem }
-  return confined(g.os.bwrap, g.scratch, writes.paths, cwd)
+  const remote = (g.remote ?? []).filter((p) => existsSync(p) && !writes.paths.includes(p))
+  return confined(g.os.bwrap, g.scratch, [...writes.paths, ...remote], cwd)
 }
 
 /** A probe: read-only by intent, so guarded whenever possible (it may write only the scratch folder). */
