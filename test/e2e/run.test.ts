@@ -216,7 +216,7 @@ echo never
 if [ -f ${fast} ]; then echo fast; else sleep 4323.8; fi
 \`\`\`
 
-\`\`\`bash {id=second}
+\`\`\`bash {id=second destructive="writes a flag file"}
 touch ${flag}
 \`\`\`
 `,
@@ -249,7 +249,7 @@ touch ${flag}
     // The killed step's process group outlived the runner; resume stops it and says so.
     expect(alive('sleep 4323.8')).toBe(true)
     writeFileSync(fast, '')
-    const resumed = await runCli(['resume', killedMd!])
+    const resumed = await runCli(['resume', killedMd!, '--yes'])
     expect(resumed.stdout + resumed.stderr).toMatch(messagePattern(msg.run.leftoversStopped(111_111, 'long', 222_222)))
     expect(await goneSoon('sleep 4323.8')).toBe(true)
     expect(resumed.code).toBe(0)
