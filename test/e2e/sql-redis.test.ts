@@ -219,7 +219,9 @@ describe('at a terminal', () => {
   })
 
   test('a redis write found at run time in a TS step is asked; the operator allows it', async () => {
-    const result = startInteractive(fence('ts {id=dyn}', `const name = 'set'\nawait redis.call(name, '${K}:a', 'changed')`))
+    // A command from a value cannot be proven read-only at plan time; the author's `safe` puts the
+    // step past the plan, and the run-time check still finds the write.
+    const result = startInteractive(fence('ts {id=dyn safe="the author says it only reads"}', `const name = 'set'\nawait redis.call(name, '${K}:a', 'changed')`))
     await screen.next()
     expect(screen.getScreen()).toContain('dyn: 실행할까요?')
     screen.keypress(ENTER) // run (the default for a safe step)
