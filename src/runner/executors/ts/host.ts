@@ -1,6 +1,7 @@
-// Runs TS/JS steps in a long-lived worker thread (worker.ts, bundled to dist/ts-worker.js): no
-// Node start per step, and a step stuck in a synchronous loop is still stopped — on timeout or
-// abort the worker is terminated, the process groups of the commands the step started are killed
+// Runs TS/JS steps in a long-lived worker process (worker.ts, bundled to dist/ts-worker.js; a
+// child process, so the operating system can hold it to what a step may touch): no Node start
+// per step, and a step stuck in a synchronous loop is still stopped — on timeout or abort the
+// worker is killed, the process groups of the commands the step started are killed
 // (SIGTERM, then SIGKILL after a grace), and a fresh worker is started for the next step.
 // A step's phases: check the request → transpile → get a worker → run (the worker's requests
 // answered meanwhile) → tear down what the step left → the result.

@@ -1,22 +1,37 @@
-// The worker thread behind a TS host: started on demand (and again after one was killed), told
-// apart from its successors, answered through the synchronous handshake (a SharedArrayBuffer flag
-// and a MessagePort, while the worker blocks in Atomics.wait), and discarded: terminated, with the
-// statements its PostgreSQL backends were still running cancelled on the server.
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads'
+// The worker process behind a TS host: a child process (so the operating system can hold a step
+// to what it may touch), started on demand (and again after one was killed), told apart from its
+// successors, answered through its pipes (child-channel.ts: it writes every message on fd 4 and,
+// for a request that blocks it, reads the answer from fd 5; run/confirm/close go over IPC), and
+// discarded: killed, with the statements its PostgreSQL backends were still running cancelled on
+// the server. It runs in a process group of its own, so the terminal's Ctrl-C reaches the runner
+// only (which stops the step), and it exits when the runner goes away (its IPC channel closes).
+import { spawn, type ChildProcess } from 'node:child_process'
+import type { Readable, Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import { deserialize } from 'node:v8'
 import { msg } from '../../terminal/messages/index.js'
 import { errorText } from '../error-text.js'
 import { cancelBackend, type PgBackendKey } from '../sql/cancel.js'
+import { frame } from './child-channel.js'
 import type { ExecReply, GateReply, HostToWorker, WorkerToHost } from './protocol.js'
 import type { StepRun } from './step-run.js'
 
 /** How long an idle worker gets to close its sql/redis connections at the end of the run. */
 const CLOSE_CLIENTS_MS = 3000
+/** How much of the worker's stderr is kept, to say why it died. */
+const STDERR_TAIL = 2000
+
+/** What the host does with its worker: send, keep the runner alive while a step runs, stop it. */
+export interface WorkerHandle {
+  postMessage(message: HostToWorker): void
+  ref(): void
+  unref(): void
+  terminate(): Promise<void>
+}
 
 export interface LiveWorker {
-  worker: Worker
-  /** The handshake flag: 0 while the worker waits, 1 once the host replied on `port`. */
-  flag: Int32Array
-  port: MessagePort
+  worker: WorkerHandle
+  child: ChildProcess
   ready: Promise<void>
   dead: boolean
   /** The step it runs now. */
@@ -26,24 +41,64 @@ export interface LiveWorker {
   onClosed?: () => void
 }
 
+type Unrefable = { ref?: () => void; unref?: () => void }
+
+/** The pipe on which the worker waits for answers (fd 5). */
+const repliesOf = (child: ChildProcess): Writable | undefined => (child.stdio as unknown as (Writable | null)[])[5] ?? undefined
+
+/** Reads length-prefixed V8 frames from a stream. */
+function readFrames(stream: Readable, onFrame: (value: unknown) => void): void {
+  let pending: Buffer = Buffer.alloc(0)
+  stream.on('data', (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
+    while (pending.length >= 4) {
+      const length = pending.readUInt32LE(0)
+      if (pending.length < 4 + length) break
+      const body = pending.subarray(4, 4 + length)
+      pending = pending.subarray(4 + length) as Buffer
+      onFrame(deserialize(body))
+    }
+  })
+}
+
+/** The handle; it keeps the runner alive while anyone holds a reference (it starts with one). */
+function handleOf(child: ChildProcess): WorkerHandle {
+  const handles = (): Unrefable[] => [child, child.channel as Unrefable | undefined, child.stdio[2], child.stdio[4], repliesOf(child)].filter(Boolean) as Unrefable[]
+  let holders = 1
+  return {
+    postMessage(message) {
+      if (!child.connected) throw new Error(msg.executors.tsWorkerStopped(msg.executors.exitCode(child.exitCode)))
+      child.send(message)
+    },
+    ref: () => {
+      if (holders++ === 0) handles().forEach((h) => h.ref?.())
+    },
+    unref: () => {
+      if (holders > 0 && --holders === 0) handles().forEach((h) => h.unref?.())
+    },
+    terminate: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        child.ref() // until it is gone: the runner waits for it
+        child.once('exit', () => resolve())
+        child.kill('SIGKILL')
+      }),
+  }
+}
+
 /** Starts a worker; messages about steps go to `onMessage`, the rest is handled here. */
 export function spawnWorker(url: URL, onMessage: (live: LiveWorker, message: WorkerToHost) => void): LiveWorker {
-  const flagBuffer = new SharedArrayBuffer(4)
-  const { port1, port2 } = new MessageChannel()
-  port1.unref() // only ever posted to; must not keep the runner alive
-  const worker = new Worker(url, {
-    workerData: { flag: flagBuffer, syncPort: port2 },
-    transferList: [port2],
-    // Not `stdout: true`: reading a worker's stdio keeps the runner alive for good. The worker
-    // sends console and process.stdout/stderr output as messages instead.
+  const child = spawn(process.execPath, [fileURLToPath(url)], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc', 'pipe', 'pipe'],
+    serialization: 'advanced',
+    detached: true,
   })
-  worker.unref()
+  const worker = handleOf(child)
   let markReady: () => void = () => undefined
   let failStart: (e: Error) => void = () => undefined
   const live: LiveWorker = {
     worker,
-    flag: new Int32Array(flagBuffer),
-    port: port1,
+    child,
     dead: false,
     ready: new Promise<void>((res, rej) => {
       markReady = res
@@ -51,7 +106,16 @@ export function spawnWorker(url: URL, onMessage: (live: LiveWorker, message: Wor
     }),
     backends: new Map(),
   }
-  worker.on('message', (message: WorkerToHost) => {
+  // Referenced until it is ready (a runner waiting for its first step must not exit meanwhile);
+  // then only while a step runs (host.ts refs it for each step).
+  live.ready.then(
+    () => worker.unref(),
+    () => worker.unref(),
+  )
+  let stderr = ''
+  child.stdio[2]?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL)))
+  readFrames(child.stdio[4] as Readable, (value) => {
+    const message = value as WorkerToHost
     if (message.t === 'ready') markReady()
     else if (message.t === 'closed') live.onClosed?.()
     else if (message.t === 'pgBackend') live.backends.set(message.processID, message)
@@ -63,23 +127,25 @@ export function spawnWorker(url: URL, onMessage: (live: LiveWorker, message: Wor
     failStart(new Error(why))
     live.step?.end({ kind: 'crash', error: msg.executors.tsWorkerStopped(why) })
   }
-  worker.on('error', (err) => died(errorText(err)))
-  worker.on('exit', (code) => died(msg.executors.exitCode(code)))
+  child.on('error', (err) => died(errorText(err)))
+  child.on('exit', (code, signal) => {
+    const last = stderr.trim().split('\n').slice(-3).join('\n')
+    died(`${signal ? msg.executors.killedBy(signal) : msg.executors.exitCode(code)}${last ? `\n${last}` : ''}`)
+  })
+  repliesOf(child)?.on('error', () => undefined)
   return live
 }
 
-/** Answers a worker that blocks on the handshake (a command check or a `$.sync` command). */
+/** Answers a worker that blocks on a request (a command check or a `$.sync` command). */
 export function replyToWorker(live: LiveWorker, reply: GateReply | ExecReply): void {
   try {
-    live.port.postMessage(reply)
+    repliesOf(live.child)?.write(frame(reply))
   } catch {
-    // closed port: the worker is gone
+    // closed pipe: the worker is gone
   }
-  Atomics.store(live.flag, 0, 1)
-  Atomics.notify(live.flag, 0)
 }
 
-/** Terminates the worker; statements its backends still run are cancelled on the server. */
+/** Kills the worker; statements its backends still run are cancelled on the server. */
 export async function discardWorker(live: LiveWorker): Promise<void> {
   live.dead = true
   replyToWorker(live, { deny: msg.executors.stepStopped }) // wake it if it waits on a command check
@@ -88,7 +154,6 @@ export async function discardWorker(live: LiveWorker): Promise<void> {
   const backends = [...live.backends.values()]
   live.backends.clear()
   await Promise.all([live.worker.terminate().catch(() => undefined), ...backends.map((key) => cancelBackend(key).catch(() => undefined))])
-  live.port.close()
 }
 
 /** Asks the worker to close its sql/redis connections; gives up after a few seconds. */
@@ -100,6 +165,8 @@ export async function closeWorkerClients(live: LiveWorker): Promise<void> {
   })
   try {
     live.worker.ref()
+    // A worker still starting would not hear the message yet.
+    await Promise.race([live.ready, closed])
     live.worker.postMessage({ t: 'close' } satisfies HostToWorker)
     await closed
   } catch {

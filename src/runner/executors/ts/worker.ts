@@ -1,10 +1,11 @@
-// The worker thread that runs TS/JS steps (entry bundled to dist/ts-worker.js). One step at a
-// time; the host terminates it to stop a step (even `while (true) {}`) and starts a new one.
+// The child process that runs TS/JS steps (entry bundled to dist/ts-worker.js): a process of its
+// own, so the operating system can hold it to what the step may touch. One step at a time; the
+// host kills it to stop a step (even `while (true) {}`) and starts a new one.
 //
 // Commands run through zx's `$`:
 // - are checked before they start: zx's `spawn`/`spawnSync` options are replaced by wrappers that
-//   ask the host (a SharedArrayBuffer + Atomics.wait handshake, so the worker blocks until the
-//   operator or policy answers; works for `$.sync` too). A denied command never spawns, and every
+//   ask the host (a synchronous request on the host's pipes, child-channel.ts, so the worker
+//   blocks until the operator or policy answers; works for `$.sync` too). A denied command never spawns, and every
 //   later command of the same step is denied as well.
 // - run detached (a process group each); the host is told every pid so it can kill the groups
 //   when it stops the step. When a command's main process exits, anything it left in its group
@@ -18,8 +19,8 @@
 // `sql` and `redis` (clients.ts) connect on first use, judge every call before it is sent
 // (read-only SQL and Redis command checks in steps that are not destructive) and are closed when
 // the host asks the worker to close at the end of the run.
-// `process.chdir` is not available in workers: `cd()` sets the cwd of later `$` calls (scoped by
-// `within` like zx's own); `fs` calls with relative paths still resolve against the runner's cwd.
+// `cd()` sets the cwd of later `$` calls (scoped by `within` like zx's own); `fs` calls with
+// relative paths resolve against the process's cwd (the runner's).
 import { spawn as cpSpawn, type ChildProcess, type SpawnOptions, type SpawnSyncReturns } from 'node:child_process'
 import { Console } from 'node:console'
 import { statSync } from 'node:fs'
@@ -27,38 +28,28 @@ import { Writable, type Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { inspect } from 'node:util'
 import vm from 'node:vm'
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads'
 import { $, ProcessOutput, ProcessPromise, YAML, chalk, echo, fetch, fs, glob, os, path, quote, retry, sleep, which, within } from 'zx'
 import type { LogEntry } from 'zx'
 import { msg, setLanguage } from '../../terminal/messages/index.js'
 import { stopGroup } from '../process-group.js'
 import { applicationName } from '../targets.js'
 import { beginStep, closeClients, endStep, stepGlobals, type ClientStep } from './clients.js'
+import { askHost, onHostMessage, postToHost } from './child-channel.js'
 import type { ExecReply, GateReply, HostToWorker, RunMessage, WorkerToHost } from './protocol.js'
-
-if (!parentPort) throw new Error('ts-worker.js must run as a worker thread')
 
 // Code from strings. The judge never proves eval or Function read-only, but a name it cannot
 // follow (`f[key]`, with key = 'constructor' computed at run time) reaches Function through any
-// function. Only steps run in this thread, so the function constructors are taken off their
+// function. Only steps run in this process, so the function constructors are taken off their
 // prototypes: `(() => 0).constructor` is undefined here. (Classes keep their own `constructor`.)
 for (const fn of [function () {}, async function () {}, function* () {}, async function* () {}]) {
   Object.defineProperty(Object.getPrototypeOf(fn), 'constructor', { value: undefined, writable: false, configurable: false })
 }
-const port = parentPort
-const { flag: flagBuffer, syncPort } = workerData as { flag: SharedArrayBuffer; syncPort: MessagePort }
-const flag = new Int32Array(flagBuffer)
 
-const post = (message: WorkerToHost): void => port.postMessage(message)
+const post = (message: WorkerToHost): void => postToHost(message)
 
-/** Blocks this thread until the host answers on the sync port. */
+/** Blocks this process until the host answers. */
 function callHost<T>(message: WorkerToHost): T {
-  Atomics.store(flag, 0, 0)
-  post(message)
-  while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0)
-  const answer = receiveMessageOnPort(syncPort)
-  if (!answer) throw new Error(msg.executors.runnerDidNotAnswer)
-  return answer.message as T
+  return askHost<T>(message, msg.executors.runnerDidNotAnswer)
 }
 
 interface Current {
@@ -443,7 +434,8 @@ function onUncaught(err: unknown): void {
 process.on('uncaughtException', onUncaught)
 process.on('unhandledRejection', onUncaught)
 
-port.on('message', (message: HostToWorker) => {
+onHostMessage((received) => {
+  const message = received as HostToWorker
   if (message.t === 'run') void runStep(message)
   else if (message.t === 'close') void closeClients().finally(() => post({ t: 'closed' }))
   else if (message.t === 'confirmed') {
