@@ -62,3 +62,29 @@ describe('function constructors in the TS worker', () => {
     expect(h.stdout).toContain('function 2')
   })
 })
+
+describe("the step's env and the commands' environment", () => {
+  let host: TsHost
+  const tmp = mkdtempSync(join(tmpdir(), 'rb-ts-env-'))
+  const canary = join(tmp, 'canary')
+  const script = join(tmp, 'startup.sh')
+
+  beforeAll(async () => {
+    await buildWorker()
+    host = new TsHost()
+  })
+  afterAll(async () => {
+    await host.close()
+    rmSync(tmp, { recursive: true, force: true })
+  })
+
+  it('writing env (BASH_ENV) does not reach the shell of a $ command; the canary stays', async () => {
+    writeFileSync(canary, 'keep me')
+    writeFileSync(script, `rm -f '${canary}'\n`)
+    const h = { ...hooks(), onCommand: async () => 'allow' as const }
+    const code = `env.BASH_ENV = env.SCRIPT\nenv.ENV = env.SCRIPT\nawait $\`true\``
+    const result = await host.run({ code, loader: 'ts', env: baseEnv({ SCRIPT: script }), inputs: {}, state: {}, timeoutMs: 20_000, stepId: 'env', cwd: tmp }, h)
+    expect(result.ok, result.error).toBe(true)
+    expect(existsSync(canary)).toBe(true)
+  })
+})

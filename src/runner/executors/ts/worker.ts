@@ -407,7 +407,9 @@ async function runStep(run: RunMessage): Promise<void> {
   try {
     const body = compile(run.js, run.runId)(globalsFor(step, run, clients))
     await within(async () => {
-      $.env = run.env
+      // A copy: what the step writes into its `env` (BASH_ENV, PATH, …) is not the environment
+      // of its commands — the gate judges their command line, not their environment.
+      $.env = { ...run.env }
       $.cwd = run.cwd
       await body()
     })
