@@ -24,6 +24,8 @@ const issueForms: Destructive[] = [
   ['brace expansion hiding an option', 'find . -name x {-delete,}', unproven],
   ['alias', "alias ls='rm -rf'\nls x", unproven],
   ['trap', "trap 'rm -f x' EXIT", unproven],
+  ['trap with code hidden after a signal list', "trap -- 'rm -f x' TERM", unproven],
+  ['trap with an action from a variable', 'trap "$A" TERM', unproven],
   ['awk system()', `awk 'BEGIN{system("rm -f x")}'`, unproven],
   ['awk print to a file', `awk '{ print > "out.txt" }' in.txt`, unproven],
   ['awk pipe to a command', `awk '{ print | "sh" }' in.txt`, unproven],
@@ -141,6 +143,8 @@ const evasions: Destructive[] = [
 
 // Read-only forms the library and the guide use: they stay read-only.
 const readOnly: [label: string, code: string][] = [
+  ['trap that ignores a signal', "trap '' TERM\nsleep 1"],
+  ['trap that resets signals', 'trap - INT TERM'],
   ['df to /dev/null', 'df -h > /dev/null 2>&1'],
   ['stderr and stdout', 'echo oops >&2; echo ok 2>&1'],
   ['RUNBOOK_OUTPUT', 'echo "A=1" >> "$RUNBOOK_OUTPUT"'],

@@ -100,7 +100,17 @@ const assigning =
 const declares: Reader = (h) =>
   h.args.every((w) => w.literal && !(/^-/.test(w.value) && w.value.includes('n')) && !isProtectedVariable(w.value.replace(/[+]?=.*$/, '')))
 
-const trap: Reader = (h) => h.args.length > 0 && h.args.every((w) => w.literal && ['-l', '-p'].includes(w.value))
+/**
+ * trap -l / -p only list; `trap '' SIG…` ignores signals and `trap - SIG…` resets them: no code of
+ * the step's runs later. Any other action is code run at a signal, which cannot be proven.
+ */
+const trap: Reader = (h) => {
+  const args = h.args[0]?.literal && h.args[0].value === '--' ? h.args.slice(1) : h.args
+  if (args.length === 0 || !args.every((w) => w.literal)) return false
+  if (args.every((w) => ['-l', '-p'].includes(w.value))) return true
+  const [action, ...signals] = args
+  return (action!.value === '' || action!.value === '-') && signals.length > 0 && signals.every((w) => /^(SIG)?[A-Z]+[0-9]*([+-][0-9]+)?$|^[0-9]+$/.test(w.value))
+}
 /** exec without a command only applies its redirections (judged by the walk). */
 const exec: Reader = (h) => h.args.length === 0
 
