@@ -1,8 +1,9 @@
 // Size limits of the code base: no source file over 500 lines, no function over 120 lines.
 // `node scripts/check-size.mjs [DIR…]` prints what is over and exits 1; a fast test runs it.
 // Functions are found by transpiling each file with esbuild (types gone) and walking the JS with
-// acorn; their lines are mapped back to the TypeScript through the source map.
+// acorn; their lines are mapped back to the TypeScript through the source map (node:module's SourceMap).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { SourceMap } from 'node:module'
 import path from 'node:path'
 import { parse } from 'acorn'
 import { simple } from 'acorn-walk'
@@ -11,40 +12,11 @@ import { transformSync } from 'esbuild'
 export const MAX_FILE_LINES = 500
 export const MAX_FUNCTION_LINES = 120
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-
-/** Generated line (0-based) → original line (1-based) of its first mapping. */
-function lineMap(mappings) {
-  const out = []
-  let srcLine = 0
-  for (const line of mappings.split(';')) {
-    let first
-    for (const seg of line.split(',')) {
-      if (!seg) continue
-      const fields = []
-      let value = 0
-      let shift = 0
-      for (const ch of seg) {
-        const digit = BASE64.indexOf(ch)
-        value += (digit & 31) << shift
-        if (digit & 32) shift += 5
-        else {
-          fields.push(value & 1 ? -(value >>> 1) : value >>> 1)
-          value = 0
-          shift = 0
-        }
-      }
-      if (fields.length >= 3) {
-        srcLine += fields[2]
-        first ??= srcLine + 1
-      }
-    }
-    out.push(first)
-  }
-  return out
-}
-
 function* sourceFiles(dir) {
+  if (statSync(dir).isFile()) {
+    yield dir
+    return
+  }
   for (const name of readdirSync(dir).sort()) {
     const file = path.join(dir, name)
     if (statSync(file).isDirectory()) yield* sourceFiles(file)
@@ -59,9 +31,13 @@ export function sizeProblems(file) {
   const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0)
   if (lines > MAX_FILE_LINES) problems.push(`${file}: ${lines} lines (max ${MAX_FILE_LINES})`)
   const { code, map } = transformSync(text, { loader: file.endsWith('.ts') ? 'ts' : 'js', sourcemap: 'external', format: 'esm', target: 'es2022' })
-  const toOriginal = lineMap(JSON.parse(map).mappings)
+  const sourceMap = new SourceMap(JSON.parse(map))
+  // The original line (1-based) of a generated one: its first mapping, or the nearest one above.
   const original = (generatedLine) => {
-    for (let l = generatedLine - 1; l >= 0; l--) if (toOriginal[l] !== undefined) return toOriginal[l]
+    for (let l = generatedLine - 1; l >= 0; l--) {
+      const entry = sourceMap.findEntry(l, 0)
+      if (entry && entry.generatedLine === l) return entry.originalLine + 1
+    }
     return 1
   }
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module', locations: true })
