@@ -1,7 +1,9 @@
 // A StepContext built by hand for executor tests: a Step and PlannedStep as parse + plan would
 // make them, an io that records everything, and a scripted `ask`.
 import type { Answer, Question, SqlStatementRecord, StepContext, TableBlock, CheckResult, CommandRecord } from '../../src/runner/model/run-record.js'
-import type { Declared, Detection, PlannedStep, Step, StepAttributes, StepKind } from '../../src/runner/model/runbook.js'
+import type { Detection, PlannedStep, Runbook, Step, StepAttributes, StepKind } from '../../src/runner/model/runbook.js'
+import type { DetectionCache } from '../../src/runner/plan/judge-cache.js'
+import { planStep } from '../../src/runner/plan/plan.js'
 
 export interface Recorded {
   stdout: string
@@ -25,7 +27,12 @@ export interface StepSpec {
   codeLine?: number
 }
 
-export function plannedStep(spec: StepSpec): PlannedStep {
+/**
+ * The step planned by the real planner (`planStep` of plan.ts), with `spec.detection` (default: nothing
+ * destructive) standing in for the judge's verdict on the code, in a runbook whose default timeout is
+ * 60 s.
+ */
+export async function plannedStep(spec: StepSpec): Promise<PlannedStep> {
   const attrs = spec.attrs ?? {}
   const id = spec.id ?? attrs.id ?? 'step'
   const codeLine = spec.codeLine ?? 10
@@ -44,22 +51,31 @@ export function plannedStep(spec: StepSpec): PlannedStep {
     prose: '',
   }
   const detection = spec.detection ?? { destructive: false, reasons: [], syntaxErrors: [], refused: [] }
-  const declared: Declared = attrs.critical ? 'critical' : attrs.destructive !== undefined ? 'destructive' : attrs.safe !== undefined ? 'safe' : null
+  const runbook: Runbook = {
+    path: 'runbooks/exec-test.md',
+    source: '',
+    sha256: '',
+    meta: { id: 'exec-test', title: 'test', tags: [], env: [], inputs: [], requires: [], defaults: { timeoutMs: 60_000 }, exclusive: false, approvals: 0 },
+    bodyLine: 1,
+    headings: [],
+    steps: [step],
+    displays: [],
+    checklist: [],
+    segments: [],
+    diagnostics: [],
+  }
+  return planStep(step, runbook, givenDetection(spec.kind, spec.code, detection))
+}
+
+/** A detection cache that answers `detection` for the step's own code; anything else (a probe) is judged. */
+function givenDetection(kind: StepKind, code: string, detection: Detection): DetectionCache {
   return {
-    id,
-    title: step.title,
-    language: step.language,
-    kind: step.kind,
-    line: step.line,
-    destructive: declared === 'critical' || declared === 'destructive' || (detection.destructive && declared !== 'safe'),
-    detected: detection.destructive,
-    declared,
-    reasons: detection.reasons,
-    skip: false,
-    timeoutMs: 60_000,
-    requires: [],
-    step,
-    detection,
+    get: (k, c) => (k === kind && c === code ? detection : undefined),
+    set: () => undefined,
+    memo: (_namespace, _code, compute) => compute(),
+    peek: () => undefined,
+    put: () => undefined,
+    save: () => undefined,
   }
 }
 

@@ -4,21 +4,12 @@
 // machine without the guard (the detector injected); a probe whose sudo cannot elevate blocks.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { describe, expect, test } from 'vitest'
 import { EXIT, RunbookError } from '../../src/runner/model/errors.js'
 import { runRunbook, type RunOptions } from '../../src/runner/run/run.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { readReport, reportFiles, tempDir, writeRunbook } from '../helpers/cli.js'
-import { fixedClock, OPERATOR } from '../run/fakes.js'
-
-function sink(): NodeJS.WriteStream & { text(): string } {
-  const stream = new PassThrough() as unknown as NodeJS.WriteStream & { text(): string }
-  let text = ''
-  ;(stream as unknown as PassThrough).on('data', (d: Buffer) => (text += d.toString()))
-  stream.text = () => text
-  return stream
-}
+import { fixedClock, OPERATOR, sink } from '../run/fakes.js'
 
 function setup(body: (canary: string, dir: string) => string) {
   const dir = tempDir('rb-guard-run-')

@@ -36,7 +36,7 @@ async function runRedis(
   options: ContextOptions & { executor?: StepExecutor; table?: RedisCommandTable } = {},
 ) {
   const detection = detectRedis(code, options.table)
-  const planned = plannedStep({ kind: 'redis', code, attrs, detection })
+  const planned = await plannedStep({ kind: 'redis', code, attrs, detection })
   const { ctx, rec } = makeContext(planned, { env: { REDIS_URL }, ...options })
   const started = Date.now()
   const outcome = await (options.executor ?? standard).run(ctx)
@@ -173,14 +173,14 @@ describe('redis steps', () => {
   })
 
   it('names a missing URL variable', async () => {
-    const { ctx } = makeContext(plannedStep({ kind: 'redis', code: 'PING', attrs: { redis: 'CACHE_URL' } }), { env: { REDIS_URL } })
+    const { ctx } = makeContext(await plannedStep({ kind: 'redis', code: 'PING', attrs: { redis: 'CACHE_URL' } }), { env: { REDIS_URL } })
     const outcome = await standard.run(ctx)
     expect(outcome.status).toBe('failed')
     expect(outcome.reason).toContain('CACHE_URL')
   })
 
   it('fails fast when no server listens, naming host, port and db but not the password', async () => {
-    const { ctx } = makeContext(plannedStep({ kind: 'redis', code: 'PING' }), { env: { REDIS_URL: 'redis://:pa55word@127.0.0.1:1/13' } })
+    const { ctx } = makeContext(await plannedStep({ kind: 'redis', code: 'PING' }), { env: { REDIS_URL: 'redis://:pa55word@127.0.0.1:1/13' } })
     const started = Date.now()
     const outcome = await standard.run(ctx)
     expect(Date.now() - started).toBeLessThan(3500)

@@ -28,7 +28,7 @@ async function count(table = 't'): Promise<number> {
 
 async function runSql(code: string, attrs: StepAttributes = {}, options: ContextOptions & { id?: string } = {}) {
   const detection = await detectSql(code)
-  const planned = plannedStep({ kind: 'sql', code, attrs, detection, id: options.id ?? attrs.id ?? 'sql-step' })
+  const planned = await plannedStep({ kind: 'sql', code, attrs, detection, id: options.id ?? attrs.id ?? 'sql-step' })
   const { ctx, rec } = makeContext(planned, { env: { DATABASE_URL: DB_URL }, ...options })
   const started = Date.now()
   const outcome = await executor.run(ctx)
@@ -166,7 +166,7 @@ describe('read-only steps', () => {
   })
 
   it('names a missing URL variable', async () => {
-    const planned = plannedStep({ kind: 'sql', code: 'SELECT 1;', attrs: { db: 'REPORTING_DB' } })
+    const planned = await plannedStep({ kind: 'sql', code: 'SELECT 1;', attrs: { db: 'REPORTING_DB' } })
     const { ctx } = makeContext(planned, { env: { DATABASE_URL: DB_URL } })
     const outcome = await executor.run(ctx)
     expect(outcome.status).toBe('failed')
@@ -174,7 +174,7 @@ describe('read-only steps', () => {
   })
 
   it('uses the variable named by db=', async () => {
-    const planned = plannedStep({ kind: 'sql', code: 'SELECT current_database() AS db;', attrs: { db: 'OTHER_URL' } })
+    const planned = await plannedStep({ kind: 'sql', code: 'SELECT current_database() AS db;', attrs: { db: 'OTHER_URL' } })
     const { ctx, rec } = makeContext(planned, { env: { OTHER_URL: DB_URL } })
     expect((await executor.run(ctx)).status).toBe('passed')
     expect(rec.tables[0]!.rows).toEqual([[database.name]])
@@ -352,7 +352,7 @@ describe('timeouts, interruptions and connections', () => {
   })
 
   it('fails fast on a refused connection, naming host, port and database but not the password', async () => {
-    const planned = plannedStep({ kind: 'sql', code: 'SELECT 1;' })
+    const planned = await plannedStep({ kind: 'sql', code: 'SELECT 1;' })
     const { ctx } = makeContext(planned, { env: { DATABASE_URL: 'postgres://postgres:s3cr3tpw@127.0.0.1:1/rb_nothing' } })
     const started = Date.now()
     const outcome = await executor.run(ctx)
@@ -364,7 +364,7 @@ describe('timeouts, interruptions and connections', () => {
   })
 
   it('fails on an unknown database with the server message', async () => {
-    const planned = plannedStep({ kind: 'sql', code: 'SELECT 1;' })
+    const planned = await plannedStep({ kind: 'sql', code: 'SELECT 1;' })
     const { ctx } = makeContext(planned, { env: { DATABASE_URL: 'postgres://postgres:pw@127.0.0.1:5432/rb_missing_db' } })
     const outcome = await executor.run(ctx)
     expect(outcome.status).toBe('failed')
@@ -373,7 +373,7 @@ describe('timeouts, interruptions and connections', () => {
   })
 
   it('fails within the connect timeout on an unknown host', async () => {
-    const planned = plannedStep({ kind: 'sql', code: 'SELECT 1;' })
+    const planned = await plannedStep({ kind: 'sql', code: 'SELECT 1;' })
     const { ctx } = makeContext(planned, { env: { DATABASE_URL: 'postgres://u:pw@rb-no-such-host.invalid:5432/x' } })
     const started = Date.now()
     const outcome = await executor.run(ctx)

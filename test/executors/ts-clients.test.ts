@@ -24,7 +24,7 @@ let redis: Redis
 const rowCount = (): Promise<number> => itemCount(db)
 
 async function runTs(code: string, attrs: StepAttributes = {}, options: ContextOptions = {}) {
-  const planned = plannedStep({ kind: 'ts', code, attrs })
+  const planned = await plannedStep({ kind: 'ts', code, attrs })
   const { ctx, rec } = makeContext(planned, { env: { DATABASE_URL: DB_URL, REDIS_URL }, ...options })
   const outcome = await executor.run(ctx)
   return { outcome, rec }

@@ -1,14 +1,10 @@
 // TS steps run in a child process of their own (not a thread of the runner), so the operating
 // system can hold them to what they may touch; the `$` gate and the blocking requests work
 // across that boundary, and a step stuck in a loop is still stopped.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TsHost } from '../../src/runner/executors/ts/host.js'
-import type { TsHooks, TsStepRequest } from '../../src/runner/executors/ts/protocol.js'
-import { buildWorker } from './build-worker.js'
-import { baseEnv } from './helpers.js'
+import type { TsHooks } from '../../src/runner/executors/ts/protocol.js'
+import { useTsHost } from './ts-host-setup.js'
 
 /** Whether a process has gone within `ms`. */
 async function pidGone(pid: number, ms = 3000): Promise<boolean> {
@@ -43,21 +39,11 @@ function hooks(decide: (cmd: string) => 'allow' | { deny: string } = () => 'allo
 }
 
 describe('the TS worker is a child process', () => {
-  let host: TsHost
-  const tmp = mkdtempSync(join(tmpdir(), 'rb-ts-proc-'))
-  const req = (code: string, extra: Partial<TsStepRequest> = {}): TsStepRequest => ({ code, loader: 'ts', env: baseEnv({}), inputs: {}, state: {}, timeoutMs: 20_000, stepId: 'proc', cwd: tmp, ...extra })
-
-  beforeAll(async () => {
-    await buildWorker()
-    host = new TsHost()
-  })
-  afterAll(async () => {
-    await host.close()
-    rmSync(tmp, { recursive: true, force: true })
-  })
+  const t = useTsHost({ prefix: 'rb-ts-proc-', stepId: 'proc', env: {} })
+  const { req } = t
 
   it('runs the step in another process, a child of the runner', async () => {
-    const result = await host.run(req('state.pid = process.pid\nstate.ppid = process.ppid'), hooks())
+    const result = await t.host.run(req('state.pid = process.pid\nstate.ppid = process.ppid'), hooks())
     expect(result.ok, result.error).toBe(true)
     expect(result.state.pid).not.toBe(process.pid)
     expect(result.state.ppid).toBe(process.pid)
@@ -65,7 +51,7 @@ describe('the TS worker is a child process', () => {
 
   it('the $ gate and $.sync answer across the boundary, in order with the output', async () => {
     const h = hooks((cmd) => (cmd.startsWith('echo no') ? { deny: 'not this one' } : 'allow'))
-    const result = await host.run(req("console.log('before')\nconst a = $.sync`echo sync-ok`\nconsole.log(a.stdout.trim())\nawait $`echo async-ok`\nawait $`echo no`"), h)
+    const result = await t.host.run(req("console.log('before')\nconst a = $.sync`echo sync-ok`\nconsole.log(a.stdout.trim())\nawait $`echo async-ok`\nawait $`echo no`"), h)
     expect(result.blockedCommand).toBeDefined()
     expect(h.asked).toEqual(['echo sync-ok', 'echo async-ok', 'echo no'])
     expect(h.stdout.indexOf('before')).toBeLessThan(h.stdout.indexOf('sync-ok'))
@@ -74,16 +60,16 @@ describe('the TS worker is a child process', () => {
 
   it('a lot of output before a command does not stall the request', async () => {
     const h = hooks()
-    const result = await host.run(req("for (let i = 0; i < 2000; i++) console.log('x'.repeat(200))\nconst r = await $`echo done`\ncheck('done', r.stdout.trim() === 'done')"), h)
+    const result = await t.host.run(req("for (let i = 0; i < 2000; i++) console.log('x'.repeat(200))\nconst r = await $`echo done`\ncheck('done', r.stdout.trim() === 'done')"), h)
     expect(result.ok, result.error).toBe(true)
     expect(h.stdout.length).toBeGreaterThan(400_000)
   })
 
   it('a step stuck in a loop is stopped with its process, and the next step gets a fresh one', async () => {
-    const first = await host.run(req('state.pid = process.pid\nwhile (true) {}', { timeoutMs: 800 }), hooks())
+    const first = await t.host.run(req('state.pid = process.pid\nwhile (true) {}', { timeoutMs: 800 }), hooks())
     expect(first.timedOut).toBe(true)
     expect(await pidGone(first.state.pid as number)).toBe(true)
-    const next = await host.run(req('state.pid = process.pid'), hooks())
+    const next = await t.host.run(req('state.pid = process.pid'), hooks())
     expect(next.ok, next.error).toBe(true)
     expect(typeof next.state.pid).toBe('number')
     expect(next.state.pid).not.toBe(process.pid)

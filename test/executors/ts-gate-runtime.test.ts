@@ -1,13 +1,11 @@
 // The worker's own layer under the judge: a step that reaches Function through a name the judge
 // cannot follow (a computed 'constructor') finds nothing there; the canary stays.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TsHost } from '../../src/runner/executors/ts/host.js'
-import type { TsHooks, TsStepRequest } from '../../src/runner/executors/ts/protocol.js'
-import { buildWorker } from './build-worker.js'
+import { describe, expect, it } from 'vitest'
+import type { TsHooks } from '../../src/runner/executors/ts/protocol.js'
 import { baseEnv } from './helpers.js'
+import { useTsHost } from './ts-host-setup.js'
 
 const hooks = (): TsHooks & { stdout: string } => {
   const h = {
@@ -26,19 +24,8 @@ const hooks = (): TsHooks & { stdout: string } => {
 }
 
 describe('function constructors in the TS worker', () => {
-  let host: TsHost
-  const tmp = mkdtempSync(join(tmpdir(), 'rb-ts-ctor-'))
-  const canary = join(tmp, 'canary')
-  const req = (code: string): TsStepRequest => ({ code, loader: 'ts', env: baseEnv({ CANARY: canary }), inputs: {}, state: {}, timeoutMs: 20_000, stepId: 'ctor', cwd: tmp })
-
-  beforeAll(async () => {
-    await buildWorker()
-    host = new TsHost()
-  })
-  afterAll(async () => {
-    await host.close()
-    rmSync(tmp, { recursive: true, force: true })
-  })
+  const t = useTsHost({ prefix: 'rb-ts-ctor-', stepId: 'ctor' })
+  const { canary, req } = t
 
   it.each([
     ['an arrow function', "const k = ['con', 'structor'].join('')\nconst F = (() => 0)[k]\nF('p', 'process.getBuiltinModule(\"fs\").rmSync(p)')(env.CANARY)"],
@@ -48,7 +35,7 @@ describe('function constructors in the TS worker', () => {
     ['a class (its own constructor is itself, its constructor a function)', "const k = ['con', 'structor'].join('')\nclass A {}\nconst F = new A()[k][k]\nF('p', 'process.getBuiltinModule(\"fs\").rmSync(p)')(env.CANARY)"],
   ])('through %s: nothing to call, the canary stays', async (_label, code) => {
     writeFileSync(canary, 'keep me')
-    const result = await host.run(req(code), hooks())
+    const result = await t.host.run(req(code), hooks())
     expect(result.ok).toBe(false)
     expect(result.error).toMatch(/not a function/)
     expect(existsSync(canary)).toBe(true)
@@ -56,7 +43,7 @@ describe('function constructors in the TS worker', () => {
 
   it('classes, instances and zx still work', async () => {
     const h = hooks()
-    const result = await host.run(req("class A { n = 1 }\nconst a = new A()\nconsole.log(a.constructor.name, a.constructor === A, [].constructor === Array)\nconsole.log(typeof (async () => 0), String(await Promise.resolve(2)))"), h)
+    const result = await t.host.run(req("class A { n = 1 }\nconst a = new A()\nconsole.log(a.constructor.name, a.constructor === A, [].constructor === Array)\nconsole.log(typeof (async () => 0), String(await Promise.resolve(2)))"), h)
     expect(result.ok, result.error).toBe(true)
     expect(h.stdout).toContain('A true true')
     expect(h.stdout).toContain('function 2')
@@ -64,26 +51,16 @@ describe('function constructors in the TS worker', () => {
 })
 
 describe("the step's env and the commands' environment", () => {
-  let host: TsHost
-  const tmp = mkdtempSync(join(tmpdir(), 'rb-ts-env-'))
-  const canary = join(tmp, 'canary')
+  const t = useTsHost({ prefix: 'rb-ts-env-', stepId: 'env', env: {} })
+  const { canary, tmp } = t
   const script = join(tmp, 'startup.sh')
-
-  beforeAll(async () => {
-    await buildWorker()
-    host = new TsHost()
-  })
-  afterAll(async () => {
-    await host.close()
-    rmSync(tmp, { recursive: true, force: true })
-  })
 
   it('writing env (BASH_ENV) does not reach the shell of a $ command; the canary stays', async () => {
     writeFileSync(canary, 'keep me')
     writeFileSync(script, `rm -f '${canary}'\n`)
     const h = { ...hooks(), onCommand: async () => 'allow' as const }
     const code = `env.BASH_ENV = env.SCRIPT\nenv.ENV = env.SCRIPT\nawait $\`true\``
-    const result = await host.run({ code, loader: 'ts', env: baseEnv({ SCRIPT: script }), inputs: {}, state: {}, timeoutMs: 20_000, stepId: 'env', cwd: tmp }, h)
+    const result = await t.host.run(t.req(code, { env: baseEnv({ SCRIPT: script }) }), h)
     expect(result.ok, result.error).toBe(true)
     expect(existsSync(canary)).toBe(true)
   })

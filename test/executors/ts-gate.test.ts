@@ -1,16 +1,12 @@
 // The run-time `$` gate of TS steps judges the command line exactly as zx runs it: a prefix or a
 // postfix a step sets, or a shell that is not one, is seen by the gate, and a command it cannot
 // prove read-only never starts (the canary in a temp folder stays).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync, writeFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
 import { judgeDollarCommand } from '../../src/runner/executors/ts/command-judge.js'
-import { TsHost } from '../../src/runner/executors/ts/host.js'
-import type { ExactCommand, TsHooks, TsStepRequest } from '../../src/runner/executors/ts/protocol.js'
+import type { ExactCommand, TsHooks } from '../../src/runner/executors/ts/protocol.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
-import { buildWorker } from './build-worker.js'
-import { baseEnv } from './helpers.js'
+import { useTsHost } from './ts-host-setup.js'
 
 interface Gate {
   hooks: TsHooks
@@ -35,19 +31,8 @@ function realGate(): Gate {
 }
 
 describe('the run-time $ gate', () => {
-  let host: TsHost
-  const tmp = mkdtempSync(join(tmpdir(), 'rb-ts-gate-'))
-  const canary = join(tmp, 'canary')
-  const req = (code: string): TsStepRequest => ({ code, loader: 'ts', env: baseEnv({ CANARY: canary }), inputs: {}, state: {}, timeoutMs: 20_000, stepId: 'gate', cwd: tmp })
-
-  beforeAll(async () => {
-    await buildWorker()
-    host = new TsHost()
-  })
-  afterAll(async () => {
-    await host.close()
-    rmSync(tmp, { recursive: true, force: true })
-  })
+  const t = useTsHost({ prefix: 'rb-ts-gate-', stepId: 'gate' })
+  const { canary, req } = t
 
   const cases: [string, string][] = [
     ['$.prefix', '$.prefix = `rm -f ${env.CANARY};`\nawait $`df -h /`'],
@@ -61,7 +46,7 @@ describe('the run-time $ gate', () => {
   it.each(cases)('%s: the whole line is judged, the command never starts, the canary stays', async (_label, code) => {
     writeFileSync(canary, 'keep me')
     const gate = realGate()
-    const result = await host.run(req(code), gate.hooks)
+    const result = await t.host.run(req(code), gate.hooks)
     expect(result.ok).toBe(false)
     expect(result.blockedCommand).toBeDefined()
     expect(existsSync(canary)).toBe(true)
@@ -73,7 +58,7 @@ describe('the run-time $ gate', () => {
   it('the operator is shown what a step put around the command, and the judged line holds it', async () => {
     writeFileSync(canary, 'keep me')
     const gate = realGate()
-    await host.run(req('$.postfix = `;rm -f ${env.CANARY}`\nawait $`df -h /`'), gate.hooks)
+    await t.host.run(req('$.postfix = `;rm -f ${env.CANARY}`\nawait $`df -h /`'), gate.hooks)
     const asked = gate.asked[0]!
     expect(asked.command).toContain(`rm -f ${canary}`)
     expect(asked.exact!.line).toContain(`df -h /;rm -f ${canary}`)
@@ -82,7 +67,7 @@ describe('the run-time $ gate', () => {
 
   it('judges values as zx quoted them, and lets a read-only line run', async () => {
     const gate = realGate()
-    const result = await host.run(req("const dir = '/'\nconst out = await $`df -h ${dir}`\ncheck('df', out.stdout.length > 0)"), gate.hooks)
+    const result = await t.host.run(req("const dir = '/'\nconst out = await $`df -h ${dir}`\ncheck('df', out.stdout.length > 0)"), gate.hooks)
     expect(result.ok, result.error).toBe(true)
     expect(gate.asked).toHaveLength(1)
     expect(gate.asked[0]!.reasons).toEqual([])
@@ -93,7 +78,7 @@ describe('the run-time $ gate', () => {
   it('a quoted value that holds a command stays an argument', async () => {
     writeFileSync(canary, 'keep me')
     const gate = realGate()
-    const result = await host.run(req('const v = `x; rm -f ${env.CANARY}`\nawait $`echo ${v}`'), gate.hooks)
+    const result = await t.host.run(req('const v = `x; rm -f ${env.CANARY}`\nawait $`echo ${v}`'), gate.hooks)
     expect(result.ok, result.error).toBe(true)
     expect(existsSync(canary)).toBe(true)
   })

@@ -58,7 +58,7 @@ describe('a write the built-in table lacks', () => {
     const detection = detectRedis(code, reduced)
     const executor = createRedisExecutor({ table: reduced })
     try {
-      const planned = plannedStep({ kind: 'redis', code, detection })
+      const planned = await plannedStep({ kind: 'redis', code, detection })
       const { ctx, rec } = makeContext(planned, { env: { REDIS_URL } })
       const outcome = await executor.run(ctx)
       expect(planned.destructive).toBe(false)

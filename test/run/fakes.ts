@@ -1,5 +1,6 @@
 // Fakes for running the walk in-process: prompts that answer from a script, executors that record
 // what they were asked to run, a fixed clock, a recorder that keeps the events, a sandbox guard.
+import { PassThrough } from 'node:stream'
 import { Chalk } from 'chalk'
 import { executeRun, type RunDeps, type RunSettings, type SandboxGuard } from '../../src/runner/run/execute.js'
 import { blankStep } from '../../src/runner/run/step.js'
@@ -15,6 +16,15 @@ export const FIXED = new Date(2026, 10, 26, 9, 0, 0)
 export const fixedClock = () => new Date(FIXED)
 
 export const OPERATOR = 'Kim Gate <gate@example.com>'
+
+/** A terminal-less output stream that keeps what was written, for `out` of a run. */
+export function sink(): NodeJS.WriteStream & { text(): string } {
+  const stream = new PassThrough() as unknown as NodeJS.WriteStream & { text(): string }
+  let text = ''
+  ;(stream as unknown as PassThrough).on('data', (d: Buffer) => (text += d.toString()))
+  stream.text = () => text
+  return stream
+}
 
 /** How a fake operator answers: run and say yes, run and say no, skip the step, quit the run. */
 export type Answering = 'yes' | 'no' | 'skip' | 'quit'

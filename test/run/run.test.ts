@@ -3,22 +3,13 @@
 // the end-to-end tier's (test/e2e/run.test.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { describe, expect, test } from 'vitest'
 import { EXIT, RunbookError } from '../../src/runner/model/errors.js'
 import { resumeRun, runRunbook, type RunOptions } from '../../src/runner/run/run.js'
 import { localIso, reportDate } from '../../src/runner/report/time.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { readReport, reportFiles, stepStatus, tempDir, writeRunbook } from '../helpers/cli.js'
-import { FIXED, fixedClock, OPERATOR } from './fakes.js'
-
-function sink(): NodeJS.WriteStream & { text(): string } {
-  const stream = new PassThrough() as unknown as NodeJS.WriteStream & { text(): string }
-  let text = ''
-  ;(stream as unknown as PassThrough).on('data', (d: Buffer) => (text += d.toString()))
-  stream.text = () => text
-  return stream
-}
+import { FIXED, fixedClock, OPERATOR, sink } from './fakes.js'
 
 function setup(name: string, body: string) {
   const dir = tempDir('rb-run-')
