@@ -13,7 +13,7 @@ exclusive: true
 ${extraFront}---
 # 한 번에 하나
 
-\`\`\`bash {id=hold timeout=30s}
+\`\`\`bash {id=hold timeout=30s destructive="writes the test's hand-shake file"}
 touch ${flagFile}
 for i in $(seq 1 100); do [ -f ${flagFile}.release ] && break; sleep 0.1; done
 \`\`\`
@@ -37,9 +37,9 @@ describe('exclusive runbooks', () => {
       const front = kind === 'PostgreSQL advisory lock' ? `env:\n  DATABASE_URL: { required: true, description: DB }\n` : ''
       const file = writeRunbook(dir, 'exclusive.md', exclusive(flag, front))
       const env = { RUNBOOK_LOCK_DIR: path.join(dir, 'locks'), ...(front ? { DATABASE_URL: PG } : {}) }
-      const first = runCli(['run', file, '--reports', path.join(dir, 'r1'), '--operator', 'First Op <first@example.com>'], { env })
+      const first = runCli(['run', file, '--yes', '--reports', path.join(dir, 'r1'), '--operator', 'First Op <first@example.com>'], { env })
       await waitFor(flag)
-      const second = await runCli(['run', file, '--reports', path.join(dir, 'r2'), '--operator', 'Second Op <second@example.com>'], { env })
+      const second = await runCli(['run', file, '--yes', '--reports', path.join(dir, 'r2'), '--operator', 'Second Op <second@example.com>'], { env })
       writeFileSync(`${flag}.release`, '')
       expect(second.code).toBe(3)
       expect(second.stderr).toContain('first@example.com')
@@ -48,7 +48,7 @@ describe('exclusive runbooks', () => {
       expect((await first).code).toBe(0)
       // Released at the end: a third run goes through.
       writeFileSync(`${flag}.release`, '')
-      const third = await runCli(['run', file, '--reports', path.join(dir, 'r3')], { env })
+      const third = await runCli(['run', file, '--yes', '--reports', path.join(dir, 'r3')], { env })
       expect(third.code).toBe(0)
     }, 60_000)
   }
@@ -104,12 +104,13 @@ echo small
 head -c 3000000 /dev/urandom | base64
 \`\`\`
 
-\`\`\`bash {id=after safe="test"}
+\`\`\`bash {id=after destructive="writes the marker that shows it ran"}
 touch ${after}
 \`\`\`
 `,
     )
-    const r = await runCli(['run', file, '--reports', reports])
+    // --yes: were the step started, nothing (no guard, no question) would keep it from writing the marker.
+    const r = await runCli(['run', file, '--yes', '--reports', reports])
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('ENOSPC')
     expect(r.stderr).toContain(`runbook resume ${reportFiles(reports)[0]!}`)

@@ -41,7 +41,7 @@ check('sql works', rows[0]?.two === 2)
 check('redis works', (await redis.ping()) === 'PONG')
 \`\`\`
 
-\`\`\`bash {id=wait timeout=60s}
+\`\`\`bash {id=wait timeout=60s destructive="writes a hand-shake file for the test"}
 touch ${ready}
 while [ ! -f ${stopped} ]; do sleep 0.1; done
 \`\`\`
@@ -65,7 +65,7 @@ await redis.ping()
   )
   const reports = path.join(dir, 'reports')
   const started = Date.now()
-  const run = runCli(['run', file, '--reports', reports, '--set', `DATABASE_URL=${pg.url}`, '--set', `REDIS_URL=${redis.url}`], { timeoutMs: 90_000 })
+  const run = runCli(['run', file, '--yes', '--reports', reports, '--set', `DATABASE_URL=${pg.url}`, '--set', `REDIS_URL=${redis.url}`], { timeoutMs: 90_000 })
   while (!existsSync(ready)) {
     if (Date.now() - started > 60_000) throw new Error('the run never reached the wait step')
     await new Promise((r) => setTimeout(r, 100))
