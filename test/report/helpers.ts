@@ -1,5 +1,6 @@
 // Fixtures for the report stage: a runbook with steps in every awkward place, and records.
 import { parseRunbook } from '../../src/runner/parse/parse.js'
+import { stepIdentity } from '../../src/runner/plan/plan.js'
 import type { RunRecord, StepRecord } from '../../src/runner/model/run-record.js'
 import type { Runbook, Step } from '../../src/runner/model/runbook.js'
 
@@ -53,11 +54,7 @@ export function demoRunbook(source = SOURCE): Runbook {
 
 export function blankStepRecord(step: Step): StepRecord {
   return {
-    id: step.id,
-    title: step.title,
-    language: step.language,
-    kind: step.kind,
-    line: step.line,
+    ...stepIdentity(step),
     destructive: false,
     declared: null,
     reasons: [],

@@ -29,6 +29,11 @@ async function detectCached(kind: StepKind, code: string, cache: DetectionCache)
   return detection
 }
 
+/** What names a step wherever it goes (plan, record, report): its id, title, language, kind, line. */
+export function stepIdentity(step: Step): Pick<PlannedStep, 'id' | 'title' | 'language' | 'kind' | 'line'> {
+  return { id: step.id, title: step.title, language: step.language, kind: step.kind, line: step.line }
+}
+
 export async function planStep(step: Step, runbook: Runbook, cache: DetectionCache = openDetectionCache()): Promise<PlannedStep> {
   const detection = await detectCached(step.kind, step.code, cache)
   // A probe is judged as a shell step of its own: the gate refuses one not proven read-only.
@@ -44,11 +49,7 @@ export async function planStep(step: Step, runbook: Runbook, cache: DetectionCac
     if (declared === 'safe') reasons.push(msg.lint.declaredSafe(step.attrs.safe ?? ''))
   }
   return {
-    id: step.id,
-    title: step.title,
-    language: step.language,
-    kind: step.kind,
-    line: step.line,
+    ...stepIdentity(step),
     destructive: declared === 'critical' || declared === 'destructive' || (detection.destructive && declared !== 'safe'),
     detected: detection.destructive,
     declared,
