@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest'
 import { findControlChars, hasControlChars, showControlChars } from '../../src/runner/parse/control-chars.js'
 import { renderRead } from '../../src/runner/cli/render-read.js'
 import { renderPlan } from '../../src/runner/cli/render-plan.js'
-import { renderStepIntro } from '../../src/runner/terminal/console-view.js'
+import { renderStepHeader, renderStepIntro } from '../../src/runner/terminal/console-view.js'
 import { planOf, recordingExecutors, scriptedPrompts, walkInProcess } from '../run/fakes.js'
 
 // Every character the rule names, and the two a step may hold.
@@ -78,6 +78,13 @@ describe('control characters', () => {
     expect(raw(screen())).toBe(false)
     expect(runs).toHaveLength(0)
     expect(record.steps[0]!.status).toBe('skipped')
+  })
+
+  test('the step header shows a title with an escape as marks (the title is the runbook\'s heading)', async () => {
+    const { plan } = await planOf(`# 숨김\n\n## 디스크\x1b[2K\u202e 확인\n\n\`\`\`bash {id=hidden}\nrm -f /tmp/rb-cc-\x1b[8mnever-there\n\`\`\`\n`)
+    const header = renderStepHeader(plan.steps[0]!, 1, 1, 'local', new Chalk({ level: 0 }))
+    expect(header).toContain('디스크⟨␛⟩[2K⟨U+202E⟩ 확인')
+    expect(raw(header)).toBe(false)
   })
 
   test('code without control characters is still highlighted', async () => {

@@ -1,5 +1,6 @@
 // The runbook's own Markdown with each step's result inserted after its code block and each
 // checklist tick written into its item; results that find no place come back as orphans. Pure.
+import { showControlChars } from '../parse/control-chars.js'
 import { msg } from '../terminal/messages/index.js'
 import { escapeText } from './markdown-text.js'
 import { resultBlock } from './render-step.js'
@@ -74,7 +75,9 @@ export function bodyWithResults(
   let first = start
   while (first < source.length - 1 && source[first]!.trim() === '' && !after.has(first)) first++
   for (let i = first; i < source.length; i++) {
-    lines.push(replaced.get(i) ?? source[i]!)
+    // The runbook's own lines: a control character in them (an escape, a bidi override) is shown as
+    // its visible mark, so that reading the report in a terminal shows what ran (as `read` does).
+    lines.push(showControlChars(replaced.get(i) ?? source[i]!, (shown) => shown))
     const extra = after.get(i)
     if (extra) lines.push(...extra)
   }

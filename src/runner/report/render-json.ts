@@ -1,6 +1,7 @@
 // The report's JSON twin: the RunRecord, pretty-printed with a stable key order, so the same
 // record always gives the same bytes (signatures and diffs depend on it) whatever order the
 // events set its fields in.
+import { escapeInvisible } from './invisible.js'
 import type { RunRecord } from '../model/run-record.js'
 
 /** Keys of the record's own types, in the order they are declared (`run-types.ts`); any other
@@ -82,5 +83,6 @@ function ordered(value: unknown): unknown {
 }
 
 export function renderReportJson(record: RunRecord): string {
-  return `${JSON.stringify(ordered(record), null, 2)}\n`
+  return `${escapeInvisible(JSON.stringify(ordered(record), null, 2))}\n`
 }
+

@@ -6,6 +6,7 @@
 // run inside it, and a note that is not plain prose, lists, tables and inline formatting is shown
 // fenced too (render-step.ts). The body with results is render-body.ts.
 import { stringify } from 'yaml'
+import { escapeInvisible } from './invisible.js'
 import { formatDuration } from '../parse/duration.js'
 import { msg } from '../terminal/messages/index.js'
 import { codeSpan, escapeText } from './markdown-text.js'
@@ -32,7 +33,7 @@ export function renderReportMarkdown(record: RunRecord, runbook: Runbook, option
   const r = msg.report
   const logName = options.logName ?? r.logNextToReport
   const out: string[] = []
-  out.push('---', stringify(frontMatter(record), YAML_OPTIONS).trimEnd(), '---', '')
+  out.push('---', escapeInvisible(stringify(frontMatter(record), YAML_OPTIONS).trimEnd()), '---', '')
   out.push(`# ${escapeText(r.title(record.runbook.title || record.runbook.id))}`, '')
   out.push(statusLine(record), '')
   out.push(...runInfoTable(record), '')

@@ -29,11 +29,13 @@ function statusColor(c: ChalkInstance, status: StepStatus): ChalkInstance {
 }
 
 export function renderStepHeader(p: PlannedStep, n: number, total: number, target: string, c: ChalkInstance): string {
-  const where = c.dim(msg.run.stepWhere(p.title, p.language, p.line))
+  // The title and the reasons quote the runbook: an escape in them must not act on the terminal.
+  const visible = (text: string) => showControlChars(text, (shown) => c.inverse.yellow(shown))
+  const where = c.dim(msg.run.stepWhere(visible(p.title), p.language, p.line))
   const head = `${c.bold(`▶ [${n}/${total}] ${p.id}`)} ${where}`
   if (!p.destructive) return head
   const label = p.declared === 'critical' ? msg.run.criticalStep : msg.run.destructiveStep
-  return `${head}\n${c.red.bold(`  ${msg.run.stepWarning(label, target)}`)}${p.reasons.map((r) => `\n${c.red(`    · ${r}`)}`).join('')}`
+  return `${head}\n${c.red.bold(`  ${msg.run.stepWarning(label, target)}`)}${p.reasons.map((r) => `\n${c.red(`    · ${visible(r)}`)}`).join('')}`
 }
 
 /**
