@@ -9,6 +9,7 @@ import type { Detection } from '../../model/runbook.js'
 import { flag, MAX_DEPTH, says, type Ctx, type H, type Out, type Stdin } from './rule.js'
 import { ruleFor } from './rules/index.js'
 import { isSystemPath } from './paths.js'
+import { unprovenArithmetic } from './arithmetic.js'
 import { ARITHMETIC_INJECTION, isProtectedVariable } from './protected.js'
 import { readerFor, shadows } from './readonly/index.js'
 import { HEREDOCS, HERESTRING, loadSyntax, OP_PIPE, OP_PIPE_ALL, REDIRECT_DUP_OUT, REDIRECT_IN, WRITE_REDIRECTS, type ShNode, type ShSyntax } from './syntax.js'
@@ -107,6 +108,7 @@ async function analyzeFile(file: ShNode, ctx: Ctx): Promise<void> {
     else judgeNode(node, type, ctx)
     return true
   })
+  for (const what of unprovenArithmetic(file, syntax)) unproven(ctx, what)
   for (const { stmt, piped } of statements) await analyzeStmt(stmt, piped, ctx)
 }
 
