@@ -127,7 +127,7 @@ export async function walkInProcess(runbook: Runbook, plan: Plan, opts: WalkOpti
   const deps: RunDeps = {
     executors: opts.executors ?? recordingExecutors().executors,
     prompts: opts.prompts ?? null,
-    view: { write: (t) => (screen += t), output: (t) => (screen += t), stepStarted: () => undefined, stepEnded: () => undefined },
+    view: { write: (t) => (screen += t), output: (t) => (screen += t), stepStarted: () => undefined, stepEnded: () => undefined, closed: () => false },
     c: new Chalk({ level: 0 }),
     highlight: (_language, code) => code,
     recorder: { append: async (e) => void events.push(e), appendLog: () => undefined, render: async () => undefined },

@@ -37,7 +37,7 @@ function context(dir: string, opts: { yes?: boolean; tty?: boolean } = {}) {
     deps: {
       executors: {} as never,
       prompts,
-      view: { write: () => undefined, output: () => undefined, stepStarted: () => undefined, stepEnded: () => undefined },
+      view: { write: () => undefined, output: () => undefined, stepStarted: () => undefined, stepEnded: () => undefined, closed: () => false },
       c: new Chalk({ level: 0 }),
       highlight: (_l, code) => code,
       recorder: { append: async () => undefined, appendLog: () => undefined, render: async () => undefined },

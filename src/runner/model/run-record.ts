@@ -185,6 +185,8 @@ export interface RunRecord {
   steps: StepRecord[]
   checklist: ChecklistTick[]
   resumes: { at: string; operator: string; fromStep: string }[]
+  /** What happened to the run itself, beside its steps (its terminal output was closed, …). */
+  notes?: string[]
 }
 
 export type RunEvent =
@@ -195,4 +197,4 @@ export type RunEvent =
   | { type: 'step-finished'; at: string; step: StepRecord }
   | { type: 'state-changed'; state: Record<string, unknown>; outputs?: Record<string, string> }
   | { type: 'checklist-ticked'; tick: ChecklistTick }
-  | { type: 'run-finished'; at: string; status: RunStatus }
+  | { type: 'run-finished'; at: string; status: RunStatus; notes?: string[] }

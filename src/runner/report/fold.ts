@@ -58,7 +58,7 @@ export function applyEvent(record: RunRecord, event: RunEvent): RunRecord {
       return { ...record, checklist }
     }
     case 'run-finished':
-      return { ...record, status: event.status, finished: event.at }
+      return { ...record, status: event.status, finished: event.at, ...(event.notes?.length ? { notes: [...(record.notes ?? []), ...event.notes] } : {}) }
   }
 }
 

@@ -36,6 +36,7 @@ export function renderReportMarkdown(record: RunRecord, runbook: Runbook, option
   out.push('---', escapeInvisible(stringify(frontMatter(record), YAML_OPTIONS).trimEnd()), '---', '')
   out.push(`# ${escapeText(r.title(record.runbook.title || record.runbook.id))}`, '')
   out.push(statusLine(record), '')
+  for (const note of record.notes ?? []) out.push(`**${r.noteLabel}** · ${escapeText(note, 500)}`, '')
   out.push(...runInfoTable(record), '')
   if (runbook.sha256 !== record.runbook.sha256) out.push(r.otherSource(escapeText(record.runbook.sha256), escapeText(runbook.sha256)), '')
   if (record.resumes.length) {

@@ -85,7 +85,8 @@ export async function executeRun(plan: Plan, runbook: Runbook, initial: RunRecor
   }
   if (!w.stopped) await tickChecklistBefore(w, Number.POSITIVE_INFINITY)
   const status: RunStatus = w.stopped ?? finalStatus(record, w.sawDecline)
-  await w.emit({ type: 'run-finished', at: localIso(deps.now()), status })
+  const notes = deps.view.closed() ? [msg.run.outputClosed] : []
+  await w.emit({ type: 'run-finished', at: localIso(deps.now()), status, ...(notes.length ? { notes } : {}) })
   return record
 }
 

@@ -85,6 +85,14 @@ export interface ConsoleView {
   stepStarted(label: string): void
   output(text: string): void
   stepEnded(): void
+  /** The reader went away (`runbook run … | head`): nothing more is shown, the run goes on. */
+  closed(): boolean
+}
+
+/** Errors of a stream whose reader has gone: the run must go on without it. */
+export function isClosedStreamError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ECONNRESET'
 }
 
 /** `write` redacts what it prints; `output` expects text already through a stream redactor.
@@ -98,24 +106,36 @@ export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, 
   let lastOutput = 0
   let statusShown = false
   const gutter = c.dim('  │ ')
+  // A closed pipe must not end the run (an unhandled EPIPE would): it is noted, and nothing more
+  // is written to it. The report and the log go on recording everything.
+  let closed = Boolean(stream.destroyed)
+  stream.on?.('error', (e) => {
+    if (!isClosedStreamError(e)) throw e
+    closed = true
+  })
+  const put = (text: string) => {
+    if (!closed && !stream.destroyed) stream.write(text)
+    else closed = true
+  }
 
   const clearStatus = () => {
-    if (statusShown) stream.write('\r\x1b[2K')
+    if (statusShown) put('\r\x1b[2K')
     statusShown = false
   }
   return {
+    closed: () => closed,
     write(text) {
       clearStatus()
-      if (!atLineStart) stream.write('\n')
+      if (!atLineStart) put('\n')
       atLineStart = true
-      stream.write(redact(text, secrets))
+      put(redact(text, secrets))
     },
     stepStarted(label) {
       started = lastOutput = ms()
       if (!tty) return
       ticker = setInterval(() => {
         if (ms() - lastOutput < 2000 || !atLineStart) return
-        stream.write(`\r\x1b[2K${c.dim(`  ⏳ ${label} · ${formatDuration(ms() - started)}`)}`)
+        put(`\r\x1b[2K${c.dim(`  ⏳ ${label} · ${formatDuration(ms() - started)}`)}`)
         statusShown = true
       }, 1000)
       ticker.unref()
@@ -128,13 +148,13 @@ export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, 
       if (text === '') return
       const out = (atLineStart && text[0] !== '\n' ? gutter : '') + text.replace(/\n(?=[^\n])/g, `\n${gutter}`)
       atLineStart = text.endsWith('\n')
-      stream.write(out)
+      put(out)
     },
     stepEnded() {
       if (ticker) clearInterval(ticker)
       ticker = undefined
       clearStatus()
-      if (!atLineStart) stream.write('\n')
+      if (!atLineStart) put('\n')
       atLineStart = true
     },
   }

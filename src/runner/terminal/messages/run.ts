@@ -41,6 +41,7 @@ export const ko = {
   exitCode: (code: number) => `exit ${code}`,
   consentLine: (who: string, how: string) => `동의: ${who} (${how})`,
   summaryReport: (path: string) => `보고서: ${path}`,
+  outputClosed: '실행 중에 터미널 출력(stdout)이 닫혔습니다(예: | head). 실행은 계속되었고, 모든 출력은 이 보고서와 로그에 기록되어 있습니다.',
   outputCut: (logName: string) => `… (출력이 길어 중간을 생략했습니다. 전체 출력: ${logName}) …`,
 
   // Prompts
@@ -161,6 +162,7 @@ export const en: typeof ko = {
   exitCode: (code) => `exit ${code}`,
   consentLine: (who, how) => `consent: ${who} (${how})`,
   summaryReport: (path) => `report: ${path}`,
+  outputClosed: 'The terminal output (stdout) was closed during the run (e.g. | head). The run went on; all its output is recorded in this report and its log.',
   outputCut: (logName) => `… (long output, the middle was left out; full output: ${logName}) …`,
 
   // Prompts
