@@ -22,6 +22,7 @@ import { EXIT, RunbookError } from '../model/errors.js'
 import { msg } from '../terminal/messages/index.js'
 import type { RunEvent, RunRecord } from '../model/run-record.js'
 import type { Runbook } from '../model/runbook.js'
+import { accessOf, applyDirAccess, applyFileAccess, PRIVATE_ACCESS, type ReportAccess } from './access.js'
 import { foldEvents, markIncomplete } from './fold.js'
 import { renderReportJson } from './render-json.js'
 import { renderReportMarkdown } from './render-md.js'
@@ -87,7 +88,8 @@ export class ReportWriter {
     readonly paths: ReportPaths,
     private readonly journal: FileHandle,
     private readonly log: FileHandle,
-    runbook?: Runbook,
+    runbook: Runbook | undefined,
+    private readonly access: ReportAccess,
   ) {
     this.mdPath = paths.md
     this.jsonPath = paths.json
@@ -99,10 +101,15 @@ export class ReportWriter {
   /** Reserves `<dir>/<YYYY-MM-DD>/<runbook-id>-<HHMMSS>.md` (or `-2`, `-3` … when taken; the
    * reservation is an exclusive create, so concurrent runs never share a name) and proves the
    * folder writable before anything runs. Throws a RunbookError naming the folder otherwise. */
-  static async create(opts: { dir: string; runbookId: string; started: Date; runbook?: Runbook }): Promise<ReportWriter> {
+  static async create(opts: { dir: string; runbookId: string; started: Date; runbook?: Runbook; access?: ReportAccess }): Promise<ReportWriter> {
     const folder = path.join(opts.dir, reportDate(opts.started))
+    const access = opts.access ?? PRIVATE_ACCESS
     try {
-      await mkdir(folder, { recursive: true })
+      // The reports folder gets the access only when this run creates it: `--reports .` must not
+      // close the project's folder. The date folder is the runner's own.
+      const createdRoot = !(await exists(opts.dir))
+      await mkdir(folder, { recursive: true, mode: access.dirMode })
+      for (const dir of createdRoot ? [opts.dir, folder] : [folder]) await applyDirAccess(dir, access)
     } catch (e) {
       throw unwritable(folder, e)
     }
@@ -111,7 +118,7 @@ export class ReportWriter {
       const paths = reportPaths(path.join(folder, n === 1 ? stem : `${stem}-${n}`))
       let md: FileHandle
       try {
-        md = await open(paths.md, 'wx')
+        md = await open(paths.md, 'wx', access.fileMode)
       } catch (e) {
         if (errorCode(e) === 'EEXIST') continue
         throw unwritable(folder, e)
@@ -124,13 +131,16 @@ export class ReportWriter {
           await unlink(paths.md)
           continue
         }
+        await applyFileAccess(md, access)
         await md.writeFile(placeholder(paths))
         await md.datasync()
         await md.close()
-        journal = await open(paths.journal, 'wx')
-        const log = await open(paths.log, 'a')
+        journal = await open(paths.journal, 'wx', access.fileMode)
+        await applyFileAccess(journal, access)
+        const log = await open(paths.log, 'a', access.fileMode)
+        await applyFileAccess(log, access)
         await syncDir(folder)
-        return new ReportWriter(paths, journal, log, opts.runbook)
+        return new ReportWriter(paths, journal, log, opts.runbook, access)
       } catch (e) {
         await md.close().catch(() => undefined)
         await journal?.close().catch(() => undefined)
@@ -149,10 +159,12 @@ export class ReportWriter {
     const { paths } = loaded
     let journal: FileHandle | undefined
     try {
-      await atomicWrite(paths.journal, journalLine({ type: 'run-started', record: loaded.record }))
+      const access = await accessOf(paths.md)
+      await atomicWrite(paths.journal, journalLine({ type: 'run-started', record: loaded.record }), access)
       journal = await open(paths.journal, 'a')
-      const log = await open(paths.log, 'a')
-      const writer = new ReportWriter(paths, journal, log, runbook)
+      const log = await open(paths.log, 'a', access.fileMode)
+      await applyFileAccess(log, access)
+      const writer = new ReportWriter(paths, journal, log, runbook, access)
       writer.loaded = { record: loaded.record, fromJournal: loaded.fromJournal }
       writer.logWritten = true
       return writer
@@ -211,8 +223,8 @@ export class ReportWriter {
     const md = renderReportMarkdown(record, rb, { logName: path.basename(this.logPath) })
     const json = renderReportJson(record)
     return this.enqueue(async () => {
-      await atomicWrite(this.jsonPath, json)
-      await atomicWrite(this.mdPath, md)
+      await atomicWrite(this.jsonPath, json, this.access)
+      await atomicWrite(this.mdPath, md, this.access)
     })
   }
 
@@ -331,10 +343,11 @@ function placeholder(paths: ReportPaths): string {
 }
 
 let tempCounter = 0
-async function atomicWrite(file: string, text: string): Promise<void> {
+async function atomicWrite(file: string, text: string, access: ReportAccess): Promise<void> {
   const temp = `${file}.tmp-${process.pid}-${++tempCounter}`
-  const handle = await open(temp, 'w')
+  const handle = await open(temp, 'w', access.fileMode)
   try {
+    await applyFileAccess(handle, access)
     await handle.writeFile(text)
     await handle.datasync()
   } finally {

@@ -22,6 +22,7 @@ import { sandboxDir } from '../../sandbox/index.js'
 import { findSignoffs } from '../report/signoff.js'
 import type { Runbook } from '../model/runbook.js'
 import type { ResolvedEnv } from './env.js'
+import { reportAccess } from '../report/access.js'
 import { detectOsGuard, type DetectOsGuard, type OsGuard } from '../executors/guard/detect.js'
 
 export type { RunResult } from './walk.js'
@@ -141,8 +142,9 @@ async function takeLock(runbook: Runbook, env: ResolvedEnv, operator: string, no
 
 async function openWriter(dir: string | undefined, runbookId: string, started: Date): Promise<ReportWriter> {
   const reportsDir = dir ?? process.env.RUNBOOK_REPORTS ?? 'reports'
+  const access = reportAccess(process.cwd(), process.env)
   try {
-    return await ReportWriter.create({ dir: reportsDir, runbookId, started })
+    return await ReportWriter.create({ dir: reportsDir, runbookId, started, access })
   } catch (e) {
     throw new RunbookError(msg.run.reportsUnwritable((e as Error).message), EXIT.usage, reportsDir)
   }

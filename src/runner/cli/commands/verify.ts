@@ -1,5 +1,7 @@
 // `runbook verify REPORT`: check a report's integrity and signatures; exit 1 when anything fails.
 import { EXIT } from '../../model/errors.js'
+import { worldReadable } from '../../report/access.js'
+import { reportPaths } from '../../report/writer.js'
 import { verifyReport, type VerifyResult } from '../../sign/sign.js'
 import { msg } from '../../terminal/messages/index.js'
 import { chalkFor } from '../colour.js'
@@ -14,7 +16,11 @@ export interface VerifyCommandOptions {
 }
 
 export async function verifyCommand(cwd: string, options: VerifyCommandOptions, io: CommandIo, verify = verifyReport): Promise<CommandResult> {
-  const result = await verify(fromCwd(cwd, options.report), fromCwd(cwd, options.allowedSigners ?? '.runbook/allowed_signers'))
+  const report = fromCwd(cwd, options.report)
+  // A warning, not a failure: the report is intact, but it should not be open to everyone.
+  const paths = reportPaths(report)
+  for (const file of [paths.md, paths.json, paths.log]) if (await worldReadable(file)) io.stderr.write(`${msg.report.worldReadable(file)}\n`)
+  const result = await verify(report, fromCwd(cwd, options.allowedSigners ?? '.runbook/allowed_signers'))
   io.stdout.write(options.json ? JSON.stringify(result, null, 2) + '\n' : renderVerify(result, chalkFor(io.stdout)))
   return done(result.ok ? EXIT.ok : EXIT.failed)
 }

@@ -89,6 +89,9 @@ export const ko = {
     `_이 실행은 아직 진행 중이거나 끝나지 않았습니다. 단계별 결과는 ${journal} 파일에 기록되고, 실행이 끝나면 이 파일에 보고서가 쓰입니다. ` +
     `중단된 실행을 이어 가려면: \`runbook resume ${md}\`_`,
   noFreeName: (stem: string, folder: string) => `보고서 이름을 정할 수 없음: ${stem} (폴더: ${folder}). 그 폴더를 정리하세요`,
+  settingsInvalid: (file: string, detail: string) => `설정 파일을 읽을 수 없음: ${file} (${detail}). reports.group에 그룹 이름을 적으세요 (예: "reports:\n  group: ops")`,
+  unknownGroup: (group: string) => `보고서 그룹이 이 호스트에 없음: ${group}. RUNBOOK_REPORTS_GROUP 또는 .runbook/settings.yaml의 reports.group을 고치세요`,
+  worldReadable: (file: string) => `경고: 이 호스트의 누구나 읽을 수 있는 보고서: ${file}. 권한을 줄이세요 (chmod o-rwx)`,
   unwritable: (folder: string, message: string) =>
     `실행 보고서를 쓸 수 없음: ${folder} (${message}). 아무것도 실행하지 않았습니다. 그 폴더에 쓸 수 있게 하거나 다른 보고서 폴더를 고르세요 (--reports DIR).`,
   noDataNeither: (json: string, journal: string) => `둘 다 없음: ${json}, ${journal}`,
@@ -186,6 +189,9 @@ export const en: typeof ko = {
     `_This run is still going or did not finish. Step results are recorded in ${journal}; the report is written into this file when the run ends. ` +
     `To continue a stopped run: \`runbook resume ${md}\`_`,
   noFreeName: (stem, folder) => `cannot find a free report name for ${stem} in ${folder}; clean up that folder`,
+  settingsInvalid: (file, detail) => `cannot read the settings file ${file} (${detail}); give reports.group a group name (e.g. "reports:\n  group: ops")`,
+  unknownGroup: (group) => `the reports group ${group} does not exist on this host; fix RUNBOOK_REPORTS_GROUP or reports.group in .runbook/settings.yaml`,
+  worldReadable: (file) => `warning: anyone on this host can read the report ${file}; restrict it (chmod o-rwx)`,
   unwritable: (folder, message) =>
     `cannot write the run's report in ${folder} (${message}). Nothing was run. Make that folder writable, or choose another reports folder with --reports DIR.`,
   noDataNeither: (json, journal) => `neither ${json} nor ${journal} exists`,
