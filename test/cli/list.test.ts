@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Chalk } from 'chalk'
 import { historyCommand, renderHistory } from '../../src/runner/cli/commands/history.js'
 import { listCommand } from '../../src/runner/cli/commands/list.js'
+import { lastRuns } from '../../src/runner/report/history.js'
 import { EXIT } from '../../src/runner/model/errors.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { fixture } from '../fixture-helpers.js'
@@ -103,5 +104,13 @@ describe('history', () => {
     expect(lines[0]).toMatch(new RegExp(`^${Object.values(msg.cli.historyHead).join('\\s+')}$`))
     expect(lines[1]).toMatch(new RegExp(`^2025-06-01 10:00:00\\s+a\\s+passed\\s+Kim <kim@example.com>\\s+${msg.cli.unsigned}\\s+reports/2025-06-01/a.md$`))
     expect(lines[2]).toMatch(/^2025-06-01 09:00:00\s+b\s+failed\s+Lee <lee@example.com>\s+kim@example.com \(1\/2\)\s+reports\/2025-06-01\/a.md$/)
+  })
+
+  test('a --step or dry run is told apart from a full one, and is never a runbook\'s last run', () => {
+    const base = { runId: 'r', title: 't', finished: null, target: 'production', report: 'reports/2025-06-01/a.md', operator: 'Kim <kim@example.com>', signedBy: [], approvals: 1 }
+    const partial = { ...base, runbook: 'a', status: 'passed', started: '2025-06-02T10:00:00+09:00', partial: '--step vacuum' }
+    const full = { ...base, runbook: 'a', status: 'failed', started: '2025-06-01T10:00:00+09:00' }
+    expect(renderHistory([partial, full], new Chalk({ level: 0 }))).toContain(`passed (${msg.cli.partialRun('--step vacuum')})`)
+    expect(lastRuns([partial, full]).get('a')).toBe(full)
   })
 })

@@ -238,10 +238,41 @@ describe('resume', () => {
     const { json } = readReport(first.reportPath)
     expect(json.status).toBe('passed')
     expect(stepStatus(json)).toEqual({ first: 'passed', 'needs-flag': 'passed', last: 'passed' })
-    expect(json.resumes).toEqual([{ at: localIso(later), operator: OPERATOR, fromStep: 'needs-flag' }])
+    expect(json.resumes).toEqual([{ at: localIso(later), operator: OPERATOR, fromStep: 'needs-flag', options: { yes: false, auto: false } }])
     expect(readFileSync(counter, 'utf8')).toBe('x\n') // the passed step did not run again
+    // The failed attempt is kept beside the one that passed.
+    const needsFlag = (json.steps as unknown as { id: string; earlier?: { status: string }[] }[]).find((s) => s.id === 'needs-flag')!
+    expect(needsFlag.earlier?.map((a) => a.status)).toEqual(['failed'])
     expect(reportFiles(reports)).toHaveLength(1)
     expect((await refusal(resumeRun({ report: first.reportPath, prompts: null, out: sink() }))).message).toBe(msg.run.alreadyPassed)
+  })
+
+  test('resuming a --step run touches no other step, and a --dry-run run stays a dry run; --yes is not inherited', async () => {
+    const { dir, file, reports } = setup('scope.md', '')
+    const flag = path.join(dir, 'ready')
+    const canary = path.join(dir, 'canary')
+    writeFileSync(canary, 'intact')
+    writeFileSync(file, `# 범위\n\n\`\`\`bash {id=wipe destructive}\nrm -f ${canary}\n\`\`\`\n\n\`\`\`bash {id=chosen}\ntest -f ${flag}\n\`\`\`\n`)
+    const first = await runRunbook({ file, step: 'chosen', yes: true, auto: true, reports, prompts: null, operator: OPERATOR, out: sink(), now: () => FIXED })
+    expect(first.exitCode).toBe(EXIT.failed)
+    writeFileSync(flag, '')
+    // Resumed with --yes by someone else: still only the chosen step.
+    const resumed = await resumeRun({ report: first.reportPath, yes: true, prompts: null, operator: OPERATOR, out: sink(), now: () => FIXED })
+    expect(resumed.exitCode).toBe(EXIT.ok)
+    expect(readFileSync(canary, 'utf8')).toBe('intact')
+    const { json, md } = readReport(first.reportPath)
+    expect(stepStatus(json)).toEqual({ wipe: 'skipped', chosen: 'passed' })
+    expect((json as unknown as { options: { step?: string; yes: boolean } }).options).toMatchObject({ step: 'chosen', yes: true })
+    expect(md).toContain('--yes')
+
+    const dry = setup('dry.md', `# 미리보기\n\n\`\`\`bash {id=check}\ntest -f ${path.join(dir, 'later')}\n\`\`\`\n\n\`\`\`bash {id=wipe destructive}\nrm -f ${canary}\n\`\`\`\n`)
+    const dryRun = await runRunbook({ file: dry.file, dryRun: true, reports: dry.reports, prompts: null, operator: OPERATOR, out: sink(), now: () => FIXED })
+    expect(dryRun.exitCode).toBe(EXIT.failed)
+    writeFileSync(path.join(dir, 'later'), '')
+    const dryResumed = await resumeRun({ report: dryRun.reportPath, yes: true, prompts: null, operator: OPERATOR, out: sink(), now: () => FIXED })
+    expect(readFileSync(canary, 'utf8')).toBe('intact')
+    expect(stepStatus(readReport(dryResumed.reportPath).json)).toMatchObject({ check: 'passed' })
+    expect(readReport(dryResumed.reportPath).json.steps.find((s) => s.id === 'wipe')!.status).not.toBe('passed')
   })
 
   test('resume refuses a changed runbook unless --force', async () => {

@@ -146,6 +146,21 @@ export interface StepRecord extends Pick<PlannedStep, 'id' | 'title' | 'language
   pgid?: number
   /** Which guard held the last attempt. */
   guard?: StepGuard
+  /** Earlier attempts of the step (a retry, a run interrupted and resumed), oldest first: the
+   * fields above describe the last one. */
+  earlier?: EarlierAttempt[]
+}
+
+/** What an earlier attempt of a step ended as. */
+export interface EarlierAttempt {
+  status: StepStatus
+  started?: string
+  finished?: string
+  durationMs?: number
+  exitCode?: number | null
+  reason?: string
+  /** The end of its recorded output (the whole of it is in the .log). */
+  outputTail: string
 }
 
 export interface ChecklistTick {
@@ -184,14 +199,15 @@ export interface RunRecord {
   outputs?: Record<string, string>
   steps: StepRecord[]
   checklist: ChecklistTick[]
-  resumes: { at: string; operator: string; fromStep: string }[]
+  /** Each resume: when, by whom, from which step, and its own consent options. */
+  resumes: { at: string; operator: string; fromStep: string; options?: { yes: boolean; auto: boolean } }[]
   /** What happened to the run itself, beside its steps (its terminal output was closed, …). */
   notes?: string[]
 }
 
 export type RunEvent =
   | { type: 'run-started'; record: RunRecord }
-  | { type: 'run-resumed'; at: string; operator: string; fromStep: string }
+  | { type: 'run-resumed'; at: string; operator: string; fromStep: string; options?: { yes: boolean; auto: boolean } }
   | { type: 'step-started'; at: string; stepId: string }
   | { type: 'step-process'; stepId: string; pgid: number }
   | { type: 'step-finished'; at: string; step: StepRecord }

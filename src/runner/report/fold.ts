@@ -6,12 +6,26 @@
 // the step's `started` and clears its `finished`, and `step-finished` always carries a
 // `finished`. So `markIncomplete` can tell which step a killed run was in, from the journal or
 // from a JSON rendered mid-run alike.
-import type { RunEvent, RunRecord, StepRecord } from '../model/run-record.js'
+import type { EarlierAttempt, RunEvent, RunRecord, StepRecord } from '../model/run-record.js'
 import { msg } from '../terminal/messages/index.js'
 
 /** What a step attempt has recorded before it ran: nothing. */
 export function emptyResults(): Pick<StepRecord, 'status' | 'checks' | 'notes' | 'tables' | 'commands' | 'statements' | 'output' | 'outputBytes' | 'outputTruncated'> {
   return { status: 'not-run', checks: [], notes: [], tables: [], commands: [], statements: [], output: '', outputBytes: 0, outputTruncated: false }
+}
+
+/** How much of an earlier attempt's output the record keeps (the .log has all of it). */
+const EARLIER_OUTPUT_TAIL = 2000
+
+function earlierAttempt(step: StepRecord): EarlierAttempt {
+  const { status, started, finished, durationMs, exitCode, reason } = step
+  const attempt: EarlierAttempt = { status, outputTail: step.output.slice(-EARLIER_OUTPUT_TAIL) }
+  if (started !== undefined) attempt.started = started
+  if (finished !== undefined) attempt.finished = finished
+  if (durationMs !== undefined) attempt.durationMs = durationMs
+  if (exitCode !== undefined) attempt.exitCode = exitCode
+  if (reason !== undefined) attempt.reason = reason
+  return attempt
 }
 
 export function applyEvent(record: RunRecord, event: RunEvent): RunRecord {
@@ -23,20 +37,24 @@ export function applyEvent(record: RunRecord, event: RunEvent): RunRecord {
         ...record,
         status: 'running',
         finished: null,
-        resumes: [...record.resumes, { at: event.at, operator: event.operator, fromStep: event.fromStep }],
+        resumes: [...record.resumes, { at: event.at, operator: event.operator, fromStep: event.fromStep, ...(event.options ? { options: event.options } : {}) }],
       }
     case 'step-started':
       return updateStep(record, event.stepId, (step) => {
-        // A new attempt: what an earlier attempt recorded no longer describes the step.
-        const next: StepRecord = { ...step, ...emptyResults(), started: event.at }
+        // A new attempt: the step's fields describe it from now on; the earlier attempt, if one
+        // ran, is kept in `earlier` (a report never loses an attempt, failed or interrupted).
+        const earlier = step.started !== undefined ? [...(step.earlier ?? []), earlierAttempt(step)] : step.earlier
+        const next: StepRecord = { ...step, ...emptyResults(), started: event.at, ...(earlier ? { earlier } : {}) }
         for (const key of ['finished', 'durationMs', 'exitCode', 'reason', 'consent'] as const) delete next[key]
         return next
       })
     case 'step-process':
       return updateStep(record, event.stepId, (step) => ({ ...step, pgid: event.pgid }))
     case 'step-finished': {
-      const step: StepRecord = { ...event.step, finished: event.step.finished ?? event.at }
-      const index = record.steps.findIndex((s) => s.id === step.id)
+      const index = record.steps.findIndex((s) => s.id === event.step.id)
+      // The attempt's record from the step; the attempts before it from the record.
+      const earlier = event.step.earlier ?? (index === -1 ? undefined : record.steps[index]!.earlier)
+      const step: StepRecord = { ...event.step, finished: event.step.finished ?? event.at, ...(earlier ? { earlier } : {}) }
       const steps = [...record.steps]
       if (index === -1) steps.push(step)
       else steps[index] = step

@@ -20,6 +20,14 @@ export interface HistoryEntry {
   signedBy: string[]
   approvals: number
   report: string
+  /** A run of part of the runbook or a dry run: `--step X`, `--from X`, `--dry-run`; absent for a full run. */
+  partial?: string
+}
+
+/** How a run was limited, as its options were given (none: a full run). */
+function partialOf(options: { step?: string; from?: string; dryRun: boolean }): string | undefined {
+  const parts = [options.step ? `--step ${options.step}` : '', options.from ? `--from ${options.from}` : '', options.dryRun ? '--dry-run' : ''].filter(Boolean)
+  return parts.length ? parts.join(' ') : undefined
 }
 
 export function reportsDir(explicit?: string): string {
@@ -47,6 +55,7 @@ export async function readHistory(dir: string): Promise<HistoryEntry[]> {
         signedBy: findSignoffs(text).blocks.map((b) => b.statement.principal),
         approvals: record.runbook.approvals ?? 1,
         report: md,
+        ...(partialOf(record.options) ? { partial: partialOf(record.options) } : {}),
       })
     } catch (e) {
       if (!(e instanceof RunbookError)) throw e
@@ -56,8 +65,9 @@ export async function readHistory(dir: string): Promise<HistoryEntry[]> {
   return entries.sort((a, b) => (a.started < b.started ? 1 : a.started > b.started ? -1 : 0))
 }
 
+/** The newest full run of each runbook: a `--step` run or a dry run does not tell that the runbook passed. */
 export function lastRuns(entries: HistoryEntry[]): Map<string, HistoryEntry> {
   const last = new Map<string, HistoryEntry>()
-  for (const e of entries) if (!last.has(e.runbook)) last.set(e.runbook, e)
+  for (const e of entries) if (!e.partial && !last.has(e.runbook)) last.set(e.runbook, e)
   return last
 }

@@ -41,7 +41,7 @@ export function renderReportMarkdown(record: RunRecord, runbook: Runbook, option
   if (runbook.sha256 !== record.runbook.sha256) out.push(r.otherSource(escapeText(record.runbook.sha256), escapeText(runbook.sha256)), '')
   if (record.resumes.length) {
     out.push(`**${r.resumesHeading}**`, '')
-    for (const x of record.resumes) out.push(`- ${escapeText(x.at)} · ${escapeText(x.operator)} · ${r.resumedFrom(codeSpan(x.fromStep))}`)
+    for (const x of record.resumes) out.push(`- ${escapeText(x.at)} · ${escapeText(x.operator)} · ${r.resumedFrom(codeSpan(x.fromStep))}${x.options ? ` · ${r.resumedOptions(x.options.yes, x.options.auto)}` : ''}`)
     out.push('')
   }
   out.push(`## ${r.summaryHeading}`, '', ...summaryTable(record), '')

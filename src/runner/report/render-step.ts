@@ -4,9 +4,9 @@
 import markdownIt, { type MarkdownIt } from 'markdown-it'
 import { formatDuration } from '../parse/duration.js'
 import { allMessages, msg } from '../terminal/messages/index.js'
-import { capOutput, cleanOutput, codeSpan, escapeText, fenced } from './markdown-text.js'
-import { stepState } from './status.js'
-import type { Consent, RunRecord, StepGuard, StepRecord, StepStatus, TableBlock } from '../model/run-record.js'
+import { capOutput, cleanOutput, codeSpan, escapeText, fenced, oneLine } from './markdown-text.js'
+import { STEP_MARK, stepState } from './status.js'
+import type { Consent, EarlierAttempt, RunRecord, StepGuard, StepRecord, StepStatus, TableBlock } from '../model/run-record.js'
 
 /** Every step's result begins with a paragraph `**<result label> · <step id>: <mark> <status>** · …`. */
 export function resultLine(step: StepRecord, record: RunRecord): string {
@@ -71,9 +71,19 @@ export function resultBlock(step: StepRecord, record: RunRecord, logName: string
     )
     sections.push([`**${r.statementsLabel}**`, '', ...statements])
   }
+  if (step.earlier?.length) sections.push([`**${r.earlierLabel}**`, '', ...step.earlier.map((a, i) => earlierLine(a, i + 1))])
   sections.push(...outputSection(step, logName))
   sections.push(['***'])
   return sections.flatMap((s, i) => (i ? ['', ...s] : s))
+}
+
+/** `- attempt 1: ❌ failed · exit 1 · 2s · 2026-… — why`: the output of each is in the .log. */
+function earlierLine(a: EarlierAttempt, n: number): string {
+  const facts: string[] = [`${STEP_MARK[a.status]} ${msg.run.stepStatus(a.status)}`]
+  if (a.exitCode !== undefined && a.exitCode !== null) facts.push(msg.run.exitCode(a.exitCode))
+  if (a.durationMs !== undefined) facts.push(formatDuration(a.durationMs))
+  if (a.started) facts.push(escapeText(a.started))
+  return `- ${msg.report.earlierAttempt(n)}: ${facts.join(' · ')}${a.reason ? ` — ${escapeText(oneLine(a.reason), 300)}` : ''}`
 }
 
 function consentText(c: Consent): string {

@@ -193,16 +193,16 @@ export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
     await lock?.release()
     throw e
   })
-  const resumed: RunRecord = {
-    ...record,
-    steps,
-    options: { ...record.options, yes: Boolean(opts.yes), auto: Boolean(opts.auto), step: undefined, from: undefined },
-  }
-  const resume = { at: localIso(now()), operator, fromStep: firstOpen?.id ?? '' }
+  // The run keeps its options (what was chosen: --step, --from, --dry-run, and what the first
+  // operator consented to); each resume records its own. The selection and the dry run are
+  // inherited, consent never: --yes must be given again by whoever resumes.
+  const resumed: RunRecord = { ...record, steps }
+  const resume = { at: localIso(now()), operator, fromStep: firstOpen?.id ?? '', options: { yes: Boolean(opts.yes), auto: Boolean(opts.auto) } }
   await writer.append({ type: 'run-started', record: resumed })
   await writer.append({ type: 'run-resumed', ...resume })
   const initial: RunRecord = { ...resumed, status: 'running', resumes: [...record.resumes, resume] }
-  const flags = { yes: opts.yes, auto: opts.auto, dryRun: record.options.dryRun }
+  const { step, from, dryRun } = record.options
+  const flags = { yes: opts.yes, auto: opts.auto, dryRun, step, from }
   const out = opts.out ?? process.stdout
   return walk({ runbook, plan, initial, writer, env, prompts, flags, out, now, sandboxDir: sandboxDirOf(target), lock, osGuard })
 }

@@ -28,7 +28,8 @@ export function renderHistory(entries: HistoryEntry[], c: ChalkInstance): string
   const rows = entries.map((e) => [
     e.started.replace('T', ' ').slice(0, 19),
     e.runbook,
-    e.status === 'passed' ? c.green(e.status) : e.status === 'failed' || e.status === 'incomplete' ? c.red(e.status) : c.yellow(e.status),
+    (e.status === 'passed' ? c.green(e.status) : e.status === 'failed' || e.status === 'incomplete' ? c.red(e.status) : c.yellow(e.status)) +
+      (e.partial ? c.yellow(` (${msg.cli.partialRun(e.partial)})`) : ''),
     e.operator,
     e.signedBy.length === 0 ? c.dim(msg.cli.unsigned) : `${e.signedBy.join(', ')}${e.signedBy.length < e.approvals ? c.yellow(` (${e.signedBy.length}/${e.approvals})`) : ''}`,
     e.report,

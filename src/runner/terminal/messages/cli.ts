@@ -66,6 +66,7 @@ export const ko = {
   historyHead: { started: '시작', runbook: '런북', status: '상태', operator: '실행자', signoff: '서명', report: '보고서' },
   noRuns: '기록된 실행이 없습니다.',
   unsigned: '서명 없음',
+  partialRun: (how: string) => `부분 실행: ${how}`,
 
   // run: signing right after an interactive run
   signNow: '보고서에 지금 서명할까요? (runbook sign)',
@@ -167,6 +168,7 @@ export const en: typeof ko = {
   historyHead: { started: 'started', runbook: 'runbook', status: 'status', operator: 'operator', signoff: 'sign-off', report: 'report' },
   noRuns: 'No runs recorded.',
   unsigned: 'unsigned',
+  partialRun: (how) => `partial: ${how}`,
 
   // run: signing right after an interactive run
   signNow: 'Sign the report now? (runbook sign)',

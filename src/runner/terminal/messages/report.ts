@@ -50,6 +50,9 @@ export const ko = {
   // A step's result. `resultLabel` starts every result line; a note that contains it is shown fenced.
   resultLabel: '결과',
   attempts: (n: number) => `시도 ${n}회`,
+  earlierLabel: '이전 시도',
+  earlierAttempt: (n: number) => `시도 ${n}`,
+  resumedOptions: (yes: boolean, auto: boolean) => `재개 옵션: ${[yes ? '--yes' : '', auto ? '--auto' : ''].filter(Boolean).join(' ') || '없음'}`,
   destructiveLabel: '위험 단계',
   declaredAs: (declared: string) => `선언: ${declared}`,
   detected: '자동 감지',
@@ -150,6 +153,9 @@ export const en: typeof ko = {
   // A step's result. `resultLabel` starts every result line; a note that contains it is shown fenced.
   resultLabel: 'Result',
   attempts: (n) => `${n} ${n === 1 ? 'attempt' : 'attempts'}`,
+  earlierLabel: 'Earlier attempts',
+  earlierAttempt: (n) => `attempt ${n}`,
+  resumedOptions: (yes, auto) => `resumed with: ${[yes ? '--yes' : '', auto ? '--auto' : ''].filter(Boolean).join(' ') || 'no options'}`,
   destructiveLabel: 'Destructive step',
   declaredAs: (declared) => `declared ${declared}`,
   detected: 'detected',
