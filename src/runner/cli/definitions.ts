@@ -186,6 +186,16 @@ const verify: Define = ({ cwd, io, finish }) =>
     },
   })
 
+const repair: Define = ({ cwd, io, finish }) =>
+  defineCommand({
+    meta: { name: 'repair', description: 'Finish the report of a run whose runner died, from its journal' },
+    args: { report: { type: 'positional', description: 'the report (.md)', required: true } },
+    run: async ({ args }) => {
+      const { repairCommand } = await import('./commands/repair.js')
+      return finish(repairCommand(cwd, { report: args.report }, io))
+    },
+  })
+
 const history: Define = ({ cwd, io, finish }) =>
   defineCommand({
     meta: { name: 'history', description: 'Past runs from the reports folder, with status, operator and sign-off state' },
@@ -262,7 +272,7 @@ const doctor: Define = ({ cwd, io, finish }) =>
     },
   })
 
-const DEFINE: Record<string, Define> = { list, read, plan, lint, run, resume, sandbox, cron, sign, verify, history, doctor }
+const DEFINE: Record<string, Define> = { list, read, plan, lint, run, resume, repair, sandbox, cron, sign, verify, history, doctor }
 
 /** The commands of `runbook`, bound to the folder and the world they work in. */
 export function definitions(cwd: string, io: CommandIo): Definitions {

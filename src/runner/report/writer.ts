@@ -132,7 +132,7 @@ export class ReportWriter {
           continue
         }
         await applyFileAccess(md, access)
-        await md.writeFile(placeholder(paths))
+        await md.writeFile(placeholderText(paths))
         await md.datasync()
         await md.close()
         journal = await open(paths.journal, 'wx', access.fileMode)
@@ -338,12 +338,13 @@ function journalLine(event: RunEvent): string {
   return `${JSON.stringify(event)}\n`
 }
 
-function placeholder(paths: ReportPaths): string {
+function placeholderText(paths: ReportPaths): string {
   return `${msg.report.placeholder(path.basename(paths.journal), path.basename(paths.md))}\n`
 }
 
 let tempCounter = 0
-async function atomicWrite(file: string, text: string, access: ReportAccess): Promise<void> {
+/** Writes a file whole or not at all: a temp file, fsynced, renamed over it, the folder fsynced. */
+export async function atomicWrite(file: string, text: string, access: ReportAccess): Promise<void> {
   const temp = `${file}.tmp-${process.pid}-${++tempCounter}`
   const handle = await open(temp, 'w', access.fileMode)
   try {
@@ -363,7 +364,7 @@ async function atomicWrite(file: string, text: string, access: ReportAccess): Pr
 }
 
 /** fsync a folder so new names in it survive a crash (best effort: not every platform can). */
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r')
     try {
@@ -409,7 +410,7 @@ function nullWhenMissing(e: unknown): null {
   throw e
 }
 
-function ignoreMissing(e: unknown): void {
+export function ignoreMissing(e: unknown): void {
   if (errorCode(e) !== 'ENOENT') throw e
 }
 

@@ -14,6 +14,7 @@ import { signalGroup, stopGroup } from '../executors/process-group.js'
 import { inquirerPrompts, type Prompts } from '../terminal/prompts.js'
 import { localIso } from '../report/time.js'
 import { loadReport, ReportWriter } from '../report/writer.js'
+import { endedButNotRendered, repairReport } from '../report/repair.js'
 import { msg } from '../terminal/messages/index.js'
 import { resolveInputs, resolveRunEnv } from './inputs.js'
 import { walk, type RunResult } from './walk.js'
@@ -168,6 +169,11 @@ export interface ResumeOptions {
 
 export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
   const now = opts.now ?? systemClock
+  // A runner that died after the run ended but before its report was rendered: finish it first.
+  if (await endedButNotRendered(opts.report)) {
+    const repaired = await repairReport(opts.report, async (r) => assertValid(await loadRunbook(r.runbook.path)))
+    ;(opts.out ?? process.stderr).write(`${msg.report.repairFinished(opts.report, msg.run.runStatus(repaired.status))}\n`)
+  }
   const loaded = await loadReport(opts.report)
   const record = loaded.record
   if (isSigned(loaded.paths.md)) throw new RunbookError(msg.run.reportSigned, EXIT.usage, opts.report)

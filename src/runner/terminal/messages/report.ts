@@ -91,6 +91,12 @@ export const ko = {
   placeholder: (journal: string, md: string) =>
     `_이 실행은 아직 진행 중이거나 끝나지 않았습니다. 단계별 결과는 ${journal} 파일에 기록되고, 실행이 끝나면 이 파일에 보고서가 쓰입니다. ` +
     `중단된 실행을 이어 가려면: \`runbook resume ${md}\`_`,
+  repairNoRunbook: (file: string, why: string) => `보고서를 그릴 런북을 읽을 수 없음: ${file} (${why}). 저장소 최상위에서 다시 실행하세요`,
+  repairRemoved: (file: string) => `남은 임시 파일을 지움: ${file}`,
+  repairDiscarded: (report: string) => `기록이 시작되기 전에 멈춘 실행이라 (실행된 단계 없음) 빈 보고서를 지움: ${report}`,
+  repairNothing: (report: string) => `이미 끝난 보고서라 고칠 것이 없음: ${report}`,
+  repairFinished: (report: string, status: string) => `저널로 보고서를 마무리함: ${report} (상태: ${status})`,
+  repairIncomplete: (report: string) => `끝나지 않은 실행의 보고서를 저널로 다시 그림: ${report}. 이어서 하려면: runbook resume ${report}`,
   noFreeName: (stem: string, folder: string) => `보고서 이름을 정할 수 없음: ${stem} (폴더: ${folder}). 그 폴더를 정리하세요`,
   settingsInvalid: (file: string, detail: string) => `설정 파일을 읽을 수 없음: ${file} (${detail}). reports.group에 그룹 이름을 적으세요 (예: "reports:\n  group: ops")`,
   unknownGroup: (group: string) => `보고서 그룹이 이 호스트에 없음: ${group}. RUNBOOK_REPORTS_GROUP 또는 .runbook/settings.yaml의 reports.group을 고치세요`,
@@ -99,7 +105,7 @@ export const ko = {
     `실행 보고서를 쓸 수 없음: ${folder} (${message}). 아무것도 실행하지 않았습니다. 그 폴더에 쓸 수 있게 하거나 다른 보고서 폴더를 고르세요 (--reports DIR).`,
   noDataNeither: (json: string, journal: string) => `둘 다 없음: ${json}, ${journal}`,
   noDataStopped: '기록하기 전에 실행이 멈춤',
-  noData: (md: string, why: string) => `보고서 데이터가 없음: ${md} (${why})`,
+  noData: (md: string, why: string) => `보고서 데이터가 없음: ${md} (${why}). 기록 전에 멈춘 실행이면 runbook repair ${md} 로 정리하세요`,
   notJson: (json: string, message: string) => `올바른 JSON이 아님: ${json} (${message})`,
   unknownSchema: (json: string) => `이 버전이 읽을 수 있는 실행 보고서가 아님: ${json} (schemaVersion 1이어야 함)`,
   badJournalLine: (message: string) => `읽을 수 없는 저널 줄: ${message}`,
@@ -194,6 +200,12 @@ export const en: typeof ko = {
   placeholder: (journal, md) =>
     `_This run is still going or did not finish. Step results are recorded in ${journal}; the report is written into this file when the run ends. ` +
     `To continue a stopped run: \`runbook resume ${md}\`_`,
+  repairNoRunbook: (file, why) => `cannot read the runbook ${file} to render the report (${why}); run this from the repository's top folder`,
+  repairRemoved: (file) => `removed a leftover temp file: ${file}`,
+  repairDiscarded: (report) => `the run stopped before anything was recorded (no step ran); removed its empty report: ${report}`,
+  repairNothing: (report) => `the report is final already; nothing to repair: ${report}`,
+  repairFinished: (report, status) => `finished the report from its journal: ${report} (status: ${status})`,
+  repairIncomplete: (report) => `rendered the report of an unfinished run from its journal: ${report}; to continue it: runbook resume ${report}`,
   noFreeName: (stem, folder) => `cannot find a free report name for ${stem} in ${folder}; clean up that folder`,
   settingsInvalid: (file, detail) => `cannot read the settings file ${file} (${detail}); give reports.group a group name (e.g. "reports:\n  group: ops")`,
   unknownGroup: (group) => `the reports group ${group} does not exist on this host; fix RUNBOOK_REPORTS_GROUP or reports.group in .runbook/settings.yaml`,
@@ -202,7 +214,7 @@ export const en: typeof ko = {
     `cannot write the run's report in ${folder} (${message}). Nothing was run. Make that folder writable, or choose another reports folder with --reports DIR.`,
   noDataNeither: (json, journal) => `neither ${json} nor ${journal} exists`,
   noDataStopped: 'its run stopped before recording anything',
-  noData: (md, why) => `no report data for ${md}: ${why}`,
+  noData: (md, why) => `no report data for ${md}: ${why}; if its run stopped before recording anything, clean it up with: runbook repair ${md}`,
   notJson: (json, message) => `${json} is not valid JSON: ${message}`,
   unknownSchema: (json) => `${json} is not a run report this version understands (schemaVersion 1 expected)`,
   badJournalLine: (message) => `unreadable journal line: ${message}`,

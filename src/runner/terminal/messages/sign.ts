@@ -16,7 +16,7 @@ export const ko = {
   checklistUnfinished: (checklist: string) => `체크리스트 미완료 (${checklist}).`,
 
   // Refusals of sign and resume
-  incomplete: '끝나지 않은 실행입니다 (저널이 아직 있음: 실행기가 멈췄거나 아직 실행 중). 재개하거나 끝날 때까지 기다리세요',
+  incomplete: '끝나지 않은 실행입니다 (저널이 아직 있음: 실행기가 멈췄거나 아직 실행 중). 재개하거나, 끝날 때까지 기다리거나, `runbook repair REPORT`로 보고서를 마무리하세요',
   noSuchReport: '보고서가 없음',
   jsonMissing: 'JSON 짝 파일이 없음',
   jsonInvalid: 'JSON 짝 파일이 올바른 JSON이 아님',
@@ -62,7 +62,7 @@ export const en: typeof ko = {
   checklistUnfinished: (checklist) => `Checklist unfinished (${checklist}).`,
 
   // Refusals of sign and resume
-  incomplete: 'this run is incomplete (its journal is still there: the runner was stopped, or is still running); resume it or let it end first',
+  incomplete: 'this run is incomplete (its journal is still there: the runner was stopped, or is still running); resume it, let it end, or finish its report with `runbook repair REPORT`',
   noSuchReport: 'no such report',
   jsonMissing: 'the JSON twin is missing',
   jsonInvalid: 'the JSON twin is not valid JSON',
