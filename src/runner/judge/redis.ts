@@ -4,5 +4,6 @@
 // or one read from the real server's `COMMAND INFO`.
 export { classifyRedisCommand, detectRedis, redisCommandReason, redisSlowAdvice, type RedisVerdict, type RedisWhy } from './redis/judge.js'
 export { STATIC_REDIS_TABLE } from './redis/redis7-table.js'
+export { findSlowRedisCommands, type SlowRedisCommand } from './redis/slow.js'
 export { RedisSyntaxError, splitRedisCommands, type RedisCommand } from './redis/split.js'
 export { redisTableFromCommandInfo, type RedisCommandSpec, type RedisCommandTable } from './redis/table.js'

@@ -29,7 +29,8 @@ export const ko = {
   unknownArgument: '실행 전에는 알 수 없는 인자로 명령이 정해집니다',
   notReviewed: '읽기 전용인지 검토되지 않은 명령입니다',
   // lint: a command that can stall a big server
-  slowCommand: (command: string, better: string) => `${command} 명령은 키가 많은 서버를 오래 멈출 수 있습니다. 대신 ${better} 명령을 쓰세요`,
+  slowCommand: (id: string, command: string, better: string) =>
+    `단계 "${id}": ${command} 명령은 키가 많은 서버를 오래 멈출 수 있습니다. 대신 ${better} 명령을 쓰세요`,
   // a line redis-cli could not split
   unbalancedDouble: '큰따옴표가 닫히지 않았습니다',
   unbalancedSingle: '작은따옴표가 닫히지 않았습니다',
@@ -61,7 +62,7 @@ export const en: typeof ko = {
   unknownSubcommand: 'is a subcommand not in the command table',
   unknownArgument: 'is decided by an argument not known before it runs',
   notReviewed: 'is not reviewed as read-only',
-  slowCommand: (command, better) => `${command} can stall a server with many keys: use ${better} instead`,
+  slowCommand: (id, command, better) => `step "${id}": ${command} can stall a server with many keys: use ${better} instead`,
   unbalancedDouble: 'unbalanced double quotes',
   unbalancedSingle: 'unbalanced single quotes',
   textAfterQuote: 'closing quote must be followed by a space',
