@@ -1,8 +1,9 @@
 // Redis judged by effect, through the real binary without a TTY and without --yes (as cron runs
 // it), against the real Redis at RB_TEST_REDIS_URL (keys under a random prefix). The read-only
-// diagnostics the guide uses run without a question, in a `redis` step and as redis-cli lines of
-// a bash step; commands that change the server or reach other connections are blocked (exit 3)
-// with the data, the configuration and the victims unchanged; KEYS gets a lint warning naming SCAN.
+// diagnostics the guide uses run without a question, in a `redis` step, as redis-cli lines of a
+// bash step and through the redis client of a TS step; commands that change the server or reach
+// other connections are blocked (exit 3) with the data, the configuration and the victims
+// unchanged; KEYS gets a lint warning naming SCAN.
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { Redis } from 'ioredis'
@@ -58,6 +59,23 @@ describe('read-only diagnostics run without a question', () => {
       expect(out, id).toMatch(/id=\d+ addr=/)
       expect(report.json.steps.find((s) => s.id === id)?.consent, id).toBeUndefined()
     }
+  })
+
+  test('through the redis client of a TS step too', async () => {
+    const code = [
+      "console.log(String(await redis.info('memory')).includes('used_memory:') ? 'info ok' : 'info missing')",
+      "console.log(JSON.stringify(await redis.config('GET', 'maxmemory')))",
+      "console.log(String(await redis.client('LIST')).split(' ')[0])",
+      "console.log(JSON.stringify(await redis.call('SLOWLOG', 'GET', '10')).length > 0 ? 'slowlog ok' : 'slowlog missing')",
+    ].join('\n')
+    const { r, report } = await run(fence('ts {id=diag-ts}', code))
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
+    expect(stepStatus(report.json)).toEqual({ 'diag-ts': 'passed' })
+    const out = output(report.json, 'diag-ts')
+    expect(out).toContain('info ok')
+    expect(out).toContain('["maxmemory",')
+    expect(out).toMatch(/id=\d+/)
+    expect(out).toContain('slowlog ok')
   })
 })
 
