@@ -15,13 +15,10 @@ const says = msg.executors
 /** A reason that starts at this file line. */
 const at = (line: number, rest = '') => `${says.atLine(line)}${rest}`
 
-/** A built-in table that knows only these commands (as if it were out of date). */
-function reducedTable(...names: string[]): RedisCommandTable {
-  const map = new Map<string, RedisCommandSpec>()
-  for (const n of names) {
-    const spec = STATIC_REDIS_TABLE.get(n)
-    if (spec) map.set(n, spec)
-  }
+/** A built-in table out of date: it calls these write commands read-only. */
+function staleTable(...names: string[]): RedisCommandTable {
+  const map = new Map<string, RedisCommandSpec>(STATIC_REDIS_TABLE)
+  for (const n of names) map.set(n, { flags: ['readonly'], categories: ['@read'] })
   return map
 }
 
@@ -64,6 +61,30 @@ describe('redis steps', () => {
     expect(rec.stdout).toBe('> PING\nPONG\n')
     expect(rec.tables).toEqual([{ title: 'redis', columns: says.redisTableColumns, rows: [['10', 'PING', 'PONG']], totalRows: 1 }])
     expect(rec.questions).toEqual([])
+  })
+
+  it('runs the read-only diagnostics without a question, checked by the server table too', async () => {
+    const { outcome, rec, planned } = await runRedis('INFO memory\nCONFIG GET maxmemory\nCLIENT LIST\nSLOWLOG GET 10')
+    expect(planned.destructive).toBe(false)
+    expect(outcome.status).toBe('passed')
+    expect(rec.questions).toEqual([])
+    expect(rec.stdout).toContain('used_memory:')
+    expect(rec.stdout).toContain('maxmemory')
+    expect(rec.stdout).toMatch(/id=\d+ addr=/)
+    expect(rec.tables[0]!.rows.map((r) => r[1])).toEqual(['INFO memory', 'CONFIG GET maxmemory', 'CLIENT LIST', 'SLOWLOG GET 10'])
+  })
+
+  it('at run time, asks before CONFIG SET (as if the plan had missed it) and changes nothing without consent', async () => {
+    const before = await direct.config('GET', 'maxmemory-samples')
+    const code = 'CONFIG GET maxmemory-samples\nCONFIG SET maxmemory-samples 7'
+    const planned = await plannedStep({ kind: 'redis', code })
+    expect(planned.destructive).toBe(false)
+    const { ctx, rec } = makeContext(planned, { env: { REDIS_URL } })
+    const outcome = await standard.run(ctx)
+    expect(outcome.status).toBe('blocked')
+    expect(rec.questions).toEqual([{ kind: 'command', command: 'CONFIG SET maxmemory-samples 7', reasons: [at(11, msg.judge.redis.command('CONFIG SET', [msg.judge.redis.changesConfig]))] }])
+    expect(rec.stdout).toBe('')
+    expect(await direct.config('GET', 'maxmemory-samples')).toEqual(before)
   })
 
   it('renders replies like redis-cli', async () => {
@@ -112,7 +133,7 @@ describe('redis steps', () => {
   })
 
   it('catches at run time a write the built-in table missed, and sends nothing without consent', async () => {
-    const table = reducedTable('get', 'ping')
+    const table = staleTable('set')
     const executor = createRedisExecutor({ table })
     executors.push(executor)
     await direct.set('k', 'before')
@@ -131,7 +152,7 @@ describe('redis steps', () => {
   })
 
   it('runs such a command with consent and records it', async () => {
-    const table = reducedTable('get')
+    const table = staleTable('set')
     const executor = createRedisExecutor({ table })
     executors.push(executor)
     const { outcome, rec } = await runRedis('SET k after\nGET k', {}, { executor, table, answer: (): Answer => ({ allow: true, consent }) })
@@ -144,8 +165,8 @@ describe('redis steps', () => {
   it('falls back to the built-in table when the server table is not used', async () => {
     const executor = createRedisExecutor({ serverTable: false })
     executors.push(executor)
-    // Planned with a table lacking DEL; the built-in table still knows it at run time.
-    const { outcome } = await runRedis('DEL k', {}, { executor, table: reducedTable('get') })
+    // Planned with a table that calls DEL read-only; the built-in table still knows it at run time.
+    const { outcome } = await runRedis('DEL k', {}, { executor, table: staleTable('del') })
     expect(outcome.status).toBe('blocked')
   })
 

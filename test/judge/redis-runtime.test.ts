@@ -1,7 +1,7 @@
-// A Redis command the built-in table does not know is still caught at run time, by the real
-// server's own command table (COMMAND INFO): for `redis` steps and for the `redis` client of TS
-// steps. A reduced built-in table without SET is injected — so plan-time detection
-// misses the write — against the real Redis at RB_TEST_REDIS_URL (keys under a random prefix).
+// A write the built-in table gets wrong is still caught at run time, by the real server's own
+// command table (COMMAND INFO): for `redis` steps and for the `redis` client of TS steps. A stale
+// built-in table that calls SET read-only is injected — so plan-time detection misses the write —
+// against the real Redis at RB_TEST_REDIS_URL (keys under a random prefix).
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createRedisExecutor } from '../../src/runner/executors/redis.js'
@@ -16,11 +16,11 @@ import { clearKeys, connectRedis, randomSuffix, REDIS_URL } from '../helpers/ser
 /** Names the reduced table was asked about (proves the code under test used it). */
 const consulted = new Set<string>()
 
-/** The built-in table without SET, injected where the real one is the default. */
+/** The built-in table with SET as a read, injected where the real one is the default. */
 const reduced: RedisCommandTable = {
   get: (name) => {
     consulted.add(name)
-    return name === 'set' ? undefined : STATIC_REDIS_TABLE.get(name)
+    return name === 'set' ? { flags: ['readonly'], categories: ['@read'] } : STATIC_REDIS_TABLE.get(name)
   },
 }
 
@@ -45,9 +45,9 @@ afterAll(async () => {
   direct?.disconnect()
 })
 
-describe('a write the built-in table lacks', () => {
-  it('the reduced table really lacks SET, so plan-time detection misses the write', async () => {
-    expect(reduced.get('set')).toBeUndefined()
+describe('a write the built-in table gets wrong', () => {
+  it('the stale table really calls SET a read, so plan-time detection misses the write', async () => {
+    expect(reduced.get('set')?.flags).toEqual(['readonly'])
     expect(reduced.get('del')).toBeDefined()
     expect(detectRedis(`GET ${K}:a\nSET ${K}:a changed`, reduced).destructive).toBe(false)
     expect((await detectTs(`await redis.set('${K}:a', 'changed')`, 'ts', reduced)).destructive).toBe(false)

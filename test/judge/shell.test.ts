@@ -7,7 +7,7 @@ import { expectJudged } from '../helpers/judge.js'
 const says = msg.judge.shell
 type Phrase = 'deletesFiles' | 'signalsProcesses' | 'runsSqlFromFile' | 'runsPipedScript'
 const does = (command: string, phrase: Phrase): string => says.does(command, says[phrase])
-const redis = (command: string, ...why: ('writesData' | 'isAdmin' | 'isDangerous')[]): string =>
+const redis = (command: string, ...why: ('writesData' | 'changesConfig')[]): string =>
   `redis-cli ${msg.judge.redis.command(command, why.map((w) => msg.judge.redis[w]))}`
 /** A reason that starts as the catalogue's text does, whatever its values (e.g. a parser's error). */
 const startsLike = (text: string): RegExp => new RegExp(`^${text.split('\u0000')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm')
@@ -128,11 +128,14 @@ const dangerous: Case[] = [
   ['pg_restore', 'pg_restore -d excelapp dump.bin', true, /pg_restore/],
   ['dropdb', 'dropdb excelapp_test', true, /dropdb/],
   ['pg_ctl restart', 'pg_ctl -D /var/lib/postgresql/data restart', true, /pg_ctl restart/],
-  ['redis-cli FLUSHALL', 'redis-cli FLUSHALL', true, redis('FLUSHALL', 'writesData', 'isDangerous')],
+  ['redis-cli FLUSHALL', 'redis-cli FLUSHALL', true, redis('FLUSHALL', 'writesData')],
   ['redis-cli with options DEL', 'redis-cli -h cache -p 6380 -n 2 DEL session:1', true, redis('DEL', 'writesData')],
-  ['redis-cli CONFIG SET', 'redis-cli config set maxmemory 2gb', true, redis('CONFIG SET', 'isAdmin', 'isDangerous')],
+  ['redis-cli CONFIG SET', 'redis-cli config set maxmemory 2gb', true, redis('CONFIG SET', 'changesConfig')],
   ['redis-cli SHUTDOWN', 'redis-cli shutdown nosave', true, /SHUTDOWN/],
-  ['redis-cli INFO is @dangerous', 'redis-cli info memory', true, redis('INFO', 'isDangerous')],
+  ['redis-cli PUBLISH', 'redis-cli PUBLISH deploys done', true, /PUBLISH/],
+  ['redis-cli SLOWLOG RESET', 'redis-cli slowlog reset', true, /SLOWLOG RESET/],
+  ['redis-cli unknown command', 'redis-cli FOO.BAR x', true, /FOO\.BAR/],
+  ['redis-cli command from a variable', 'redis-cli "$CMD" x', true, /redis-cli/],
   ['redis-cli heredoc', 'redis-cli <<EOF\nFLUSHDB\nEOF', true, /FLUSHDB/],
   ['pipe into redis-cli', 'echo FLUSHALL | redis-cli', true, /redis-cli/],
   ['aws s3 rm', 'aws s3 rm s3://excelapp-backups/old --recursive', true, /aws s3 rm/],
@@ -262,6 +265,10 @@ const lookalikes: Case[] = [
   ['pg_dump', 'pg_dump $DATABASE_URL | gzip > $BACKUP_FILE', true, /gzip > /],
   ['pg_restore --list', 'pg_restore -l dump.bin', false],
   ['redis-cli GET', 'redis-cli GET session:1', false],
+  ['redis-cli INFO: a read-only diagnostic', 'redis-cli info memory', false],
+  ['redis-cli CONFIG GET', 'redis-cli -h cache CONFIG GET maxmemory', false],
+  ['redis-cli CLIENT LIST', 'redis-cli CLIENT LIST', false],
+  ['redis-cli SLOWLOG GET', 'redis-cli SLOWLOG GET 10', false],
   ['redis-cli --scan', "redis-cli --scan --pattern 'session:*'", false],
   ['redis-cli --bigkeys', 'redis-cli --bigkeys', false],
   ['aws s3 ls', 'aws s3 ls s3://excelapp-backups/', false],

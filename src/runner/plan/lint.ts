@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { openDetectionCache, type DetectionCache } from './judge-cache.js'
 import { probeRefusals } from './probe.js'
 import { findControlChars, showControlChars, type ControlChar } from '../parse/control-chars.js'
+import { findSlowRedisCommands } from '../judge/redis.js'
 import { msg } from '../terminal/messages/index.js'
 import type { Diagnostic, Plan, PlannedStep, Runbook } from '../model/runbook.js'
 
@@ -75,6 +76,11 @@ export const STEP_RULES: Record<string, StepRule> = {
       ...(inProbe.length > 0 ? [error(s.line, 'control-characters', msg.lint.controlCharsInProbe(s.id, inProbe.map((ch) => ch.shown).join(' ')))] : []),
     ]
   },
+  'redis-slow-command': (s) =>
+    // Advice, not a question: KEYS reads like a harmless read but can stall a big server.
+    findSlowRedisCommands(s.kind, s.step.code).map((c) =>
+      warning(codeLine(s, c.line), 'redis-slow-command', msg.judge.redis.slowCommand(s.id, c.command, c.better)),
+    ),
   'sql-only-attributes': (s) =>
     s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined)
       ? [warning(s.line, 'sql-only-attributes', msg.lint.sqlOnlyAttributes(s.id))]

@@ -25,8 +25,8 @@
 //   Every call is recorded in the report as a statement of the step (with its line).
 // redis (redis-client.ts) — a real ioredis client. In a step that is not destructive every
 //   command is judged before it is sent, by the server's own command table together with the
-//   built-in one; a destructive one (write, admin, @dangerous, scripting, SELECT of another db)
-//   is put to the host like a `$` command: without consent it is not sent and the step ends
+//   built-in one; a destructive one by the Redis judge (writes, server changes, scripts, PUBLISH,
+//   SELECT of another db, unknown commands) is put to the host like a `$` command: without consent it is not sent and the step ends
 //   blocked. Pipelines and MULTI are judged as a whole at exec().
 // Connection failures name host, port and database, never the password; connecting gives up
 // after 5 s.

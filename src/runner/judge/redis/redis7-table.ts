@@ -1,7 +1,7 @@
 // Data: `COMMAND INFO` of Redis 7.0.15 (all commands and subcommands), one a row: name, flags,
 // ACL categories (`-` for none). The built-in table the Redis judge uses when no server's own
 // table is at hand. Regenerate from a server with `redisTableFromCommandInfo` when Redis moves on.
-import { parseTableText, type RedisCommandTable } from './table.js'
+import { parseTableText, type RedisCommandSpec } from './table.js'
 
 const REDIS_7_TABLE_TEXT = `
 acl - @slow
@@ -373,4 +373,4 @@ zunionstore write,denyoom,movablekeys @write,@sortedset,@slow
 `
 
 /** The built-in table (Redis 7.0). */
-export const STATIC_REDIS_TABLE: RedisCommandTable = parseTableText(REDIS_7_TABLE_TEXT)
+export const STATIC_REDIS_TABLE: ReadonlyMap<string, RedisCommandSpec> = parseTableText(REDIS_7_TABLE_TEXT)

@@ -5,6 +5,8 @@
 export interface RedisCommandSpec {
   flags: string[]
   categories: string[]
+  /** A container command (CONFIG, CLIENT…): its subcommands are entries of their own. */
+  container?: boolean
 }
 
 /** A command table: lowercase name (subcommands as `container|sub`) → flags and categories. */
@@ -23,6 +25,10 @@ export function parseTableText(text: string): Map<string, RedisCommandSpec> {
       categories: categories === '-' ? [] : categories.split(','),
     })
   }
+  for (const name of table.keys()) {
+    const parent = name.includes('|') ? table.get(name.split('|')[0]!) : undefined
+    if (parent) parent.container = true
+  }
   return table
 }
 
@@ -31,14 +37,19 @@ export function parseTableText(text: string): Map<string, RedisCommandSpec> {
  * `[name, arity, flags[], firstKey, lastKey, step, aclCategories[], tips, keySpecs,
  * subcommands[]]`; unknown commands come back as null and are skipped.
  */
-export function redisTableFromCommandInfo(reply: unknown[]): RedisCommandTable {
+export function redisTableFromCommandInfo(reply: unknown[]): Map<string, RedisCommandSpec> {
   const table = new Map<string, RedisCommandSpec>()
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => String(x)) : [])
   const add = (entry: unknown): void => {
     if (!Array.isArray(entry) || entry.length < 3) return
     const name = String(entry[0]).toLowerCase()
-    table.set(name, { flags: strings(entry[2]).map((f) => f.toLowerCase()), categories: strings(entry[6]) })
-    if (Array.isArray(entry[9])) for (const sub of entry[9]) add(sub)
+    const subs = Array.isArray(entry[9]) ? entry[9] : []
+    table.set(name, {
+      flags: strings(entry[2]).map((f) => f.toLowerCase()),
+      categories: strings(entry[6]),
+      ...(subs.length > 0 ? { container: true } : {}),
+    })
+    for (const sub of subs) add(sub)
   }
   for (const entry of reply) add(entry)
   return table

@@ -6,7 +6,7 @@ import { redisCommandReason } from '../redis.js'
 import { detectShell, detectShellArgv, isSystemPath, PLACEHOLDER } from '../shell.js'
 import { detectSql } from '../sql.js'
 import { display, objectProperty, propertyName, rootName, staticString, templateText, type AnyNode } from './nodes.js'
-import { FETCH_READS, FS_DELETE, FS_WRITE_FIRST, FS_WRITE_SECOND, READ_FLAGS, REDIS_CALL, REDIS_CHAINS } from './vocabulary.js'
+import { FETCH_READS, FS_DELETE, FS_WRITE_FIRST, FS_WRITE_SECOND, PROMISE_MEMBERS, READ_FLAGS, REDIS_CALL, REDIS_CHAINS } from './vocabulary.js'
 import type { Walk } from './walk-state.js'
 
 const cannotProve = (why: string): string => msg.judge.ts.cannotProve(why)
@@ -49,7 +49,8 @@ export function judgeTemplate(node: AnyNode, w: Walk): void {
 
 /** `redis.<command>(…)` and `redis.call(name, …)`: judged by the Redis command table. */
 export function judgeRedisCall(method: string, args: AnyNode[], w: Walk): void {
-  if (REDIS_CHAINS.has(method)) return
+  // then/catch/finally of a command's promise are not commands (references.ts refuses them on `redis` itself).
+  if (REDIS_CHAINS.has(method) || PROMISE_MEMBERS.has(method)) return
   let argv: (string | null)[]
   if (REDIS_CALL.has(method)) {
     const first = args[0]?.type === 'NewExpression' ? args[0].arguments?.[0] : args[0]

@@ -75,6 +75,8 @@ const redisCli: Rule = async (h) => {
     return
   }
   if (p.positionals.length > 0) {
+    // A command word that is not a literal: the fail-closed reader says "cannot prove" for it.
+    if (!p.positionals[0]!.literal) return
     const reason = redisCommandReason(lits(p.positionals))
     if (reason) h.flag(`redis-cli ${reason}`)
     return
