@@ -76,7 +76,7 @@ describe('help and version', () => {
 
 describe('usage errors: exit 2 with one line, nothing on stdout', () => {
   test.each([
-    [['frobnicate'], `runbook: ${msg.cli.unknownCommand('frobnicate', 'list, read, plan, lint, run, resume, sandbox, cron, sign, verify, history, doctor')}\n`],
+    [['frobnicate'], `runbook: ${msg.cli.unknownCommand('frobnicate', 'list, read, plan, lint, run, resume, repair, sandbox, cron, sign, verify, history, doctor')}\n`],
     [['plan', '--frob', fixture('every-step.md')], `runbook: ${msg.cli.unknownOption('--frob', 'plan')}\n`],
     [['read', '-x', fixture('every-step.md')], `runbook: ${msg.cli.unknownOption('-x', 'read')}\n`],
     [['lint', '--jsn'], `runbook: ${msg.cli.unknownOption('--jsn', 'lint')}\n`],

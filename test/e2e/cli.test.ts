@@ -59,7 +59,7 @@ describe.concurrent('the runbook binary', () => {
   })
 
   test.each([
-    [['frobnicate'], msg.cli.unknownCommand('frobnicate', 'list, read, plan, lint, run, resume, sandbox, cron, sign, verify, history, doctor')],
+    [['frobnicate'], msg.cli.unknownCommand('frobnicate', 'list, read, plan, lint, run, resume, repair, sandbox, cron, sign, verify, history, doctor')],
     [['plan', '--frob', fixture('every-step.md')], msg.cli.unknownOption('--frob', 'plan')],
     [['plan'], msg.cli.seeHelp('Missing required positional argument: FILE', 'plan')],
   ])('%j exits 2 with one line on stderr and nothing on stdout', async (args, message) => {

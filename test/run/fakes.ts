@@ -104,12 +104,15 @@ export interface WalkOptions {
   prompts?: Prompts | null
   executors?: ExecutorRegistry
   guard?: SandboxGuard
+  /** The run's secrets (as secretValues gives them). */
+  secrets?: string[]
 }
 
 /** executeRun with fakes around it; returns the record, the events and what the terminal showed. */
 export async function walkInProcess(runbook: Runbook, plan: Plan, opts: WalkOptions = {}) {
   const events: RunEvent[] = []
   let screen = ''
+  let log = ''
   const initial: RunRecord = { ...initialRecord(runbook), operator: OPERATOR, steps: plan.steps.map(blankStep) }
   const settings: RunSettings = {
     dryRun: false,
@@ -130,14 +133,14 @@ export async function walkInProcess(runbook: Runbook, plan: Plan, opts: WalkOpti
     view: { write: (t) => (screen += t), output: (t) => (screen += t), stepStarted: () => undefined, stepEnded: () => undefined, closed: () => false },
     c: new Chalk({ level: 0 }),
     highlight: (_language, code) => code,
-    recorder: { append: async (e) => void events.push(e), appendLog: () => undefined, render: async () => undefined },
+    recorder: { append: async (e) => void events.push(e), appendLog: (_id, text) => void (log += text), render: async () => undefined },
     interrupts: { stepSignal: () => new AbortController().signal, pending: () => null, clear: () => undefined },
-    secrets: [],
+    secrets: opts.secrets ?? [],
     now: fixedClock,
     onPath: () => true,
     probe: async () => ({ ok: true, output: '' }),
     guard: opts.guard ?? fakeGuard('allows'),
   }
   const record = await executeRun(plan, runbook, initial, settings, deps)
-  return { record, events, screen: () => screen }
+  return { record, events, screen: () => screen, log: () => log }
 }

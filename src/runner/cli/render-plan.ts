@@ -1,4 +1,5 @@
 // Pure renderers of a Plan: the text an operator reads and the JSON a machine reads.
+import { MASK, maskUrlSecrets } from '../run/redact.js'
 import type { ChalkInstance } from 'chalk'
 import { formatDuration } from '../parse/duration.js'
 import { msg } from '../terminal/messages/index.js'
@@ -33,14 +34,14 @@ export function planToJson(plan: Plan) {
       name: e.name,
       required: e.required,
       secret: e.secret,
-      default: e.default ?? null,
+      default: shownDefault(e) ?? null,
       description: e.description ?? null,
     })),
     inputs: plan.inputs.map((i) => ({
       name: i.name,
       type: i.type,
       choices: i.choices ?? null,
-      default: i.default ?? null,
+      default: i.default === undefined ? null : typeof i.default === 'string' ? maskUrlSecrets(i.default) : i.default,
       description: i.description ?? null,
     })),
     checklist: plan.checklist.map((c) => ({ text: c.text, line: c.line })),
@@ -93,14 +94,20 @@ export function renderPlan(plan: Plan, c: ChalkInstance): string {
   return out.join('\n') + '\n'
 }
 
+/** A default as `plan`, `read` and every `--json` show it: a secret's as `***`, a URL's password masked. */
+function shownDefault(e: EnvSpec): string | undefined {
+  if (e.default === undefined) return undefined
+  return e.secret ? MASK : maskUrlSecrets(String(e.default))
+}
+
 export function renderEnv(e: EnvSpec, c: ChalkInstance): string {
   const flags = [e.required ? c.yellow(msg.cli.required) : '', e.secret ? c.magenta(msg.cli.secret) : ''].filter(Boolean)
-  const dflt = e.default !== undefined ? c.dim(` = ${e.secret ? '***' : e.default}`) : ''
+  const dflt = e.default !== undefined ? c.dim(` = ${shownDefault(e)}`) : ''
   return `${e.name}${dflt}${flags.length ? ` [${flags.join(', ')}]` : ''}${e.description ? ` — ${e.description}` : ''}`
 }
 
 export function renderInput(i: InputSpec, c: ChalkInstance): string {
   const type = i.type === 'choice' && i.choices ? i.choices.join('|') : i.type
-  const dflt = i.default !== undefined ? c.dim(` = ${i.default}`) : ''
+  const dflt = i.default !== undefined ? c.dim(` = ${typeof i.default === 'string' ? maskUrlSecrets(i.default) : i.default}`) : ''
   return `${i.name} (${type})${dflt}${i.description ? ` — ${i.description}` : ''}`
 }

@@ -1,5 +1,6 @@
 // Where a PostgreSQL or Redis connection goes, described for messages with the password never
 // shown: host, port, database and the URL with `***` for its password.
+import { maskUrlSecrets } from '../run/redact.js'
 import { msg } from '../terminal/messages/index.js'
 
 export interface PgTarget {
@@ -73,9 +74,10 @@ export function redisWhere(t: RedisTarget): string {
   return msg.executors.redisWhere(t.host, t.port, t.db)
 }
 
-/** The text with every occurrence of the password replaced by `***` (a server may echo it). */
+/** The text with every occurrence of the password replaced by `***` (a server may echo it), and
+ * any URL's password (user-info or `?password=`) too: a driver's error may quote the URL. */
 export function hidePassword(text: string, password: string): string {
-  return password.length > 0 ? text.split(password).join('***') : text
+  return maskUrlSecrets(password.length > 0 ? text.split(password).join('***') : text)
 }
 
 /** application_name: printable ASCII (the server replaces the rest anyway), at most 63 bytes. */

@@ -23,16 +23,52 @@ export function secretValues(env: Record<string, string>, secretNames: string[])
   }
   for (const name of secretNames) add(env[name])
   for (const value of Object.values(env)) {
-    for (const password of urlPasswords(value)) {
+    for (const password of [...urlPasswords(value), ...queryPasswords(value)]) {
       add(password)
       try {
+        add(decodeURIComponent(password.replace(/\+/g, ' ')))
         add(decodeURIComponent(password))
       } catch {
         // not valid percent-encoding: the raw form is masked already
       }
     }
   }
+  // The forms a secret takes when a program quotes or encodes it before printing: JSON's and
+  // redis-cli's escapes, percent-encoding. Each is masked as the secret is.
+  for (const value of [...found]) for (const form of encodedForms(value)) add(form)
   return [...found].sort((a, b) => b.length - a.length)
+}
+
+/** A secret as JSON, redis-cli (sdscatrepr) and a URL would write it, where that differs. */
+function encodedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1)
+  const quoted = value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/\u0007/g, '\\a').replace(/\u0008/g, '\\b')
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  // A table cell shows line breaks as ↵ and tabs as spaces (executors/sql/render.ts).
+  const cell = value.replace(/\r\n|\n|\r/g, '↵').replace(/\t/g, ' ')
+  const forms = [json, quoted, cell, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+')]
+  return forms.filter((f) => f !== value)
+}
+
+/** Query parameters that carry a secret by their name (`?password=…`, `&sslpassword=…`). */
+const SECRET_QUERY = /[?&;](?:password|passwd|pwd|pass|sslpassword|sslkey|token|access_token|auth_token|api_key|apikey|secret|client_secret)=([^&#\s;]+)/gi
+
+function queryPasswords(value: string): string[] {
+  const out: string[] = []
+  for (const m of value.matchAll(SECRET_QUERY)) if (m[1]) out.push(m[1])
+  return out
+}
+
+/**
+ * URLs' secrets in any text, whether or not the run knows them: `scheme://user:SECRET@host` and
+ * `?password=SECRET` become `***`. For the runner's own messages (a connection error quotes the
+ * URL it was given) and the record's strings.
+ */
+export function maskUrlSecrets(text: string): string {
+  if (!text.includes('://') && !/[?&;][a-z_]*(pass|pwd|token|key|secret)/i.test(text)) return text
+  return text
+    .replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#]*)@/g, (_m, head: string, password: string) => (password ? `${head}${MASK}@` : `${head}@`))
+    .replace(SECRET_QUERY, (m, secret: string) => m.slice(0, m.length - secret.length) + MASK)
 }
 
 // scheme://user:password@host — the password runs to the last `@` of the authority, so an
@@ -48,8 +84,20 @@ function urlPasswords(value: string): string[] {
 /** Replaces every occurrence of every secret with `***`. Plain string search, no regexes. */
 export function redact(text: string, secrets: string[]): string {
   const list = usable(secrets)
-  if (list.length === 0 || text === '') return text
-  return mask(text, coveredRuns(text, list), text.length)
+  if (text === '') return text
+  return maskUrlSecrets(list.length === 0 ? text : maskCutTail(mask(text, coveredRuns(text, list), text.length), list))
+}
+
+/**
+ * A text cut short (`…`, as table cells and replies are) may end with the start of a secret that
+ * the cut split: that start is masked too, so a secret of 1,000 characters cut at 200 does not
+ * leave its first 199 behind.
+ */
+function maskCutTail(text: string, secrets: string[]): string {
+  if (!text.endsWith('…')) return text
+  const body = text.slice(0, -1)
+  const held = heldTail(body, secrets)
+  return held > 0 ? `${body.slice(0, body.length - held)}${MASK}…` : text
 }
 
 export interface StreamRedactor {

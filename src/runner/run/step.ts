@@ -2,7 +2,8 @@
 // its output (redacted), answers its questions through the gate, and turns its outcome into the
 // step's record. The .log's header for the attempt is the report writer's (it sees `step-started`).
 import { OutputCapture } from './capture.js'
-import { createStreamRedactor, redact } from './redact.js'
+import { createStreamRedactor, maskUrlSecrets, redact } from './redact.js'
+import { createVisibleStream } from './visible.js'
 import { emptyResults } from '../report/fold.js'
 import { localIso } from '../report/time.js'
 import { msg } from '../terminal/messages/index.js'
@@ -55,6 +56,9 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
   const { deps, settings } = w
   const started = deps.now()
   await w.emit({ type: 'step-started', at: localIso(started), stepId: planned.id })
+  // Output as a reader sees it (no escapes, overlays applied), then redacted: secrets are found in
+  // what the screen, the log and the report show, and a step's output cannot draw the runner's UI.
+  const visible = createVisibleStream()
   const redactor = createStreamRedactor(deps.secrets)
   const capture = new OutputCapture()
   const rec: StepRecord = { ...blankStep(planned), attempts: attempt, started: localIso(started), consent }
@@ -97,7 +101,7 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
       tmpDir: settings.tmpDir,
       ...(choice && 'confine' in choice ? { confine: choice.confine } : {}),
       io: {
-        output: (text) => showOutput(redactor.push(text)),
+        output: (text) => showOutput(maskUrlSecrets(redactor.push(visible.push(text)))),
         check: (check) => rec.checks.push(check),
         note: (md) => rec.notes.push(md),
         table: (t) => rec.tables.push(t),
@@ -113,7 +117,8 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
     const reason = e instanceof RefusedByGuard ? msg.executors.writesRefused(e.message) : msg.run.internalError((e as Error).message)
     outcome = { status: 'failed', reason }
   }
-  showOutput(redactor.flush())
+  showOutput(maskUrlSecrets(redactor.push(visible.flush())))
+  showOutput(maskUrlSecrets(redactor.flush()))
   deps.view.stepEnded()
 
   const ended = deps.now()
@@ -155,6 +160,8 @@ function settle(outcome: StepOutcome, rec: StepRecord, aborted: boolean): { stat
 
 /** Redacts every string inside a value (events are plain JSON). */
 export function redactDeep<T>(value: T, secrets: string[]): T {
-  if (secrets.length === 0) return value
-  return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' ? redact(v, secrets) : v)) as T
+  const json = JSON.stringify(value)
+  // Without secrets only a URL's can be there: the common case costs one scan, not a parse.
+  if (secrets.length === 0 && maskUrlSecrets(json) === json) return value
+  return JSON.parse(json, (_key, v: unknown) => (typeof v === 'string' ? redact(v, secrets) : v)) as T
 }
