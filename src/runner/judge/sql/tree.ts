@@ -62,3 +62,10 @@ export function statementName(st: Statement): string {
   }
   return STATEMENT_NAMES[st.type] ?? leadingWords(st.text, /^(CREATE|ALTER|DROP)$/i.test(st.text.split(/\s+/)[0] ?? '') ? 2 : 1)
 }
+
+/** A called function's name parts exactly as PostgreSQL resolves them: `[schema?, name]`. */
+export function callName(call: Json): { schema?: string; name: string; parts: number } {
+  const parts = (Array.isArray(call.funcname) ? call.funcname : []).map((p) => obj(obj(p)?.String)?.sval).map((s) => (typeof s === 'string' ? s : ''))
+  const name = parts[parts.length - 1] ?? ''
+  return parts.length > 1 ? { schema: parts[parts.length - 2], name, parts: parts.length } : { name, parts: parts.length }
+}
