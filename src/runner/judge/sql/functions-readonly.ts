@@ -265,8 +265,10 @@ export const HARMLESS_VOLATILE: ReadonlySet<string> = new Set([
   'pg_sleep', 'pg_sleep_for', 'pg_sleep_until',
   // sizes
   'pg_database_size', 'pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size', 'pg_tablespace_size',
-  // locks and who blocks whom
+  // locks and who blocks whom; releasing this session's own advisory locks (a read-only step
+  // cannot take a session lock: pg_advisory_lock is destructive)
   'pg_blocking_pids', 'pg_safe_snapshot_blocking_pids', 'pg_lock_status',
+  'pg_advisory_unlock', 'pg_advisory_unlock_shared', 'pg_advisory_unlock_all',
   // statistics of the current transaction, recovery prefetch; a fresh statistics snapshot
   'pg_stat_get_xact_blocks_fetched', 'pg_stat_get_xact_blocks_hit', 'pg_stat_get_xact_function_calls',
   'pg_stat_get_xact_function_self_time', 'pg_stat_get_xact_function_total_time', 'pg_stat_get_xact_numscans',
