@@ -1,6 +1,7 @@
 // The fail-closed rule on functions, SQL given as text, settings and COPY, and what the judge tells
 // a preview (effects a rollback does not undo, notes). Verdicts through the catalogue's phrases.
 import { describe, expect, it } from 'vitest'
+import { detectShell } from '../../src/runner/judge/shell.js'
 import { detectSql, sqlPreviewFacts } from '../../src/runner/judge/sql.js'
 import { CATALOG_READ_ONLY, HARMLESS_VOLATILE } from '../../src/runner/judge/sql/functions-readonly.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
@@ -140,6 +141,10 @@ describe('what a preview must know (sqlPreviewFacts)', () => {
       { line: 7, reason: says.sqlTextUnknown('query_to_xml') },
     ])
   })
+  it('DO blocks, CALL and LOAD run code the judge does not see: not previewable', async () => {
+    const facts = await sqlPreviewFacts("DO $$ BEGIN PERFORM 1; END $$;\nCALL cleanup(1);\nLOAD 'x'")
+    expect(facts.irreversible.map((r) => r.line)).toEqual([1, 2, 3])
+  })
   it('row writes, DDL, notifications and transaction locks are undone by the rollback', async () => {
     const code = "UPDATE t SET a = 1;\nCREATE TABLE x (a int);\nSELECT pg_notify('c', 'x'), pg_advisory_xact_lock(1);\nCOPY t FROM STDIN"
     expect((await sqlPreviewFacts(code)).irreversible).toEqual([])
@@ -147,6 +152,18 @@ describe('what a preview must know (sqlPreviewFacts)', () => {
   it('an INSERT notes that a sequence may advance', async () => {
     const facts = await sqlPreviewFacts('SELECT 1;\nINSERT INTO audit (msg) VALUES (1)')
     expect(facts).toEqual({ irreversible: [], notes: [{ line: 2, reason: says.sequenceMayAdvance('audit') }] })
+  })
+})
+
+describe('psql in a shell step', () => {
+  it('flags what a sql step refuses (psql would run it as written)', async () => {
+    const d = await detectShell(`psql -c "SET standard_conforming_strings = off; SELECT 1"`)
+    expect(d.destructive).toBe(true)
+    expect(d.reasons.join('\n')).toContain(says.lexerSettingRefused('SET standard_conforming_strings'))
+  })
+  it('a call the judge cannot prove read-only makes it destructive; built-ins do not', async () => {
+    expect((await detectShell(`psql -c "SELECT cleanup()"`)).reasons.join('\n')).toContain(says.unknownFunction('cleanup'))
+    expect((await detectShell(`psql -c "SELECT now(), pg_size_pretty(pg_database_size(current_database()))"`)).destructive).toBe(false)
   })
 })
 

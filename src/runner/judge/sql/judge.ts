@@ -185,10 +185,16 @@ function judgeStatement(st: Statement, f: Findings): void {
     const says = msg.judge.sql
     const name = statementName(st)
     const phrase = st.type === 'VacuumStmt' ? (name === 'VACUUM' ? 'rewritesStorage' : 'updatesStatistics') : (STATEMENT_PHRASES[st.type] ?? 'changesDatabase')
-    f.reasons.add(says.statement(name, says[phrase]))
+    const reason = says.statement(name, says[phrase])
+    f.reasons.add(reason)
+    // Code the judge does not see (a block, a procedure, a library): fail closed for previews too.
+    if (RUNS_UNSEEN_CODE.has(st.type)) addLine(f.irreversible, st.line, reason)
   }
   walkTree(st.node, st.line, f)
 }
+
+/** Statements that run code the judge cannot read. */
+const RUNS_UNSEEN_CODE = new Set(['DoStmt', 'CallStmt', 'LoadStmt'])
 
 /**
  * Destructive detection of SQL: anything that writes or changes the database, schema, roles
