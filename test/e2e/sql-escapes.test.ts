@@ -5,13 +5,18 @@
 // dblink_exec). Outcomes checked: exit codes, statuses and reasons in the report, rows, files, the
 // sequence, and a victim session that must stay alive. A scratch database rb_sqlesc_<random>
 // with the dblink extension (postgresql-contrib): if it is missing, the tests fail.
+import { screen } from '@inquirer/testing/vitest'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { PassThrough } from 'node:stream'
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook } from '../helpers/cli.js'
 import { randomSuffix, scratchDatabase } from '../helpers/servers.js'
+
+const { runRunbook } = await import('../../src/runner/run/run.js')
+const { inquirerPrompts } = await import('../../src/runner/terminal/prompts.js')
 
 const suffix = randomSuffix()
 const database = scratchDatabase(`rb_sqlesc_${suffix}`)
@@ -159,6 +164,58 @@ describe('--dry-run --yes never runs what a rollback cannot undo', () => {
     expect(stepStatus(report.json)).toEqual({ sequence: 'passed' })
     expect(report.json.steps[0]!.consent?.by).toBe('flag')
     expect((await db.query<{ last_value: string }>('SELECT last_value FROM seq')).rows[0]!.last_value).toBe('42')
+    await db.query("SELECT setval('seq', 5)")
+  })
+})
+
+// At a terminal: the real prompts, driven through @inquirer/testing's screen.
+describe('at a terminal, SQL that cannot be previewed is asked before it runs', () => {
+  const ENTER = { name: 'enter' }
+  const UP = { name: 'up' }
+  const lastValue = async () => (await db.query<{ last_value: string }>('SELECT last_value FROM seq')).rows[0]!.last_value
+
+  function startInteractive(code: string) {
+    const dir = tempDir('rb-sqlesc-tty-')
+    const file = writeRunbook(dir, 'rb.md', `# SQL escapes\n\n${fence('sql {id=seq destructive}', code)}`)
+    return runRunbook({
+      file,
+      reports: path.join(dir, 'reports'),
+      prompts: inquirerPrompts(),
+      operator: 'Lee Oncall <lee@example.com>',
+      out: new PassThrough().resume() as unknown as NodeJS.WriteStream,
+      sets: { DATABASE_URL: database.url },
+    })
+  }
+
+  test('declined (the default): nothing ran', async () => {
+    const result = startInteractive("SELECT setval('seq', 77);")
+    await screen.next()
+    screen.keypress(UP) // from the default "skip" to "run"
+    screen.keypress(ENTER)
+    await screen.next()
+    expect(screen.getScreen()).toContain(msg.run.runWithoutPreviewPrompt('local'))
+    screen.keypress(ENTER)
+    const { record, exitCode } = await result
+    expect(exitCode).toBe(3)
+    expect(record.steps[0]!.status).toBe('declined')
+    expect(record.steps[0]!.statements).toEqual([])
+    expect(await lastValue()).toBe('5')
+  })
+
+  test('allowed: it runs and commits without the commit question', async () => {
+    const result = startInteractive("SELECT setval('seq', 77);")
+    await screen.next()
+    screen.keypress(UP)
+    screen.keypress(ENTER)
+    await screen.next()
+    expect(screen.getScreen()).toContain(msg.run.runWithoutPreviewPrompt('local'))
+    screen.type('y')
+    screen.keypress(ENTER)
+    const { record, exitCode } = await result
+    expect(exitCode).toBe(0)
+    expect(record.steps[0]!.status).toBe('passed')
+    expect(record.steps[0]!.consent).toMatchObject({ by: 'operator', who: 'Lee Oncall <lee@example.com>' })
+    expect(await lastValue()).toBe('77')
     await db.query("SELECT setval('seq', 5)")
   })
 })
