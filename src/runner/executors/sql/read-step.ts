@@ -1,7 +1,8 @@
 // The first phase of a SQL step, before any connection: the URL variable, the constructs that are
 // refused (transaction control, SET TRANSACTION, SET SESSION CHARACTERISTICS,
-// default_transaction_read_only, COPY … PROGRAM — nothing runs then), the statements with their
-// file lines, and the mode the step runs in.
+// default_transaction_read_only, the lexer's settings, COPY … PROGRAM — nothing runs then), the
+// statements with their file lines, the mode the step runs in, and (transaction mode) what a
+// preview must know: statements a rollback does not undo, notes.
 import { detectSql, splitSql, sqlPreviewFacts, type LineReason } from '../../judge/sql.js'
 import type { StepContext, StepOutcome } from '../../model/run-record.js'
 import { msg } from '../../terminal/messages/index.js'
