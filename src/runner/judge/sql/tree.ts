@@ -15,13 +15,6 @@ export function relationName(v: unknown): string | undefined {
   return typeof r.schemaname === 'string' ? `${r.schemaname}.${r.relname}` : r.relname
 }
 
-/** The lowercase name of a called function (without its schema). */
-export function funcName(call: Json): string {
-  const parts = Array.isArray(call.funcname) ? call.funcname : []
-  const last = obj(obj(parts[parts.length - 1])?.String)?.sval
-  return typeof last === 'string' ? last.toLowerCase() : ''
-}
-
 /** A constant's value: string, boolean, number, or undefined when not a constant. */
 export function constValue(v: unknown): string | boolean | number | undefined {
   let node = obj(v)
