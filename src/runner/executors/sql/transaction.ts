@@ -1,7 +1,8 @@
 // The transaction around a SQL step's statements, by mode:
 // - read-only: `BEGIN READ ONLY` … `ROLLBACK`;
 // - transaction (destructive): `BEGIN` … statements … ask commit? → `COMMIT`, or `ROLLBACK` with
-//   the answer's status (previewed for --dry-run, declined, blocked);
+//   the answer's status (previewed for --dry-run, declined, blocked); a step that cannot be
+//   previewed was asked before it ran (sql.ts) and commits without the question;
 // - autocommit (destructive + `autocommit`): every statement on its own, nothing to preview.
 // Any failure rolls back what is open and becomes the step's outcome.
 import type { Answer, Consent, SqlStatementRecord, StepContext, StepOutcome } from '../../model/run-record.js'
