@@ -75,7 +75,12 @@ describe('sql and redis in TS steps', () => {
   })
 
   it('refuses a sql write in a step that is not destructive, even one declared safe; rows unchanged', async () => {
-    const hidden = await runTs('await sql`SELECT sneaky()`')
+    // The judge cannot prove sneaky() read-only: refused before it runs…
+    const unproven = await runTs('await sql`SELECT sneaky()`')
+    expect(unproven.outcome.status).toBe('failed')
+    expect(unproven.outcome.reason).toContain(msg.judge.sql.unknownFunction('sneaky'))
+    // …and declared safe, the read-only transaction still stops its write.
+    const hidden = await runTs('await sql`SELECT sneaky()`', { safe: 'test: the read-only transaction is the backstop' })
     expect(hidden.outcome.status).toBe('failed')
     expect(hidden.outcome.reason).toContain(says.sqlCallWritesInReadOnly)
     const vouched = await runTs('await sql`DELETE FROM items`', { safe: 'test: the author overrides detection' })

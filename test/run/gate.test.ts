@@ -199,3 +199,33 @@ describe('the answers to a running step', () => {
     if (want.asked) expect(prompts?.asked ?? []).toEqual(want.asked)
   })
 })
+
+/** Destructive SQL that cannot be previewed (effects a rollback does not undo): asked before it runs. */
+describe('the answer to SQL that cannot be previewed', () => {
+  const irreversible = (critical: boolean): Question => ({ kind: 'irreversible', statements: [{ line: 3, reason: 'setval() advances a sequence' }], critical })
+  const ROWS: [Declared, Flag, Terminal, Outcome][] = [
+    // A dry run never runs it: recorded skipped, with the reason.
+    ['none', 'dry-run', 'no tty', { ran: true, step: 'skipped', run: 'passed', exit: EXIT.ok }],
+    ['critical', 'dry-run', 'yes', { ran: true, step: 'skipped', run: 'passed', exit: EXIT.ok, asked: [] }],
+    ['none', 'yes', 'no tty', passed('flag')],
+    ['none', 'none', 'no tty', blocked],
+    // At a terminal: asked like a destructive command, once (no commit question follows).
+    ['none', 'none', 'yes', passed('operator', ['stepAction', 'confirmDestructive'])],
+    ['none', 'none', 'no', { ...declined, ran: true }],
+    ['critical', 'none', 'yes', passed('operator', ['stepAction', 'typeStepId'])],
+  ]
+  test.each(ROWS)('declared %s, flag %s, terminal %s', async (declared, flag, terminal, want) => {
+    const { runbook, plan } = await planOf(runbookText(declared, true, 'sql'))
+    const prompts = terminal === 'no tty' ? null : scriptedPrompts(terminal)
+    const { executors, runs } = recordingExecutors(asking(irreversible(declared === 'critical')))
+    const { record } = await walkInProcess(runbook, plan, { prompts, executors, settings: { yes: flag === 'yes', dryRun: flag === 'dry-run' } })
+    expect(runs.length > 0).toBe(want.ran)
+    const step = record.steps[0]!
+    expect(step.status).toBe(want.step)
+    expect(step.consent?.by).toBe(want.consent)
+    expect(record.status).toBe(want.run)
+    expect(RUN_STATUS_EXIT[record.status]).toBe(want.exit)
+    if (want.asked) expect(prompts?.asked ?? []).toEqual(want.asked)
+    if (flag === 'dry-run') expect(step.reason).toBe(msg.run.dryRunNotPreviewable([msg.run.notPreviewableStatement(3, 'setval() advances a sequence')]))
+  })
+})

@@ -6,9 +6,11 @@
 // - Not destructive: `BEGIN READ ONLY` … `ROLLBACK`. A write that detection missed (inside a
 //   function, nextval()) fails with SQLSTATE 25006 and the step asks to be declared destructive.
 // - Destructive: `BEGIN` … statements … (max-rows check) … ask commit? → COMMIT or ROLLBACK.
+//   A statement with effects a rollback does not undo (judge: sqlPreviewFacts) is never run as a
+//   preview: the step is asked before anything runs (a dry run skips it), then runs and commits.
 // - Destructive + `autocommit`: every statement runs on its own; nothing to preview or undo.
 import pg from 'pg'
-import type { StepContext, StepExecutor, StepOutcome } from '../model/run-record.js'
+import type { Consent, StepContext, StepExecutor, StepOutcome } from '../model/run-record.js'
 import { msg } from '../terminal/messages/index.js'
 import { readSqlStep } from './sql/read-step.js'
 import { SqlSession } from './sql/session.js'
@@ -51,6 +53,12 @@ export function createSqlExecutor(deps: SqlExecutorDeps = {}): StepExecutor {
   async function run(ctx: StepContext): Promise<StepOutcome> {
     const step = await readSqlStep(ctx)
     if ('outcome' in step) return step.outcome
+    let consented: Consent | true | undefined
+    if (step.irreversible.length > 0) {
+      const answer = await ctx.ask({ kind: 'irreversible', statements: step.irreversible, critical: ctx.planned.declared === 'critical' })
+      if (!answer.allow) return { status: answer.status, reason: answer.reason }
+      consented = answer.consent ?? true
+    } else if (step.previewNotes.length > 0) ctx.io.note(step.previewNotes.map((n) => msg.executors.atLine(n.line) + n.reason).join('\n'))
     const target = describePgTarget(step.url)
     let client: pg.PoolClient
     try {
@@ -74,6 +82,7 @@ export function createSqlExecutor(deps: SqlExecutorDeps = {}): StepExecutor {
         password: target.password,
         lockTimeoutMs: deps.lockTimeoutMs ?? 5000,
         where: pgWhere(target),
+        ...(consented ? { consented } : {}),
       })
     } finally {
       session.release()

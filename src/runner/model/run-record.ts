@@ -86,9 +86,11 @@ export interface StepOutcome {
 export type Question =
   | { kind: 'command'; command: string; reasons: string[] }
   | { kind: 'commit'; statements: SqlStatementRecord[]; critical: boolean }
+  /** Destructive SQL with effects a rollback does not undo: it cannot be previewed, only run or not. */
+  | { kind: 'irreversible'; statements: { line: number; reason: string }[]; critical: boolean }
   | { kind: 'confirm'; message: string }
 
-export type Answer = { allow: true; consent?: Consent } | { allow: false; reason: string; status: 'declined' | 'blocked' | 'previewed' }
+export type Answer = { allow: true; consent?: Consent } | { allow: false; reason: string; status: 'declined' | 'blocked' | 'previewed' | 'skipped' }
 
 /** Which guard held a step while it ran: the operating system's read-only view of the filesystem
  * (with the paths it could write), or none and why (the judge alone then holds it). */

@@ -100,6 +100,7 @@ function consent(g: GateContext, by: Consent['by'], how: string): Consent {
 export async function answerQuestion(question: Question, planned: PlannedStep, stepConsent: Consent | undefined, g: GateContext): Promise<Answer> {
   if (question.kind === 'confirm') return answerConfirm(question.message, g)
   if (question.kind === 'commit') return answerCommit(question, planned, g)
+  if (question.kind === 'irreversible') return answerIrreversible(question, planned, stepConsent, g)
   return answerCommand(question, planned, stepConsent, g)
 }
 
@@ -126,6 +127,34 @@ async function answerCommit(question: Extract<Question, { kind: 'commit' }>, pla
     : await prompts.commit(message).catch(() => false)
   if (!ok) return { allow: false, reason: msg.run.operatorRolledBack, status: 'declined' }
   return { allow: true, consent: consent(g, 'operator', question.critical ? msg.run.howCommittedTypedId : msg.run.howCommitted) }
+}
+
+/**
+ * Destructive SQL that cannot be previewed (effects a rollback does not undo): a dry run does not
+ * run it; otherwise it is asked like a destructive command, before anything runs, and then runs
+ * and commits without the commit question.
+ */
+async function answerIrreversible(
+  question: Extract<Question, { kind: 'irreversible' }>,
+  planned: PlannedStep,
+  stepConsent: Consent | undefined,
+  g: GateContext,
+): Promise<Answer> {
+  const { settings, deps } = g
+  const { prompts } = deps
+  const statements = question.statements.map((s) => msg.run.notPreviewableStatement(s.line, s.reason))
+  if (settings.dryRun) return { allow: false, reason: msg.run.dryRunNotPreviewable(statements), status: 'skipped' }
+  if (stepConsent) return { allow: true, consent: stepConsent }
+  if (settings.yes) return { allow: true, consent: consent(g, 'flag', msg.run.howFlag) }
+  if (!prompts) return { allow: false, reason: msg.run.noTtyNotPreviewable(statements), status: 'blocked' }
+  deps.view.write(deps.c.red(msg.run.notPreviewable(statements)))
+  await g.beforeAsking()
+  const message = msg.run.runWithoutPreviewPrompt(settings.target)
+  const ok = question.critical
+    ? await prompts.typeStepId(message, planned.id).catch(() => false)
+    : await prompts.confirmDestructive(message).catch(() => false)
+  if (!ok) return { allow: false, reason: msg.run.operatorDeclinedStep, status: 'declined' }
+  return { allow: true, consent: consent(g, 'operator', question.critical ? msg.run.howTypedId : msg.run.howPromptYes) }
 }
 
 /** A command found destructive only at run time, inside a step that was not confirmed for it. */

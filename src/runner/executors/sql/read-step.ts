@@ -1,8 +1,9 @@
 // The first phase of a SQL step, before any connection: the URL variable, the constructs that are
 // refused (transaction control, SET TRANSACTION, SET SESSION CHARACTERISTICS,
-// default_transaction_read_only, COPY … PROGRAM — nothing runs then), the statements with their
-// file lines, and the mode the step runs in.
-import { detectSql, splitSql } from '../../judge/sql.js'
+// default_transaction_read_only, the lexer's settings, COPY … PROGRAM — nothing runs then), the
+// statements with their file lines, the mode the step runs in, and (transaction mode) what a
+// preview must know: statements a rollback does not undo, notes.
+import { detectSql, splitSql, sqlPreviewFacts, type LineReason } from '../../judge/sql.js'
 import type { StepContext, StepOutcome } from '../../model/run-record.js'
 import { msg } from '../../terminal/messages/index.js'
 import type { SqlMode } from './run-statements.js'
@@ -14,6 +15,9 @@ export interface SqlStep {
   mode: SqlMode
   maxDisplay: number
   maxRows: number | undefined
+  /** Transaction mode: statements whose effects a rollback does not undo (file lines); notes for the preview. */
+  irreversible: LineReason[]
+  previewNotes: LineReason[]
 }
 
 const DEFAULT_MAX_DISPLAY = 50
@@ -50,5 +54,15 @@ export async function readSqlStep(ctx: StepContext): Promise<SqlStep | { outcome
   if (ctx.signal.aborted) return { outcome: { status: 'interrupted', reason: msg.executors.interruptedBeforeStart } }
 
   const mode: SqlMode = !planned.destructive ? 'read-only' : step.attrs.autocommit ? 'autocommit' : 'transaction'
-  return { url, statements, mode, maxDisplay: Math.max(0, step.attrs.maxDisplay ?? DEFAULT_MAX_DISPLAY), maxRows: step.attrs.maxRows }
+  const facts = mode === 'transaction' ? await sqlPreviewFacts(step.code) : { irreversible: [], notes: [] }
+  const inFile = (list: LineReason[]) => list.map((r) => ({ line: fileLine(r.line), reason: r.reason }))
+  return {
+    url,
+    statements,
+    mode,
+    maxDisplay: Math.max(0, step.attrs.maxDisplay ?? DEFAULT_MAX_DISPLAY),
+    maxRows: step.attrs.maxRows,
+    irreversible: inFile(facts.irreversible),
+    previewNotes: inFile(facts.notes),
+  }
 }

@@ -1,10 +1,11 @@
 // The transaction around a SQL step's statements, by mode:
 // - read-only: `BEGIN READ ONLY` … `ROLLBACK`;
 // - transaction (destructive): `BEGIN` … statements … ask commit? → `COMMIT`, or `ROLLBACK` with
-//   the answer's status (previewed for --dry-run, declined, blocked);
+//   the answer's status (previewed for --dry-run, declined, blocked); a step that cannot be
+//   previewed was asked before it ran (sql.ts) and commits without the question;
 // - autocommit (destructive + `autocommit`): every statement on its own, nothing to preview.
 // Any failure rolls back what is open and becomes the step's outcome.
-import type { SqlStatementRecord, StepContext, StepOutcome } from '../../model/run-record.js'
+import type { Answer, Consent, SqlStatementRecord, StepContext, StepOutcome } from '../../model/run-record.js'
 import { msg } from '../../terminal/messages/index.js'
 import { StepStop, hasLimit } from '../step-stop.js'
 import { applicationName, hidePassword } from '../targets.js'
@@ -20,6 +21,8 @@ export interface TransactionPlan extends StatementPlan {
   lockTimeoutMs: number
   /** `host … port … database …`, for a connection that fails mid-step. */
   where: string
+  /** Asked and allowed before it ran (it cannot be previewed): commit without the commit question. */
+  consented?: Consent | true
 }
 
 /** Runs the step's statements in its mode; every failure is an outcome, never a throw. */
@@ -40,7 +43,7 @@ export async function runInTransaction(session: SqlSession, ctx: StepContext, pl
       session.inTransaction = false
       return { status: 'passed' }
     }
-    return await askAndCommit(session, ctx, records)
+    return await askAndCommit(session, ctx, records, plan.consented)
   } catch (e) {
     const outcome = failureOutcome(session, e, plan)
     await rollbackAfterFailure(session, ctx, plan)
@@ -64,9 +67,11 @@ async function prepareSession(session: SqlSession, ctx: StepContext, plan: Trans
 }
 
 /** The transaction stays open while the operator decides; the step timer does not run. */
-async function askAndCommit(session: SqlSession, ctx: StepContext, records: SqlStatementRecord[]): Promise<StepOutcome> {
+async function askAndCommit(session: SqlSession, ctx: StepContext, records: SqlStatementRecord[], consented?: Consent | true): Promise<StepOutcome> {
   session.stopTimer()
-  const answer = await ctx.ask({ kind: 'commit', statements: records, critical: ctx.planned.declared === 'critical' })
+  const answer: Answer = consented
+    ? { allow: true, ...(consented === true ? {} : { consent: consented }) }
+    : await ctx.ask({ kind: 'commit', statements: records, critical: ctx.planned.declared === 'critical' })
   if (session.stopReason || ctx.signal.aborted) {
     session.stopReason ??= 'abort'
     throw session.stopped(null)

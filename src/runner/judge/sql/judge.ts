@@ -1,23 +1,48 @@
 // The SQL judge: statements are judged by their parse trees, never by keywords, so comments and
-// string literals never count. Writes, schema and role changes, row locks and side-effect
-// functions make a step destructive; what would escape the runner's transaction is refused.
+// string literals never count. Writes, schema and role changes, row locks and function calls not
+// proven read-only (functions.ts) make a step destructive; what would escape the runner's
+// transaction, or make the server read later text differently from the judge, is refused. It also
+// says which statements have effects a rollback cannot undo (they are never run as a preview).
 import type { Detection } from '../../model/runbook.js'
 import { msg } from '../../terminal/messages/index.js'
-import type { Json } from './parser.js'
+import { judgeFunction } from './functions.js'
+import { loadParser, type Json, type PgParser } from './parser.js'
+import { settingVerdict } from './settings.js'
 import { parseSql, type Statement } from './statements.js'
-import { LOCK_STRENGTH, READ_ONLY_SETTINGS, READ_ONLY_STATEMENTS, ROW_WRITES, SIDE_EFFECT_FUNCTIONS, STATEMENT_PHRASES, TRANSACTION_KINDS } from './tables.js'
-import { constValue, funcName, leadingWords, obj, relationName, statementName } from './tree.js'
+import { LOCK_STRENGTH, READ_ONLY_STATEMENTS, ROW_WRITES, STATEMENT_PHRASES, TRANSACTION_KINDS } from './tables.js'
+import { constValue, leadingWords, obj, relationName, statementName } from './tree.js'
+
+/** What a statement does that a rollback does not undo, or what a preview should mention. */
+export interface LineReason {
+  line: number
+  reason: string
+}
 
 interface Findings {
+  parser: PgParser
+  /** SQL given as text to a function is judged one level down (bounded). */
+  depth: number
+  /** Plain EXPLAIN: the planner may run function calls (constant folding), nothing else. */
+  callsOnly?: boolean
   reasons: Set<string>
   refused: { line: number; message: string }[]
+  irreversible: LineReason[]
+  notes: LineReason[]
+}
+
+function findings(parser: PgParser, depth: number): Findings {
+  return { parser, depth, reasons: new Set(), refused: [], irreversible: [], notes: [] }
 }
 
 function refuse(f: Findings, line: number, message: string): void {
   if (!f.refused.some((r) => r.line === line && r.message === message)) f.refused.push({ line, message })
 }
 
-/** Walks a parse tree for data-modifying statements, row locks and side-effect functions. */
+function addLine(list: LineReason[], line: number, reason: string): void {
+  if (!list.some((r) => r.line === line && r.reason === reason)) list.push({ line, reason })
+}
+
+/** Walks a parse tree for data-modifying statements, row locks and function calls. */
 function walkTree(value: unknown, line: number, f: Findings, wrapperType?: string): void {
   if (Array.isArray(value)) {
     for (const v of value) walkTree(v, line, f)
@@ -36,15 +61,17 @@ function walkTree(value: unknown, line: number, f: Findings, wrapperType?: strin
 /** One node of a tree: a row write, SELECT INTO or a row lock, or a function call. */
 function judgeNode(type: string, node: Json, line: number, f: Findings): void {
   const says = msg.judge.sql
+  if (f.callsOnly && type !== 'FuncCall') return
   switch (type) {
     case 'InsertStmt':
-      return void f.reasons.add(says.insertsRows(relationName(node.relation)))
+    case 'MergeStmt':
+      // A column default's nextval() advances its sequence; a rollback leaves it advanced (harmless).
+      if (f.depth === 0) addLine(f.notes, line, says.sequenceMayAdvance(relationName(node.relation)))
+      return void f.reasons.add(type === 'InsertStmt' ? says.insertsRows(relationName(node.relation)) : says.mergesRows(relationName(node.relation)))
     case 'UpdateStmt':
       return void f.reasons.add(says.updatesRows(relationName(node.relation)))
     case 'DeleteStmt':
       return void f.reasons.add(says.deletesRows(relationName(node.relation)))
-    case 'MergeStmt':
-      return void f.reasons.add(says.mergesRows(relationName(node.relation)))
     case 'SelectStmt': {
       const into = obj(node.intoClause)
       if (into) f.reasons.add(says.selectInto(relationName(into.rel)))
@@ -60,20 +87,51 @@ function judgeNode(type: string, node: Json, line: number, f: Findings): void {
   }
 }
 
-/** A function call: set_config of the read-only settings is refused; side effects flagged. */
+/** A function call not proven read-only: a reason (or a refusal), and irreversible when it is. */
 function judgeCall(node: Json, line: number, f: Findings): void {
+  const verdict = judgeFunction(node, f.parser, (sql) => judgeText(sql, f))
+  if (!verdict) return
+  if (verdict.refused) refuse(f, line, verdict.reason)
+  else f.reasons.add(verdict.reason)
+  if (verdict.irreversible) addLine(f.irreversible, line, verdict.reason)
+}
+
+/** SQL given as text, judged as a step of its own: the reasons it is not read-only. */
+function judgeText(sql: string, outer: Findings): string[] {
   const says = msg.judge.sql
-  const name = funcName(node)
-  const args = Array.isArray(node.args) ? node.args : []
-  if (name === 'set_config') {
-    const setting = constValue(args[0])
-    if (typeof setting === 'string' && READ_ONLY_SETTINGS.has(setting.toLowerCase())) refuse(f, line, says.setConfigRefused(setting))
-    const isLocal = constValue(args[2])
-    if (isLocal !== true) f.reasons.add(says.setConfigSession)
-    return
+  if (outer.depth >= 3) return [says.sqlTextTooDeep]
+  const parsed = outer.parser.parse(sql)
+  if (!parsed.ok) return [says.sqlTextUnparsable(parsed.message)]
+  const inner = findings(outer.parser, outer.depth + 1)
+  for (const s of parsed.stmts) {
+    const type = Object.keys(s.stmt)[0] ?? 'Unknown'
+    judgeStatement({ node: s.stmt, type, text: sql, line: 1 }, inner)
   }
-  const hit = SIDE_EFFECT_FUNCTIONS.find(([re]) => re.test(name))
-  if (hit) f.reasons.add(says.call(name, says[hit[1]]))
+  return [...inner.refused.map((r) => r.message), ...inner.reasons]
+}
+
+/** SET and RESET: harmless settings only; the read-only mode and the lexer's settings are refused. */
+function judgeSet(st: Statement, body: Json, f: Findings): void {
+  const says = msg.judge.sql
+  const name = String(body.name ?? '').toLowerCase()
+  const shown = `${body.kind === 'VAR_RESET' ? 'RESET' : 'SET'} ${name}`
+  if (body.kind === 'VAR_RESET_ALL') return refuse(f, st.line, says.resetAllRefused)
+  if (body.kind === 'VAR_SET_MULTI' && name === 'transaction') return refuse(f, st.line, says.setTransactionRefused)
+  if (body.kind === 'VAR_SET_MULTI' && name === 'session characteristics') return refuse(f, st.line, says.sessionCharacteristicsRefused)
+  switch (settingVerdict(name)) {
+    case 'harmless':
+      return
+    case 'read-only-mode':
+      return refuse(f, st.line, says.readOnlySettingRefused(shown))
+    case 'lexer':
+      return refuse(f, st.line, says.lexerSettingRefused(shown))
+    case 'search-path':
+      return void f.reasons.add(says.searchPathChanged(shown))
+    case 'role':
+      return void f.reasons.add(says.roleChanged(shown))
+    default:
+      return void f.reasons.add(says.settingChanged(shown))
+  }
 }
 
 /** Statements refused or judged by their options; whether the generic judgement follows. */
@@ -87,14 +145,9 @@ function judgeSpecial(st: Statement, f: Findings): 'done' | 'continue' {
       refuse(f, st.line, says.transactionRefused(word && !name.startsWith(word) ? `${word} (${name})` : name))
       return 'done'
     }
-    case 'VariableSetStmt': {
-      const name = String(body.name ?? '').toLowerCase()
-      if (body.kind === 'VAR_RESET_ALL') refuse(f, st.line, says.resetAllRefused)
-      else if (body.kind === 'VAR_SET_MULTI' && name === 'transaction') refuse(f, st.line, says.setTransactionRefused)
-      else if (body.kind === 'VAR_SET_MULTI' && name === 'session characteristics') refuse(f, st.line, says.sessionCharacteristicsRefused)
-      else if (READ_ONLY_SETTINGS.has(name)) refuse(f, st.line, says.readOnlySettingRefused(`${body.kind === 'VAR_RESET' ? 'RESET' : 'SET'} ${name}`))
+    case 'VariableSetStmt':
+      judgeSet(st, body, f)
       return 'done'
-    }
     case 'ExplainStmt': {
       const options = Array.isArray(body.options) ? body.options : []
       const analyze = options.some((o) => {
@@ -105,13 +158,23 @@ function judgeSpecial(st: Statement, f: Findings): 'done' | 'continue' {
       })
       // Plain EXPLAIN plans without running; EXPLAIN ANALYZE runs the statement.
       if (analyze) walkTree(body.query, st.line, f)
+      else walkTree(body.query, st.line, { ...f, callsOnly: true })
       return 'done'
     }
-    case 'CopyStmt':
-      if (body.is_program) refuse(f, st.line, says.copyProgramRefused(body.is_from ? 'FROM' : 'TO'))
-      else if (body.is_from) f.reasons.add(says.copyFrom(relationName(body.relation)))
-      else if (typeof body.filename === 'string') f.reasons.add(says.copyToFile)
+    case 'CopyStmt': {
+      const server = typeof body.filename === 'string' // a server file or program; absent: STDIN/STDOUT
+      if (body.is_program) {
+        refuse(f, st.line, says.copyProgramRefused(body.is_from ? 'FROM' : 'TO'))
+        addLine(f.irreversible, st.line, says.copyProgramRefused(body.is_from ? 'FROM' : 'TO'))
+      } else if (body.is_from) {
+        f.reasons.add(says.copyFrom(relationName(body.relation)))
+        if (server) addLine(f.irreversible, st.line, says.copyFromFile)
+      } else if (server) {
+        f.reasons.add(says.copyToFile)
+        addLine(f.irreversible, st.line, says.copyToFile)
+      }
       return 'continue'
+    }
   }
   return 'continue'
 }
@@ -122,21 +185,44 @@ function judgeStatement(st: Statement, f: Findings): void {
     const says = msg.judge.sql
     const name = statementName(st)
     const phrase = st.type === 'VacuumStmt' ? (name === 'VACUUM' ? 'rewritesStorage' : 'updatesStatistics') : (STATEMENT_PHRASES[st.type] ?? 'changesDatabase')
-    f.reasons.add(says.statement(name, says[phrase]))
+    const reason = says.statement(name, says[phrase])
+    f.reasons.add(reason)
+    // Code the judge does not see (a block, a procedure, a library): fail closed for previews too.
+    if (RUNS_UNSEEN_CODE.has(st.type)) addLine(f.irreversible, st.line, reason)
   }
   walkTree(st.node, st.line, f)
 }
 
+/** Statements that run code the judge cannot read. */
+const RUNS_UNSEEN_CODE = new Set(['DoStmt', 'CallStmt', 'LoadStmt'])
+
 /**
  * Destructive detection of SQL: anything that writes or changes the database, schema, roles
- * or server settings, row locks, and side-effect functions a read-only transaction allows.
- * Transaction control, SET TRANSACTION and COPY … PROGRAM go to `refused`.
+ * or settings that are not harmless, row locks, and calls not proven read-only. Transaction
+ * control, SET TRANSACTION, the read-only mode, the lexer's settings and COPY … PROGRAM go to
+ * `refused`.
  */
 export async function detectSql(code: string): Promise<Detection> {
+  const { f, errors } = await judgeAll(code)
+  return { destructive: f.reasons.size > 0, reasons: [...f.reasons], syntaxErrors: errors, refused: f.refused }
+}
+
+async function judgeAll(code: string): Promise<{ f: Findings; errors: { line: number; message: string }[] }> {
   const parsed = await parseSql(code)
-  const f: Findings = { reasons: new Set(), refused: [] }
+  const f = findings(await loadParser(), 0)
   for (const st of parsed.statements) judgeStatement(st, f)
-  return { destructive: f.reasons.size > 0, reasons: [...f.reasons], syntaxErrors: parsed.errors, refused: f.refused }
+  return { f, errors: parsed.errors }
+}
+
+/**
+ * What a preview must know of the code, per statement line (1-based in the code): effects a
+ * rollback does not undo (calls not proven read-only, COPY with a server file or program,
+ * dblink_exec…: such statements are never run as a preview), and notes for the preview (a
+ * sequence an INSERT may advance).
+ */
+export async function sqlPreviewFacts(code: string): Promise<{ irreversible: LineReason[]; notes: LineReason[] }> {
+  const { f } = await judgeAll(code)
+  return { irreversible: f.irreversible, notes: f.notes }
 }
 
 /** The statement that cannot run inside a transaction block, as named in a reason. */

@@ -74,7 +74,7 @@ export const STATEMENT_PHRASES: Record<string, SqlPhrase> = {
   AlterDatabaseSetStmt: 'changesDatabaseSettings',
 }
 
-/** Side-effect functions that a read-only transaction still allows. */
+/** Functions with side effects, named in a reason (a read-only transaction allows most of them). */
 export const SIDE_EFFECT_FUNCTIONS: [RegExp, SqlPhrase][] = [
   [/^pg_terminate_backend$/, 'terminatesBackend'],
   [/^pg_cancel_backend$/, 'cancelsQuery'],
@@ -87,6 +87,7 @@ export const SIDE_EFFECT_FUNCTIONS: [RegExp, SqlPhrase][] = [
   [/^(setval|nextval)$/, 'advancesSequence'],
   [/^lo_(unlink|import|export|create|creat|from_bytea|put|truncate)$/, 'changesLargeObjects'],
   [/^dblink_exec$/, 'runsRemoteCommand'],
+  [/^dblink_/, 'usesRemoteDatabase'],
   [/^pg_stat_(statements_)?reset/, 'resetsStatistics'],
   [/^pg_promote$/, 'promotesStandby'],
   [/^pg_wal_replay_(pause|resume)$/, 'pausesWalReplay'],
@@ -96,9 +97,6 @@ export const SIDE_EFFECT_FUNCTIONS: [RegExp, SqlPhrase][] = [
   [/^pg_file_(write|rename|unlink|sync)$/, 'writesServerFiles'],
   [/^pg_log_backend_memory_contexts$/, 'writesServerLog'],
 ]
-
-/** Settings that would change the read-only mode the runner relies on. */
-export const READ_ONLY_SETTINGS = new Set(['default_transaction_read_only', 'transaction_read_only'])
 
 export const LOCK_STRENGTH: Record<string, string> = {
   LCS_FORUPDATE: 'FOR UPDATE',

@@ -15,13 +15,6 @@ export function relationName(v: unknown): string | undefined {
   return typeof r.schemaname === 'string' ? `${r.schemaname}.${r.relname}` : r.relname
 }
 
-/** The lowercase name of a called function (without its schema). */
-export function funcName(call: Json): string {
-  const parts = Array.isArray(call.funcname) ? call.funcname : []
-  const last = obj(obj(parts[parts.length - 1])?.String)?.sval
-  return typeof last === 'string' ? last.toLowerCase() : ''
-}
-
 /** A constant's value: string, boolean, number, or undefined when not a constant. */
 export function constValue(v: unknown): string | boolean | number | undefined {
   let node = obj(v)
@@ -61,4 +54,11 @@ export function statementName(st: Statement): string {
     }
   }
   return STATEMENT_NAMES[st.type] ?? leadingWords(st.text, /^(CREATE|ALTER|DROP)$/i.test(st.text.split(/\s+/)[0] ?? '') ? 2 : 1)
+}
+
+/** A called function's name parts exactly as PostgreSQL resolves them: `[schema?, name]`. */
+export function callName(call: Json): { schema?: string; name: string; parts: number } {
+  const parts = (Array.isArray(call.funcname) ? call.funcname : []).map((p) => obj(obj(p)?.String)?.sval).map((s) => (typeof s === 'string' ? s : ''))
+  const name = parts[parts.length - 1] ?? ''
+  return parts.length > 1 ? { schema: parts[parts.length - 2], name, parts: parts.length } : { name, parts: parts.length }
 }

@@ -68,6 +68,10 @@ export const ko = {
   commitPrompt: (target: string) => `대상 ${target}: 이 변경을 커밋할까요?`,
   dangerousCommand: (command: string, reasons: string[]) => `⚠ 위험 명령: ${command}\n${reasons.map((r) => `  · ${r}`).join('\n')}\n`,
   commandPrompt: (target: string) => `대상 ${target}: 이 명령을 실행할까요?`,
+  notPreviewable: (statements: string[]) =>
+    `⚠ 미리보기 불가: 롤백해도 되돌아가지 않는 효과가 있어 미리 실행해 보일 수 없습니다\n${statements.map((s) => `  · ${s}`).join('\n')}\n`,
+  notPreviewableStatement: (line: number, reason: string) => `줄 ${line}: ${reason}`,
+  runWithoutPreviewPrompt: (target: string) => `대상 ${target}: 미리보기 없이 실행하고 커밋할까요?`,
 
   // Why a step did not run (recorded in the report)
   notSelected: (flag: string) => `선택되지 않음 (${flag})`,
@@ -93,6 +97,8 @@ export const ko = {
   noTtyRolledBack: 'TTY가 없고 --yes도 없어 롤백함',
   operatorRolledBack: '운영자가 롤백을 선택함',
   dryRunCommand: (command: string) => `dry run: 위험 명령을 실행하지 않음: ${command}`,
+  dryRunNotPreviewable: (statements: string[]) => `dry run: 미리보기 불가라 실행하지 않음 (롤백해도 되돌아가지 않음): ${statements.join('; ')}`,
+  noTtyNotPreviewable: (statements: string[]) => `미리보기 불가한 위험 단계: TTY가 없고 --yes도 없어 실행하지 않음: ${statements.join('; ')}`,
   undeclaredCommand: (command: string, reasons: string[]) => `위험 명령이 선언되지 않은 단계에서 차단됨: ${command} (${reasons.join('; ')})`,
   operatorDeclinedCommand: (command: string) => `운영자가 명령을 거절함: ${command}`,
 
@@ -189,6 +195,10 @@ export const en: typeof ko = {
   commitPrompt: (target) => `target ${target}: commit this change?`,
   dangerousCommand: (command, reasons) => `⚠ destructive command: ${command}\n${reasons.map((r) => `  · ${r}`).join('\n')}\n`,
   commandPrompt: (target) => `target ${target}: run this command?`,
+  notPreviewable: (statements) =>
+    `⚠ cannot be previewed: these statements have effects a rollback does not undo\n${statements.map((s) => `  · ${s}`).join('\n')}\n`,
+  notPreviewableStatement: (line, reason) => `line ${line}: ${reason}`,
+  runWithoutPreviewPrompt: (target) => `target ${target}: run and commit without a preview?`,
 
   // Why a step did not run (recorded in the report)
   notSelected: (flag) => `not selected (${flag})`,
@@ -214,6 +224,8 @@ export const en: typeof ko = {
   noTtyRolledBack: 'rolled back: no TTY and no --yes',
   operatorRolledBack: 'the operator chose to roll back',
   dryRunCommand: (command) => `dry run: destructive command not run: ${command}`,
+  dryRunNotPreviewable: (statements) => `dry run: not run, not previewable (a rollback would not undo it): ${statements.join('; ')}`,
+  noTtyNotPreviewable: (statements) => `destructive step that cannot be previewed: not run, no TTY and no --yes: ${statements.join('; ')}`,
   undeclaredCommand: (command, reasons) => `destructive command blocked in a step not declared destructive: ${command} (${reasons.join('; ')})`,
   operatorDeclinedCommand: (command) => `the operator declined the command: ${command}`,
 

@@ -27,6 +27,8 @@ async function psqlInput(h: H, text: string, label: string): Promise<void> {
   if (!sql.trim()) return
   const d = await detectSql(sql)
   for (const r of d.reasons) h.flag(`${label}: ${r}`)
+  // What a sql step refuses (transaction control, the lexer's settings…) psql would run as written.
+  for (const r of d.refused) h.flag(`${label}: ${r.message}`)
 }
 
 const psql: Rule = async (h) => {
