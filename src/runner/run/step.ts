@@ -158,10 +158,14 @@ function settle(outcome: StepOutcome, rec: StepRecord, aborted: boolean): { stat
   return { status, reason: outcome.reason, reasonIsChecks: false }
 }
 
-/** Redacts every string inside a value (events are plain JSON). */
+/** Fields that name and order things (event types, ids, statuses, times): never a step's data, and
+ * masking a short secret inside them would break the record (`step-st***rted`). */
+const STRUCTURAL_KEYS = new Set(['type', 'id', 'stepId', 'status', 'kind', 'language', 'declared', 'held', 'at', 'started', 'finished', 'runId', 'fromStep'])
+
+/** Redacts every string inside a value (events are plain JSON), but its structural fields. */
 export function redactDeep<T>(value: T, secrets: string[]): T {
   const json = JSON.stringify(value)
   // Without secrets only a URL's can be there: the common case costs one scan, not a parse.
   if (secrets.length === 0 && maskUrlSecrets(json) === json) return value
-  return JSON.parse(json, (_key, v: unknown) => (typeof v === 'string' ? redact(v, secrets) : v)) as T
+  return JSON.parse(json, (key, v: unknown) => (typeof v === 'string' && !STRUCTURAL_KEYS.has(key) ? redact(v, secrets) : v)) as T
 }
