@@ -132,7 +132,7 @@ export const ko = {
   writesRefused: (problem: string) => `단계를 실행하지 않음: ${problem}`,
   probeSudoFailed: (line: string) => `probe 명령의 sudo 권한 상승 실패 (건너뛰지 않고 실패로 기록): ${line}`,
   guardHeader: (label: string) => `운영체제 보호: ${label}`,
-  guardAvailable: (bwrap: string) => `사용 가능 (${bwrap}: 변경 단계가 아닌 셸 단계와 probe 명령은 읽기 전용 보기에서 실행)`,
+  guardAvailable: (bwrap: string) => `사용 가능 (${bwrap}: 변경 단계가 아닌 셸·TS 단계와 probe 명령은 읽기 전용 보기에서 실행)`,
   guardUnavailableHeader: (why: string) => `쓸 수 없음 (${why}): 판정만으로 보호`,
 
   // `runbook doctor`: which guards work here, and how to enable the missing ones
@@ -282,7 +282,7 @@ export const en: typeof ko = {
   writesRefused: (problem) => `the step did not run: ${problem}`,
   probeSudoFailed: (line) => `sudo could not elevate in the probe (recorded as a failure, not a skip): ${line}`,
   guardHeader: (label) => `OS guard: ${label}`,
-  guardAvailable: (bwrap) => `available (${bwrap}: shell steps that are not destructive, and probes, run in a read-only view)`,
+  guardAvailable: (bwrap) => `available (${bwrap}: shell and TS steps that are not destructive, and probes, run in a read-only view)`,
   guardUnavailableHeader: (why) => `not available (${why}): the judge alone`,
 
   // `runbook doctor`: which guards work here, and how to enable the missing ones
