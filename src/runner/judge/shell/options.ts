@@ -1,6 +1,6 @@
 // Command-line options the way most tools read them: short clusters (`-rf`), long options with
 // `=` or a separate value, `--`, and (for wrappers) everything after the first positional.
-import type { Word } from './words.js'
+import { PLACEHOLDER, type Word } from './words.js'
 
 export interface Parsed {
   /** Option name (one letter, or the long name without dashes) → its values (null when none). */
@@ -24,7 +24,10 @@ export function parseOptions(args: Word[], spec: OptionSpec = {}): Parsed {
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!
     const v = w.value
-    if (!w.literal || v === '-' || !v.startsWith('-')) {
+    // A word that starts with a literal `-` is an option even with an expansion in it
+    // (`--file="$X"`, `-f"$X"`): its value is not known, and an expansion in its name is kept as
+    // the name PLACEHOLDER, which no reader proves (see `unknownOption`).
+    if (v === '-' || !v.startsWith('-')) {
       positionals.push(w)
       if (spec.stopAtPositional) {
         positionals.push(...args.slice(i + 1))
@@ -39,6 +42,10 @@ export function parseOptions(args: Word[], spec: OptionSpec = {}): Parsed {
     if (v.startsWith('--')) {
       const eq = v.indexOf('=')
       const name = eq === -1 ? v.slice(2) : v.slice(2, eq)
+      if (name.includes(PLACEHOLDER)) {
+        add(PLACEHOLDER, null)
+        continue
+      }
       if (eq !== -1) add(name, v.slice(eq + 1))
       else if (spec.long?.includes(name)) add(name, args[++i]?.value ?? null)
       else add(name, null)
@@ -46,6 +53,10 @@ export function parseOptions(args: Word[], spec: OptionSpec = {}): Parsed {
     }
     for (let j = 1; j < v.length; j++) {
       const c = v[j]!
+      if (c === PLACEHOLDER) {
+        add(PLACEHOLDER, null)
+        break
+      }
       if (spec.short?.includes(c)) {
         const rest = v.slice(j + 1)
         add(c, rest !== '' ? rest : (args[++i]?.value ?? null))
@@ -55,6 +66,11 @@ export function parseOptions(args: Word[], spec: OptionSpec = {}): Parsed {
     }
   }
   return { opts, positionals }
+}
+
+/** An option whose name came from an expansion (`-$X`): it could be any option. */
+export function unknownOption(p: Parsed): boolean {
+  return p.opts.has(PLACEHOLDER)
 }
 
 export function has(p: Parsed, ...names: string[]): boolean {

@@ -156,6 +156,8 @@ async function judgeArgv(argv: Word[], ctx: Ctx, direct = false): Promise<void> 
   const line = argv.slice(i).map((w) => w.value).join(' ')
   // $CMD, $(…), {rm,-f,x}: what runs (or with which options) is not in the code.
   if (!first.literal || argv.some((w) => w.braces)) return unproven(ctx, line)
+  // -"$X", -n"$X": which options these are is not in the code (sed -n"$X" may be sed -ni).
+  if (argv.slice(i + 1).some(optionNameExpands)) return unproven(ctx, line)
   if (ctx.depth > MAX_DEPTH * 4) return flag(ctx, says().does(show(line), says().nestsTooDeeply))
   // A function the script defines (its body is judged where it is defined); wrappers (sudo,
   // xargs, find -exec) run programs, never the script's functions.
@@ -177,6 +179,13 @@ async function judgeArgv(argv: Word[], ctx: Ctx, direct = false): Promise<void> 
   if (rule) await rule(h)
   // No rule says what it changes: a known file writer says so, anything else is not proven.
   if (ctx.out.flags === before) FILE_WRITERS.has(name) ? h.says(name, 'writesFiles') : unproven(ctx, line)
+}
+
+/** An option word whose name (not only its value, as in --file="$X") holds an expansion. */
+function optionNameExpands(w: Word): boolean {
+  if (w.literal || !w.value.startsWith('-') || w.value === '-') return false
+  if (w.value.startsWith('--')) return w.value.slice(0, w.value.includes('=') ? w.value.indexOf('=') : undefined).includes(PLACEHOLDER)
+  return true
 }
 
 function detection(out: Out): Detection {
