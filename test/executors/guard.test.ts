@@ -169,6 +169,13 @@ describe('which guard holds a step', () => {
     }
   })
 
+  it('writes= is checked with or without the guard (the judge proves writes into it on the word of these checks)', () => {
+    const off = { os: { available: false as const, why: 'no bwrap' } }
+    expect(choose(planned('mkdir -p "$NOPE/x"', { writes: ['$NOPE'] }), off)).toEqual({ refused: msg.executors.writesUnset('$NOPE', 'NOPE') })
+    expect(choose(planned('echo x > /etc/x', { writes: ['/etc'] }), off)).toEqual({ refused: msg.executors.writesSystemRoot('/etc', '/etc') })
+    expect(choose(planned('sudo mkdir -p "$NOPE/x"', { writes: ['$NOPE'] }))).toEqual({ refused: msg.executors.writesUnset('$NOPE', 'NOPE') })
+  })
+
   it('in a --sandbox run the folders that play remote services are writable to guarded steps (when they exist)', () => {
     const s3 = join(root, 's3')
     mkdirSync(s3, { recursive: true })

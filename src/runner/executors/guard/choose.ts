@@ -40,10 +40,12 @@ export function chooseStepGuard(planned: PlannedStep, env: Record<string, string
   if (planned.kind === 'sql') return none(msg.executors.guardNoneSql)
   if (planned.kind === 'redis') return none(msg.executors.guardNoneRedis)
   if (planned.destructive) return none(msg.executors.guardNoneDestructive)
-  if (!g.os.available) return none(msg.executors.guardNoneUnavailable(g.os.why))
-  if (usesSudo(planned.step.code)) return none(msg.executors.guardNoneSudo)
+  // Checked with or without the guard: the judge proves writes into `$BACKUP_DIR/…` read-only on
+  // the word of these checks (set, not empty, not a system root or the reports folder).
   const writes = writablePaths(planned.step.attrs.writes ?? [], env, cwd, g.reportsDir)
   if (!writes.ok) return { refused: writes.problem }
+  if (!g.os.available) return none(msg.executors.guardNoneUnavailable(g.os.why))
+  if (usesSudo(planned.step.code)) return none(msg.executors.guardNoneSudo)
   const remote = (g.remote ?? []).filter((p) => existsSync(p) && !writes.paths.includes(p))
   const worker = planned.kind === 'ts' || planned.kind === 'js'
   return confined(g.os.bwrap, g.scratch, [...writes.paths, ...remote], worker ? undefined : cwd)

@@ -3,11 +3,12 @@
 // functions, loop and if bodies), with what it reads on stdin. A command is read-only only when a
 // reader of readonly/ proves it; otherwise the rule of rules/ for its name says what it changes,
 // and a command no rule explains "cannot be proven read-only". Redirections write only to the
-// allowed targets; function definitions, coprocesses and assignments that change what later
+// allowed targets (or inside the step's declared `writes=` paths); function definitions, coprocesses and assignments that change what later
 // commands run are not provable either.
 import type { Detection } from '../../model/runbook.js'
 import { flag, MAX_DEPTH, says, type Ctx, type H, type Out, type Stdin } from './rule.js'
 import { ruleFor } from './rules/index.js'
+import { declaredWrites, insideDeclared } from './declared.js'
 import { isSystemPath } from './paths.js'
 import { ARITHMETIC_INJECTION, isProtectedVariable } from './protected.js'
 import { readerFor, shadows } from './readonly/index.js'
@@ -125,7 +126,7 @@ async function analyzeStmt(stmt: ShNode, piped: boolean, parent: Ctx): Promise<v
     if (WRITE_REDIRECTS.has(op) || (op === REDIRECT_DUP_OUT && !(target.literal && /^(\d+|-)$/.test(target.value)))) {
       const shown = name ? `${name} > ${show(target.value)}` : `> ${show(target.value)}`
       if (isSystemPath(target.value)) flag(parent, says().does(shown, says().writesSystemPath))
-      else if (!target.target) unproven(parent, shown)
+      else if (!target.target && !insideDeclared(parent, target)) unproven(parent, shown)
     } else if (op === REDIRECT_IN) stdin.file = target.value
     else if (HEREDOCS.has(op)) stdin.text = heredocText(syntax, r)
     else if (op === HERESTRING) stdin.text = `${target.value}\n`
@@ -192,15 +193,21 @@ function detection(out: Out): Detection {
   return { destructive: out.reasons.size > 0, reasons: [...out.reasons], syntaxErrors: out.syntaxErrors, refused: [] }
 }
 
+export interface ShellJudgeOptions {
+  /** The step's `writes=` entries: writes into them are proven (declared.ts). */
+  writes?: readonly string[]
+}
+
 /**
  * Destructive detection of a bash script. Each simple command is judged by its argv; a word
  * with expansions is a placeholder and never makes anything destructive by itself. Syntax
  * errors go to `syntaxErrors` (1-based lines); the commands before them are still judged.
  */
-export async function detectShell(code: string): Promise<Detection> {
+export async function detectShell(code: string, options: ShellJudgeOptions = {}): Promise<Detection> {
   const syntax = await loadSyntax()
   const out: Out = { reasons: new Set(), flags: 0, unproven: new Set(), syntaxErrors: [] }
-  const error = await analyzeScript(code, { out, syntax, depth: 0, prefix: '', stdin: {}, functions: new Set() })
+  const writes = declaredWrites(options.writes, code)
+  const error = await analyzeScript(code, { out, syntax, depth: 0, prefix: '', stdin: {}, functions: new Set(), ...(writes ? { writes } : {}) })
   if (error) out.syntaxErrors.push(error)
   return detection(out)
 }
