@@ -53,7 +53,7 @@ function hooks(decide: (cmd: string) => CommandDecision = () => 'allow') {
 }
 
 /** Runs `code` as a TS step held by the guard `chooseStepGuard` picks for it. */
-async function runTs(code: string, opts: { attrs?: StepAttributes; destructive?: boolean; decide?: (cmd: string) => CommandDecision; timeoutMs?: number } = {}) {
+async function runTs(code: string, opts: { attrs?: StepAttributes; destructive?: boolean; decide?: (cmd: string) => CommandDecision; timeoutMs?: number; signal?: AbortSignal } = {}) {
   writeFileSync(canary, 'intact\n')
   const choice = choose(code, opts.attrs, opts.destructive)
   if ('refused' in choice) throw new Error(choice.refused)
@@ -68,6 +68,7 @@ async function runTs(code: string, opts: { attrs?: StepAttributes; destructive?:
     stepId: 's',
     cwd: root,
     ...(choice.confine ? { confine: choice.confine } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   }
   const r = await host.run(req, h)
   return { ...r, guard: choice.guard, seen }
@@ -151,5 +152,16 @@ describe('TS steps in the read-only view', () => {
     expect(await gone(marker)).toBe(true)
     const next = await runTs('state.ok = 1')
     expect(next.ok).toBe(true)
+  })
+
+  it("Ctrl-C (the step's signal) stops a guarded step stuck in a loop, its worker and its commands", async () => {
+    const marker = `rb-guard-ts-abort-${process.pid}`
+    const stop = new AbortController()
+    setTimeout(() => stop.abort(), 600)
+    const r = await runTs(`$\`exec -a ${marker} sleep 30\`.nothrow()\nwhile (true) {}`, { signal: stop.signal })
+    expect(r.interrupted).toBe(true)
+    expect(r.guard).toMatchObject({ held: 'os-readonly' })
+    expect(await gone(marker)).toBe(true)
+    expect((await runTs('state.after = 1')).ok).toBe(true)
   })
 })
