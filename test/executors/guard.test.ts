@@ -150,6 +150,7 @@ describe('which guard holds a step', () => {
     expect(choose(planned('rm -f x', {}, { destructive: true }))).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneDestructive } })
     expect(choose(planned('await $`rm -f x`', {}, { kind: 'ts', destructive: true } as Partial<PlannedStep>))).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneDestructive } })
     expect(choose(planned('await $`sudo ls /root`', {}, { kind: 'ts' } as Partial<PlannedStep>))).toEqual({ guard: { held: 'none', why: 'sudo' } })
+    expect(choose(planned('await $`ls`', {}, { kind: 'ts' } as Partial<PlannedStep>), { os: { available: false, why: 'no bwrap' } })).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneUnavailable('no bwrap') } })
     expect(choose(planned('select 1', {}, { kind: 'sql' } as Partial<PlannedStep>))).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneSql } })
     expect(choose(planned('PING', {}, { kind: 'redis' } as Partial<PlannedStep>))).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneRedis } })
     expect(choose(planned('sudo cat /etc/shadow | wc -l'))).toEqual({ guard: { held: 'none', why: 'sudo' } })
