@@ -42,6 +42,31 @@ describe('the OS guard, real binary', () => {
     expect(md).toContain('os-readonly')
   })
 
+  test('TS steps: fs.writeFileSync in a safe step, a remount then a write (--yes lets the $ gate pass it), a $ command writing: canary intact, os-readonly, EROFS with the path', async () => {
+    const { canary, file, reports, report } = setup(
+      (c) =>
+        `# 보호\n\n${fence('ts {id=ts-liar safe="only reads" continue-on-error}', `fs.writeFileSync(${JSON.stringify(c)}, "changed\\n")`)}\n` +
+        `${fence('ts {id=ts-remount safe="only reads" continue-on-error}', `await $\`mount -o remount,rw /\`.nothrow()\nfs.writeFileSync(${JSON.stringify(c)}, "changed\\n")`)}\n` +
+        fence('ts {id=ts-dollar safe="only reads"}', `await $\`echo changed > ${c}\``),
+    )
+    const r = await runCli(['run', file, '--reports', reports, '--yes'])
+    expect(r.code, r.stderr).toBe(EXIT.failed)
+    expect(readFileSync(canary, 'utf8')).toBe('intact\n')
+    const { json, md } = report()
+    const steps = json.steps as unknown as { id: string; status: string; reason?: string; guard?: { held: string }; commands: { command: string }[] }[]
+    expect(steps.map((s) => [s.id, s.status, s.guard?.held])).toEqual([
+      ['ts-liar', 'failed', 'os-readonly'],
+      ['ts-remount', 'failed', 'os-readonly'],
+      ['ts-dollar', 'failed', 'os-readonly'],
+    ])
+    expect(steps[0]!.reason).toMatch(/EROFS/)
+    expect(steps[0]!.reason).toContain(canary)
+    expect(steps[1]!.reason).toContain(canary)
+    expect(steps[1]!.commands.map((c) => c.command)).toEqual(['mount -o remount,rw /'])
+    expect(steps[2]!.reason).toMatch(/Read-only file system/)
+    expect(md).toContain('os-readonly')
+  })
+
   test('a destructive step without a TTY and without --yes: blocked, exit 3, canary intact', async () => {
     const { canary, file, reports } = setup((c) => `# 보호\n\n${fence('bash {id=wipe destructive="removes it"}', `rm -f ${c}`)}`)
     const r = await runCli(['run', file, '--reports', reports])

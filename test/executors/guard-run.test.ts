@@ -1,7 +1,7 @@
 // The OS guard in a whole run, in-process without a terminal: which guard held each step is recorded
 // in the record, the JSON and the report; a `safe` step that writes anyway fails with the path named
 // and changes nothing; `writes=` opens exactly its path; RUNBOOK_GUARD=required refuses to start on a
-// machine without the guard (the detector injected); a probe whose sudo cannot elevate blocks.
+// machine without the guard (the detector injected); a probe whose sudo cannot elevate fails the step.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -124,15 +124,28 @@ describe('the OS guard in a run', () => {
     expect(readFileSync(canary, 'utf8')).toBe('intact\n')
   })
 
-  test('a probe whose sudo cannot elevate blocks the step instead of skipping it; the run exits 3', async () => {
-    const { dir, file, reports } = setup(() => `# 보호\n\n${fence('bash {id=needs-root probe="sudo test -r /etc/shadow"}', 'echo ran')}`)
+  test.each([
+    ['a password prompt without a TTY', 'sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper'],
+    ['no new privileges', 'sudo: The "no new privileges" flag is set, which prevents sudo from running as root.'],
+    ['effective uid is not 0', "sudo: effective uid is not 0, is /usr/bin/sudo on a file system with the 'nosuid' option set or an NFS file system without root privileges?"],
+  ])('a probe whose sudo cannot elevate (%s) fails the step with the reason: not skipped, the step never runs', async (_name, line) => {
+    const { dir, file, reports } = setup(() => `# 보호\n\n${fence('bash {id=needs-root probe="sudo test -r /etc/shadow"}', 'echo ran > ran.txt')}\n${fence('bash {id=next}', 'echo next')}`)
     const bin = path.join(dir, 'bin')
     mkdirSync(bin)
-    writeFileSync(path.join(bin, 'sudo'), '#!/bin/sh\necho "sudo: a password is required" >&2\nexit 1\n')
+    writeFileSync(path.join(bin, 'sudo'), `#!/bin/sh\necho '${line.replace(/'/g, "'\\''")}' >&2\nexit 1\n`)
     chmodSync(path.join(bin, 'sudo'), 0o755)
     const { record, exitCode } = await run(file, reports, { sets: { PATH: `${bin}:${process.env.PATH}` } })
-    expect(exitCode).toBe(EXIT.blocked)
-    expect(record.steps[0]!.status).toBe('blocked')
-    expect(record.steps[0]!.reason).toBe(msg.executors.probeSudoFailed('sudo: a password is required'))
+    expect(exitCode).toBe(EXIT.failed)
+    expect(record.steps[0]!.status).toBe('failed')
+    expect(record.steps[0]!.reason).toBe(msg.executors.probeSudoFailed(line))
+    expect(existsSync(path.join(dir, 'ran.txt'))).toBe(false)
+    expect(record.steps[1]!.status).toBe('not-run') // the run stopped at the failure
+  })
+
+  test('a probe that fails for another reason still skips the step', async () => {
+    const { file, reports } = setup(() => `# 보호\n\n${fence('bash {id=maybe probe="test -e /nonexistent-rb-probe"}', 'echo ran')}`)
+    const { record, exitCode } = await run(file, reports)
+    expect(exitCode).toBe(EXIT.ok)
+    expect(record.steps[0]!.status).toBe('skipped')
   })
 })

@@ -146,13 +146,35 @@ describe('the OS guard on this machine', () => {
 describe('which guard holds a step', () => {
   const choose = (p: PlannedStep, g: Partial<GuardSetting> = {}) => chooseStepGuard(p, baseEnv(), root, { ...setting(), ...g })
 
-  it('none, with the reason, for destructive, TS, SQL and Redis steps, sudo, and a machine without the guard', () => {
+  it('none, with the reason, for destructive, SQL and Redis steps, sudo, and a machine without the guard', () => {
     expect(choose(planned('rm -f x', {}, { destructive: true }))).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneDestructive } })
-    expect(choose(planned('await $`ls`', {}, { kind: 'ts' } as Partial<PlannedStep>))).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneTs } })
+    expect(choose(planned('await $`rm -f x`', {}, { kind: 'ts', destructive: true } as Partial<PlannedStep>))).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneDestructive } })
+    expect(choose(planned('await $`sudo ls /root`', {}, { kind: 'ts' } as Partial<PlannedStep>))).toEqual({ guard: { held: 'none', why: 'sudo' } })
+    expect(choose(planned('await $`ls`', {}, { kind: 'ts' } as Partial<PlannedStep>), { os: { available: false, why: 'no bwrap' } })).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneUnavailable('no bwrap') } })
     expect(choose(planned('select 1', {}, { kind: 'sql' } as Partial<PlannedStep>))).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneSql } })
     expect(choose(planned('PING', {}, { kind: 'redis' } as Partial<PlannedStep>))).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneRedis } })
     expect(choose(planned('sudo cat /etc/shadow | wc -l'))).toEqual({ guard: { held: 'none', why: 'sudo' } })
     expect(choose(planned('ls'), { os: { available: false, why: 'no bwrap' } })).toEqual({ guard: { held: 'none', why: msg.executors.guardNoneUnavailable('no bwrap') } })
+  })
+
+  it('TS and JS steps that are not destructive are held in the view; their worker argv has no --chdir and sorted binds', () => {
+    const b = join(root, 'b')
+    const a = join(root, 'a')
+    for (const d of [a, b]) mkdirSync(d, { recursive: true })
+    for (const kind of ['ts', 'js'] as const) {
+      const choice = chooseStepGuard(planned('await $`ls`', { writes: [b, a] }, { kind } as Partial<PlannedStep>), baseEnv(), root, setting())
+      expect(choice).toMatchObject({ guard: { held: 'os-readonly', writable: [scratch, b, a] } })
+      const argv = 'confine' in choice && choice.confine ? choice.confine(['node', 'w.js']) : []
+      expect(argv).not.toContain('--chdir')
+      expect(argv.join(' ')).toContain(`--bind ${scratch} ${scratch} --bind ${a} ${a} --bind ${b} ${b}`)
+    }
+  })
+
+  it('writes= is checked with or without the guard (the judge proves writes into it on the word of these checks)', () => {
+    const off = { os: { available: false as const, why: 'no bwrap' } }
+    expect(choose(planned('mkdir -p "$NOPE/x"', { writes: ['$NOPE'] }), off)).toEqual({ refused: msg.executors.writesUnset('$NOPE', 'NOPE') })
+    expect(choose(planned('echo x > /etc/x', { writes: ['/etc'] }), off)).toEqual({ refused: msg.executors.writesSystemRoot('/etc', '/etc') })
+    expect(choose(planned('sudo mkdir -p "$NOPE/x"', { writes: ['$NOPE'] }))).toEqual({ refused: msg.executors.writesUnset('$NOPE', 'NOPE') })
   })
 
   it('in a --sandbox run the folders that play remote services are writable to guarded steps (when they exist)', () => {

@@ -29,6 +29,7 @@ export function createTsExecutor(): StepExecutor {
           cwd: ctx.cwd,
           stepId: ctx.planned.id,
           signal: ctx.signal,
+          ...(ctx.confine ? { confine: ctx.confine } : {}),
           db: {
             destructive: ctx.planned.destructive,
             safe: ctx.planned.declared === 'safe',

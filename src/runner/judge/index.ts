@@ -8,13 +8,15 @@ import { detectTs } from './ts.js'
 export interface JudgeOptions {
   /** The Redis command table for `redis` steps and `redis` calls (default: the built-in one). */
   redisTable?: RedisCommandTable
+  /** The step's `writes=` entries: a shell step's writes into them are proven. */
+  writes?: readonly string[]
 }
 
 /** Judges a step's code by its language: what in it changes the world, and why. */
 export async function detect(kind: StepKind, code: string, options: JudgeOptions = {}): Promise<Detection> {
   switch (kind) {
     case 'shell':
-      return detectShell(code)
+      return detectShell(code, { writes: options.writes })
     case 'sql':
       return detectSql(code)
     case 'redis':

@@ -19,13 +19,16 @@ export function effectiveTimeoutMs(step: Step, runbook: Runbook): number {
   return own ?? runbook.meta.defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS
 }
 
-async function detectCached(kind: StepKind, code: string, cache: DetectionCache) {
-  const hit = cache.get(kind, code)
+async function detectCached(kind: StepKind, code: string, cache: DetectionCache, writes?: readonly string[]) {
+  // The declared writes= paths are part of what is judged (a write into them is proven): part of
+  // the cache's key too, so a verdict given with them never answers for the code without them.
+  const key = writes?.length ? `${code}\0writes=${JSON.stringify(writes)}` : code
+  const hit = cache.get(kind, key)
   if (hit) return hit
   // Loaded only on a cache miss: the parsers behind it are the slowest imports of the runner.
   const { detect } = await import('../judge/index.js')
-  const detection = await detect(kind, code)
-  cache.set(kind, code, detection)
+  const detection = await detect(kind, code, writes?.length ? { writes } : {})
+  cache.set(kind, key, detection)
   return detection
 }
 
@@ -35,7 +38,7 @@ export function stepIdentity(step: Step): Pick<PlannedStep, 'id' | 'title' | 'la
 }
 
 export async function planStep(step: Step, runbook: Runbook, cache: DetectionCache = openDetectionCache()): Promise<PlannedStep> {
-  const detection = await detectCached(step.kind, step.code, cache)
+  const detection = await detectCached(step.kind, step.code, cache, step.attrs.writes)
   // A probe is judged as a shell step of its own: the gate refuses one not proven read-only.
   const probeDetection = step.attrs.probe === undefined ? undefined : await detectCached('shell', step.attrs.probe, cache)
   const declared = declaredOf(step)

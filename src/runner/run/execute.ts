@@ -77,9 +77,11 @@ export async function executeRun(plan: Plan, runbook: Runbook, initial: RunRecor
     }
     if ('run' in gate) await runAttempts(w, planned, index, gate.consent)
     else {
-      const [status, reason]: [StepStatus, string] = 'skip' in gate ? ['skipped', gate.skip] : 'block' in gate ? ['blocked', gate.block] : ['declined', gate.decline]
+      const [status, reason]: [StepStatus, string] =
+        'skip' in gate ? ['skipped', gate.skip] : 'block' in gate ? ['blocked', gate.block] : 'fail' in gate ? ['failed', gate.fail] : ['declined', gate.decline]
       await show(w, finishedWithout(planned, record, status, reason, localIso(deps.now())))
       if (status === 'blocked') w.stopped = 'blocked'
+      if (status === 'failed' && !planned.step.attrs.continueOnError) w.stopped = 'failed'
       if (status === 'declined') w.sawDecline = true
     }
   }

@@ -11,8 +11,9 @@ import type { PlannedStep } from '../model/runbook.js'
 import type { Prompts } from '../terminal/prompts.js'
 import type { RunDeps, RunSettings, SandboxGuard } from './deps.js'
 
-/** What the gate decided for a step; every outcome but `run` and `quit` carries its reason. */
-export type Gate = { run: true; consent?: Consent } | { skip: string } | { block: string } | { decline: string } | { quit: true }
+/** What the gate decided for a step; every outcome but `run` and `quit` carries its reason. `fail`:
+ * the step failed before it ran (a probe whose sudo could not elevate). */
+export type Gate = { run: true; consent?: Consent } | { skip: string } | { block: string } | { decline: string } | { fail: string } | { quit: true }
 
 export interface GateContext {
   settings: RunSettings
@@ -48,8 +49,9 @@ export async function gateStep(planned: PlannedStep, g: GateContext): Promise<Ga
     const refusals = probeRefusals(planned.probeDetection ?? (await judgeProbe(attrs.probe)))
     if (refusals.length > 0) return { block: msg.run.probeRefused(showControlChars(attrs.probe, (shown) => shown), refusals) }
     const probe = await deps.probe(attrs.probe, settings.env)
-    // A probe that could not even run as written (sudo could not elevate) blocks: it is no answer to "skip?".
-    if (probe.error !== undefined) return { block: probe.error }
+    // A probe that could not even run as written (sudo could not elevate) is no answer to "skip?":
+    // the step fails with the reason (issue 13: a failure, never a silent skip).
+    if (probe.error !== undefined) return { fail: probe.error }
     if (!probe.ok) return { skip: msg.run.probeFailed(attrs.probe, probe.output.trim().slice(-500)) }
   }
   // A destructive step a dry run skips anyway needs no rule-5 verdict.

@@ -1,5 +1,5 @@
-// Which guard holds a step or a probe: the OS guard's read-only view for shell code that is not
-// destructive, else none, with the reason recorded (the judge alone then holds it).
+// Which guard holds a step or a probe: the OS guard's read-only view for shell and TS/JS code that
+// is not destructive, else none, with the reason recorded (the judge alone then holds it).
 import { existsSync } from 'node:fs'
 import { msg } from '../../terminal/messages/index.js'
 import { confinedArgv } from './bwrap.js'
@@ -30,17 +30,25 @@ export function usesSudo(code: string): boolean {
   return code.split('\n').some((line) => /(^|[\s;&|(`]|\$\()sudo(\s|$)/.test(line.replace(/(^|\s)#.*$/, '')))
 }
 
+/**
+ * A TS/JS step's `confine` wraps its worker process (ts/host.ts: one worker per distinct view, kept
+ * for the run) and its `$.sync` commands; the worker's `$` commands are its children, so inside the
+ * view too. Its argv carries no --chdir: bwrap keeps the spawner's cwd (every path exists in the
+ * view), so a worker's relative paths resolve as they would unguarded.
+ */
 export function chooseStepGuard(planned: PlannedStep, env: Record<string, string>, cwd: string, g: GuardSetting): GuardChoice {
-  if (planned.kind === 'ts') return none(msg.executors.guardNoneTs)
   if (planned.kind === 'sql') return none(msg.executors.guardNoneSql)
   if (planned.kind === 'redis') return none(msg.executors.guardNoneRedis)
   if (planned.destructive) return none(msg.executors.guardNoneDestructive)
-  if (!g.os.available) return none(msg.executors.guardNoneUnavailable(g.os.why))
-  if (usesSudo(planned.step.code)) return none(msg.executors.guardNoneSudo)
+  // Checked with or without the guard: the judge proves writes into `$BACKUP_DIR/…` read-only on
+  // the word of these checks (set, not empty, not a system root or the reports folder).
   const writes = writablePaths(planned.step.attrs.writes ?? [], env, cwd, g.reportsDir)
   if (!writes.ok) return { refused: writes.problem }
+  if (!g.os.available) return none(msg.executors.guardNoneUnavailable(g.os.why))
+  if (usesSudo(planned.step.code)) return none(msg.executors.guardNoneSudo)
   const remote = (g.remote ?? []).filter((p) => existsSync(p) && !writes.paths.includes(p))
-  return confined(g.os.bwrap, g.scratch, [...writes.paths, ...remote], cwd)
+  const worker = planned.kind === 'ts' || planned.kind === 'js'
+  return confined(g.os.bwrap, g.scratch, [...writes.paths, ...remote], worker ? undefined : cwd)
 }
 
 /** A probe: read-only by intent, so guarded whenever possible (it may write only the scratch folder). */
@@ -57,7 +65,8 @@ function none(why: string): GuardChoice {
 function confined(bwrap: string, scratch: string, writable: string[], cwd: string | undefined): GuardChoice {
   return {
     guard: { held: 'os-readonly', writable: [scratch, ...writable] },
-    confine: (argv) => confinedArgv(bwrap, argv, { scratch, writable, cwd }),
+    // Sorted binds: the same view gives the same argv, which is how TS workers are shared (ts/host.ts).
+    confine: (argv) => confinedArgv(bwrap, argv, { scratch, writable: [...writable].sort(), cwd }),
   }
 }
 

@@ -6,6 +6,10 @@
 // A step's phases: check the request → transpile → get a worker → run (the worker's requests
 // answered meanwhile) → tear down what the step left → the result.
 //
+// Under the OS guard (request.confine) the worker itself starts inside bubblewrap's read-only view:
+// one worker per distinct view (its wrapped argv is the key: the sorted writable paths) and one
+// unguarded, each started on demand and kept for the host's life, so no bwrap start per step.
+//
 // The step's timeout clock pauses while the host waits for the operator (command checks and
 // `confirm`), so a step is not timed out while a question is on screen.
 //
@@ -33,7 +37,8 @@ let nextRunId = 1
 
 export class TsHost {
   readonly #workerUrl: URL
-  #live: LiveWorker | undefined
+  /** The live workers by view: '' for the unguarded one, else the guarded worker's argv. */
+  readonly #live = new Map<string, { live: LiveWorker; argv: string[] }>()
   #queue: Promise<unknown> = Promise.resolve()
   #closed = false
 
@@ -55,14 +60,17 @@ export class TsHost {
   /** Stops a running step (as interrupted) and the worker; an idle worker first closes its connections. */
   async close(): Promise<void> {
     this.#closed = true
-    const live = this.#live
-    this.#live = undefined
-    const wasRunning = live?.step !== undefined
-    live?.step?.end({ kind: 'abort' })
+    const workers = [...this.#live.values()].map((w) => w.live)
+    this.#live.clear()
+    const running = new Set(workers.filter((live) => live.step !== undefined))
+    for (const live of running) live.step?.end({ kind: 'abort' })
     await this.#queue
-    if (!live) return
-    if (!wasRunning && !live.dead) await closeWorkerClients(live)
-    await discardWorker(live)
+    await Promise.all(
+      workers.map(async (live) => {
+        if (!running.has(live) && !live.dead) await closeWorkerClients(live)
+        await discardWorker(live)
+      }),
+    )
   }
 
   async #run(req: TsStepRequest, hooks: TsHooks): Promise<TsStepResult> {
@@ -84,9 +92,10 @@ export class TsHost {
     const code = await transpileStep(req.code, req.loader, this.#cache)
     if ('error' in code) return { ...base(), ...code }
 
+    const argv = this.#workerArgv(req)
     let live: LiveWorker
     try {
-      live = await this.#acquire()
+      live = await this.#acquire(argv)
     } catch (err) {
       return { ...base(), error: msg.executors.tsWorkerFailedToStart(errorText(err)) }
     }
@@ -94,7 +103,7 @@ export class TsHost {
 
     const { run, ended } = this.#start(live, req, hooks, code, cwd)
     const ending = await ended
-    await this.#tearDown(live, run, ending)
+    await this.#tearDown(live, run, ending, argv)
     return stepResult(run, ending, base())
   }
 
@@ -146,38 +155,49 @@ export class TsHost {
   }
 
   /** A worker that did not finish the step cleanly is replaced; what the step started is stopped. */
-  async #tearDown(live: LiveWorker, run: StepRun, ending: Ending): Promise<void> {
+  async #tearDown(live: LiveWorker, run: StepRun, ending: Ending, argv: string[]): Promise<void> {
     if (ending.kind === 'done') live.worker.unref()
     else {
-      if (this.#live === live) this.#live = undefined
+      const key = keyOf(argv)
+      if (this.#live.get(key)?.live === live) this.#live.delete(key)
       await discardWorker(live)
-      if (!this.#closed) this.#prewarm()
+      if (!this.#closed) this.#prewarm(argv)
     }
     run.execAbort.abort()
     await Promise.allSettled([...run.execs])
     await Promise.all([...run.groups].map((pgid) => stopGroup(pgid).finally(() => untrackGroup(pgid))))
   }
 
-  async #acquire(): Promise<LiveWorker> {
-    if (!this.#live || this.#live.dead) this.#live = this.#spawn()
-    const live = this.#live
+  /** The worker's command line: node and the worker bundle, wrapped in the step's view if any. */
+  #workerArgv(req: TsStepRequest): string[] {
+    const plain = [process.execPath, fileURLToPath(this.#workerUrl)]
+    return req.confine ? req.confine(plain) : plain
+  }
+
+  async #acquire(argv: string[]): Promise<LiveWorker> {
+    const key = keyOf(argv)
+    const current = this.#live.get(key)
+    const live = current && !current.live.dead ? current.live : this.#spawn(argv)
     try {
       await live.ready
     } catch (err) {
-      if (this.#live === live) this.#live = undefined
+      if (this.#live.get(key)?.live === live) this.#live.delete(key)
       throw err
     }
     return live
   }
 
-  #prewarm(): void {
-    if (this.#live && !this.#live.dead) return
-    this.#live = this.#spawn()
-    this.#live.ready.catch(() => undefined)
+  /** After a worker was killed, its successor starts at once (the next step need not wait). */
+  #prewarm(argv: string[]): void {
+    const current = this.#live.get(keyOf(argv))
+    if (current && !current.live.dead) return
+    this.#spawn(argv).ready.catch(() => undefined)
   }
 
-  #spawn(): LiveWorker {
-    return spawnWorker(this.#workerUrl, (live, message) => this.#onMessage(live, message))
+  #spawn(argv: string[]): LiveWorker {
+    const live = spawnWorker(argv, (l, message) => this.#onMessage(l, message))
+    this.#live.set(keyOf(argv), { live, argv })
+    return live
   }
 
   #onMessage(live: LiveWorker, message: WorkerToHost): void {
@@ -246,6 +266,11 @@ function onStepMessage(live: LiveWorker, step: StepRun, message: WorkerToHost): 
     default:
       return
   }
+}
+
+/** Workers are shared by steps whose worker command line is the same: the same view. */
+function keyOf(argv: readonly string[]): string {
+  return JSON.stringify(argv)
 }
 
 function defaultWorkerUrl(): URL {

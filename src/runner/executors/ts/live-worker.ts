@@ -7,7 +7,6 @@
 // only (which stops the step), and it exits when the runner goes away (its IPC channel closes).
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { Readable, Writable } from 'node:stream'
-import { fileURLToPath } from 'node:url'
 import { deserialize } from 'node:v8'
 import { msg } from '../../terminal/messages/index.js'
 import { errorText } from '../error-text.js'
@@ -81,14 +80,24 @@ function handleOf(child: ChildProcess): WorkerHandle {
         if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.ref() // until it is gone: the runner waits for it
         child.once('exit', () => resolve())
-        child.kill('SIGKILL')
+        // The whole group: under the guard, bwrap and the worker inside it (--die-with-parent
+        // would follow, but not before bwrap's exit is seen here).
+        try {
+          process.kill(-child.pid!, 'SIGKILL')
+        } catch {
+          child.kill('SIGKILL')
+        }
       }),
   }
 }
 
-/** Starts a worker; messages about steps go to `onMessage`, the rest is handled here. */
-export function spawnWorker(url: URL, onMessage: (live: LiveWorker, message: WorkerToHost) => void): LiveWorker {
-  const child = spawn(process.execPath, [fileURLToPath(url)], {
+/**
+ * Starts a worker from `argv` (node and the worker bundle, or that wrapped in bubblewrap's view:
+ * bwrap passes the inherited fds 3–5 and the environment on, NODE_CHANNEL_FD included); messages
+ * about steps go to `onMessage`, the rest is handled here.
+ */
+export function spawnWorker(argv: readonly string[], onMessage: (live: LiveWorker, message: WorkerToHost) => void): LiveWorker {
+  const child = spawn(argv[0]!, argv.slice(1), {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc', 'pipe', 'pipe'],
     serialization: 'advanced',
     detached: true,

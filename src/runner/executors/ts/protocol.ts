@@ -19,6 +19,12 @@ export interface TsStepRequest {
   signal?: AbortSignal
   /** How the step's `sql` and `redis` behave (default: not destructive, DATABASE_URL, REDIS_URL). */
   db?: StepDbOptions
+  /**
+   * The OS guard's view (guard/choose.ts): wraps the argv of the worker that runs the step (one
+   * worker per distinct wrapped argv, kept for the host's life) and of its `$.sync` commands.
+   * Absent: the unguarded worker.
+   */
+  confine?: (argv: string[]) => string[]
 }
 
 export interface StepDbOptions {

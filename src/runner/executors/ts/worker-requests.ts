@@ -40,7 +40,8 @@ export async function answerGate(live: LiveWorker, step: StepRun | undefined, co
   replyToWorker(live, reply)
 }
 
-/** Runs a `$.sync` command for the worker (already through the gate) and hands back its output. */
+/** Runs a `$.sync` command for the worker (already through the gate, in the step's view if it has
+ * one) and hands back its output. */
 export async function runExec(live: LiveWorker, step: StepRun | undefined, request: Extract<WorkerToHost, { t: 'exec' }>): Promise<void> {
   if (!step) {
     replyToWorker(live, { pid: 0, status: null, signal: null, stdout: new Uint8Array(), stderr: new Uint8Array(), error: msg.executors.stepEnded })
@@ -49,9 +50,11 @@ export async function runExec(live: LiveWorker, step: StepRun | undefined, reque
   const hooks = step.hooks
   safely(() => hooks.onOutput(`$ ${request.command}\n`, 'stdout'))
   const chunks: Record<OutputStream, Buffer[]> = { stdout: [], stderr: [] }
+  // The host runs it, outside the worker: a guarded step's command goes into the same view.
+  const [file, ...args] = step.req.confine ? step.req.confine([request.file, ...request.args]) : [request.file, ...request.args]
   const running = runProcess({
-    file: request.file,
-    args: request.args,
+    file: file!,
+    args,
     cwd: request.cwd,
     env: request.env,
     timeoutMs: 0,

@@ -3,6 +3,7 @@
 // they run (or a script) back to the walk through `run` and `script`.
 import type { ko } from '../../terminal/messages/judge/shell.js'
 import { msg } from '../../terminal/messages/index.js'
+import type { DeclaredWrites } from './declared.js'
 import { parseOptions, type OptionSpec } from './options.js'
 import type { ShSyntax } from './syntax.js'
 import { PLACEHOLDER, type Word } from './words.js'
@@ -40,6 +41,8 @@ export interface Ctx {
   stdin: Stdin
   /** Functions the script defines (their bodies are judged where they are defined). */
   functions: Set<string>
+  /** The step's `writes=` paths, as far as the judge may use them for proofs (declared.ts). */
+  writes?: DeclaredWrites
 }
 
 /** How deep scripts may nest (bash -c "ssh h 'sudo sh -c …'") before the judge gives up. */

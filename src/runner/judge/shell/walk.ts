@@ -3,11 +3,12 @@
 // functions, loop and if bodies), with what it reads on stdin. A command is read-only only when a
 // reader of readonly/ proves it; otherwise the rule of rules/ for its name says what it changes,
 // and a command no rule explains "cannot be proven read-only". Redirections write only to the
-// allowed targets; function definitions, coprocesses and assignments that change what later
+// allowed targets (or inside the step's declared `writes=` paths); function definitions, coprocesses and assignments that change what later
 // commands run are not provable either.
 import type { Detection } from '../../model/runbook.js'
 import { flag, MAX_DEPTH, says, type Ctx, type H, type Out, type Stdin } from './rule.js'
 import { ruleFor } from './rules/index.js'
+import { declaredWrites, insideDeclared } from './declared.js'
 import { isSystemPath } from './paths.js'
 import { unprovenArithmetic } from './arithmetic.js'
 import { ARITHMETIC_INJECTION, isProtectedVariable } from './protected.js'
@@ -127,7 +128,7 @@ async function analyzeStmt(stmt: ShNode, piped: boolean, parent: Ctx): Promise<v
     if (WRITE_REDIRECTS.has(op) || (op === REDIRECT_DUP_OUT && !(target.literal && /^(\d+|-)$/.test(target.value)))) {
       const shown = name ? `${name} > ${show(target.value)}` : `> ${show(target.value)}`
       if (isSystemPath(target.value)) flag(parent, says().does(shown, says().writesSystemPath))
-      else if (!target.target) unproven(parent, shown)
+      else if (!target.target && !insideDeclared(parent, target)) unproven(parent, shown)
     } else if (op === REDIRECT_IN) stdin.file = target.value
     else if (HEREDOCS.has(op)) stdin.text = heredocText(syntax, r)
     else if (op === HERESTRING) stdin.text = `${target.value}\n`
@@ -158,6 +159,8 @@ async function judgeArgv(argv: Word[], ctx: Ctx, direct = false): Promise<void> 
   const line = argv.slice(i).map((w) => w.value).join(' ')
   // $CMD, $(…), {rm,-f,x}: what runs (or with which options) is not in the code.
   if (!first.literal || argv.some((w) => w.braces)) return unproven(ctx, line)
+  // -"$X", -n"$X": which options these are is not in the code (sed -n"$X" may be sed -ni).
+  if (argv.slice(i + 1).some(optionNameExpands)) return unproven(ctx, line)
   if (ctx.depth > MAX_DEPTH * 4) return flag(ctx, says().does(show(line), says().nestsTooDeeply))
   // A function the script defines (its body is judged where it is defined); wrappers (sudo,
   // xargs, find -exec) run programs, never the script's functions.
@@ -181,8 +184,20 @@ async function judgeArgv(argv: Word[], ctx: Ctx, direct = false): Promise<void> 
   if (ctx.out.flags === before) FILE_WRITERS.has(name) ? h.says(name, 'writesFiles') : unproven(ctx, line)
 }
 
+/** An option word whose name (not only its value, as in --file="$X") holds an expansion. */
+function optionNameExpands(w: Word): boolean {
+  if (w.literal || !w.value.startsWith('-') || w.value === '-') return false
+  if (w.value.startsWith('--')) return w.value.slice(0, w.value.includes('=') ? w.value.indexOf('=') : undefined).includes(PLACEHOLDER)
+  return true
+}
+
 function detection(out: Out): Detection {
   return { destructive: out.reasons.size > 0, reasons: [...out.reasons], syntaxErrors: out.syntaxErrors, refused: [] }
+}
+
+export interface ShellJudgeOptions {
+  /** The step's `writes=` entries: writes into them are proven (declared.ts). */
+  writes?: readonly string[]
 }
 
 /**
@@ -190,10 +205,11 @@ function detection(out: Out): Detection {
  * with expansions is a placeholder and never makes anything destructive by itself. Syntax
  * errors go to `syntaxErrors` (1-based lines); the commands before them are still judged.
  */
-export async function detectShell(code: string): Promise<Detection> {
+export async function detectShell(code: string, options: ShellJudgeOptions = {}): Promise<Detection> {
   const syntax = await loadSyntax()
   const out: Out = { reasons: new Set(), flags: 0, unproven: new Set(), syntaxErrors: [] }
-  const error = await analyzeScript(code, { out, syntax, depth: 0, prefix: '', stdin: {}, functions: new Set() })
+  const writes = declaredWrites(options.writes, code)
+  const error = await analyzeScript(code, { out, syntax, depth: 0, prefix: '', stdin: {}, functions: new Set(), ...(writes ? { writes } : {}) })
   if (error) out.syntaxErrors.push(error)
   return detection(out)
 }

@@ -14,7 +14,16 @@ export interface Word {
   target?: WriteTarget
   /** Unquoted brace expansion: one word in the code, any number of words (options too) for the command. */
   braces?: true
+  /**
+   * The word as a path template (see `pathTemplate`): literal text, with each double-quoted plain
+   * `$NAME` written as VAR_OPEN NAME VAR_CLOSE. Absent when anything else expands in it.
+   */
+  path?: string
 }
+
+/** Delimit a variable's name in a path template. */
+export const VAR_OPEN = '\uE001'
+export const VAR_CLOSE = '\uE002'
 
 /** Where a read-only step may write: the null device, `$RUNBOOK_OUTPUT`, the step's scratch folder. */
 export type WriteTarget = 'null' | 'output' | 'scratch'
@@ -72,7 +81,42 @@ export function toWord(syntax: ShSyntax, node: ShNode): Word {
   const w = word(partsValue(syntax, node?.Parts ?? [], 'unquoted'))
   const target = writeTarget(syntax, node)
   const braces = ((node?.Parts ?? []) as ShNode[]).some((p) => syntax.NodeType(p) === 'Lit' && BRACE_EXPANSION.test(String(p.Value)))
-  return { ...w, ...(target ? { target } : {}), ...(braces ? { braces: true as const } : {}) }
+  const path = w.literal ? w.value : pathTemplate(syntax, node)
+  return { ...w, ...(target ? { target } : {}), ...(braces ? { braces: true as const } : {}), ...(path !== undefined ? { path } : {}) }
+}
+
+/** A plain `$NAME` / `${NAME}` / `${NAME:?…}`: its name, else undefined. */
+function plainParam(syntax: ShSyntax, node: ShNode): string | undefined {
+  const name = String(node?.Param?.Value ?? '')
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return undefined
+  return paramNamed(syntax, node, name, true) ? name : undefined
+}
+
+/**
+ * The word as a path whose only unknowns are variables from the step's env: literal parts as they
+ * are, and `"$NAME"` inside double quotes (no word splitting, no globbing of its value) as
+ * VAR_OPEN NAME VAR_CLOSE. Anything else — an unquoted expansion, `$(…)`, a glob, a leading `~`,
+ * `${X:-…}` — gives undefined: what the path is cannot be read from the code.
+ */
+function pathTemplate(syntax: ShSyntax, node: ShNode): string | undefined {
+  let out = ''
+  for (const part of (node?.Parts ?? []) as ShNode[]) {
+    const type = syntax.NodeType(part)
+    if (type === 'Lit') {
+      const v = String(part.Value)
+      if (expands(v) || (out === '' && v.startsWith('~'))) return undefined
+      out += unescapeUnquoted(v)
+    } else if (type === 'SglQuoted') out += part.Dollar ? unescapeAnsiC(String(part.Value)) : String(part.Value)
+    else if (type === 'DblQuoted') {
+      for (const inner of (part.Parts ?? []) as ShNode[]) {
+        const innerType = syntax.NodeType(inner)
+        if (innerType === 'Lit') out += unescapeDouble(String(inner.Value))
+        else if (innerType === 'ParamExp' && plainParam(syntax, inner) !== undefined) out += `${VAR_OPEN}${plainParam(syntax, inner)}${VAR_CLOSE}`
+        else return undefined
+      }
+    } else return undefined
+  }
+  return out.includes(PLACEHOLDER) ? undefined : out
 }
 
 const NULL_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr'])

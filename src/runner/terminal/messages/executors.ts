@@ -115,7 +115,6 @@ export const ko = {
   guardNotLinux: (platform: string) => `운영체제 보호는 Linux에서만 쓸 수 있음 (이 컴퓨터: ${platform})`,
   guardNoBwrap: 'bubblewrap(bwrap) 프로그램을 PATH에서 찾을 수 없음',
   guardTrialFailed: (detail: string) => `bubblewrap 시험 실행 실패: ${detail}`,
-  guardNoneTs: 'TS 단계는 아직 읽기 전용 보기 밖의 작업자 프로세스에서 실행됨',
   guardNoneSql: 'SQL 단계: PostgreSQL의 읽기 전용 트랜잭션이 지킴',
   guardNoneRedis: 'Redis 단계: 판정과 명령 표가 지킴',
   guardNoneDestructive: '변경 단계: 동의를 받고 보호 없이 실행',
@@ -133,7 +132,7 @@ export const ko = {
   writesRefused: (problem: string) => `단계를 실행하지 않음: ${problem}`,
   probeSudoFailed: (line: string) => `probe 명령의 sudo 권한 상승 실패 (건너뛰지 않고 실패로 기록): ${line}`,
   guardHeader: (label: string) => `운영체제 보호: ${label}`,
-  guardAvailable: (bwrap: string) => `사용 가능 (${bwrap}: 변경 단계가 아닌 셸 단계와 probe 명령은 읽기 전용 보기에서 실행)`,
+  guardAvailable: (bwrap: string) => `사용 가능 (${bwrap}: 변경 단계가 아닌 셸·TS 단계와 probe 명령은 읽기 전용 보기에서 실행)`,
   guardUnavailableHeader: (why: string) => `쓸 수 없음 (${why}): 판정만으로 보호`,
 
   // `runbook doctor`: which guards work here, and how to enable the missing ones
@@ -267,7 +266,6 @@ export const en: typeof ko = {
   guardNotLinux: (platform) => `the OS guard needs Linux (this machine: ${platform})`,
   guardNoBwrap: 'bubblewrap (bwrap) is not on PATH',
   guardTrialFailed: (detail) => `a trial run of bubblewrap failed: ${detail}`,
-  guardNoneTs: 'TS steps run in a worker process outside the read-only view (not guarded yet)',
   guardNoneSql: "SQL steps: held by PostgreSQL's read-only transaction",
   guardNoneRedis: 'Redis steps: held by the judge and the command table',
   guardNoneDestructive: 'destructive step: runs unguarded, with consent',
@@ -284,7 +282,7 @@ export const en: typeof ko = {
   writesRefused: (problem) => `the step did not run: ${problem}`,
   probeSudoFailed: (line) => `sudo could not elevate in the probe (recorded as a failure, not a skip): ${line}`,
   guardHeader: (label) => `OS guard: ${label}`,
-  guardAvailable: (bwrap) => `available (${bwrap}: shell steps that are not destructive, and probes, run in a read-only view)`,
+  guardAvailable: (bwrap) => `available (${bwrap}: shell and TS steps that are not destructive, and probes, run in a read-only view)`,
   guardUnavailableHeader: (why) => `not available (${why}): the judge alone`,
 
   // `runbook doctor`: which guards work here, and how to enable the missing ones

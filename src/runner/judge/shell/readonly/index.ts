@@ -6,6 +6,7 @@ import type { Reader } from './reader.js'
 import { SYSTEM_READERS } from './system.js'
 import { TEXT_READERS } from './text.js'
 import { TOOL_READERS } from './tools.js'
+import { WRITER_READERS } from './writers.js'
 
 export const READERS: Readonly<Record<string, Reader>> = {
   ...TEXT_READERS,
@@ -13,6 +14,7 @@ export const READERS: Readonly<Record<string, Reader>> = {
   ...TOOL_READERS,
   ...DATABASE_READERS,
   ...BUILTIN_READERS,
+  ...WRITER_READERS,
 }
 
 /** Where a command named by path may live to be the command its name says. */

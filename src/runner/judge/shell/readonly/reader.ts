@@ -1,7 +1,7 @@
 // What a reader is (the proof that one command only reads) and the helpers readers share. A
 // reader returns true only when it has proven the command read-only; commands it runs (a
 // wrapper's command, find -exec, bash -c) are handed back to the walk, which judges them in turn.
-import { parseOptions, type OptionSpec, type Parsed } from '../options.js'
+import { parseOptions, unknownOption, type OptionSpec, type Parsed } from '../options.js'
 import type { H } from '../rule.js'
 import type { Word } from '../words.js'
 
@@ -13,6 +13,7 @@ export const anyArgs: Reader = () => true
 /** Options parsed with `spec`; none of `forbidden` (short letters or long names) may appear. */
 export function without(h: H, forbidden: string[], spec: OptionSpec = {}): Parsed | undefined {
   const p = parseOptions(h.args, spec)
+  if (unknownOption(p)) return undefined
   for (const name of forbidden) if (p.opts.has(name)) return undefined
   // A long option given by a prefix (--out for --output) is the same option to getopt_long.
   for (const key of p.opts.keys()) if (key.length > 1 && forbidden.some((f) => f.length > 1 && f.startsWith(key))) return undefined

@@ -4,6 +4,7 @@
 import { PLACEHOLDER } from '../words.js'
 import { parseOptions } from '../options.js'
 import { anyArgs, without, withoutOptions, type Reader } from './reader.js'
+import { tarWrites, writable } from './writers.js'
 
 /** A sed script made only of reading commands: p d q Q = l n N P D h H g G x { } ! and s/y without w/e. */
 export function sedScriptReads(script: string): boolean {
@@ -121,14 +122,16 @@ const sort = withoutOptions(['o', 'output', 'compress-program'], { short: 'kotST
 /** uniq [IN [OUT]]: a second file is written. */
 const uniq: Reader = (h) => parseOptions(h.args, { short: 'fsw', long: ['skip-fields', 'skip-chars', 'check-chars', 'group', 'all-repeated'] }).positionals.length <= 1
 
-/** tee writes only to the allowed targets (/dev/null, $RUNBOOK_OUTPUT, the scratch folder). */
+/** tee writes only to the allowed targets (/dev/null, $RUNBOOK_OUTPUT, the scratch folder, inside
+ * the declared writes= paths). */
 const tee: Reader = (h) => {
   const p = parseOptions(h.args, {})
   for (const key of p.opts.keys()) if (!['a', 'append', 'i', 'ignore-interrupts', 'p'].includes(key)) return false
-  return p.positionals.every((w) => w.target !== undefined)
+  return p.positionals.every((w) => writable(h, w))
 }
 
-/** tar: listing an archive only (t), never creating, extracting, or running programs. */
+/** tar: listing an archive (t), or creating one into a place the step may write (writers.ts);
+ * never extracting or running programs. */
 const tar: Reader = (h) => {
   let flags = ''
   const args = [...h.args]
@@ -139,7 +142,7 @@ const tar: Reader = (h) => {
       if (!/^--(list|file(=.*)?|gzip|gunzip|bzip2|xz|zstd|verbose|directory(=.*)?|wildcards|no-anchored|anchored|ignore-case|exclude(=.*)?|numeric-owner|full-time|utc)$/.test(w.value)) return false
     } else flags += w.value.slice(1)
   }
-  return /t/.test(flags) && /^[tvzjJfCa]*$/.test(flags.replace(/[^a-zA-Z]/g, ''))
+  return (/t/.test(flags) && /^[tvzjJfCa]*$/.test(flags.replace(/[^a-zA-Z]/g, ''))) || tarWrites(h)
 }
 
 /** gzip/gunzip/xz/…: only when writing to stdout (-c, or a filter with no file), testing or listing. */

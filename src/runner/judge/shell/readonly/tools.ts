@@ -5,6 +5,7 @@ import { has, parseOptions } from '../options.js'
 import type { H } from '../rule.js'
 import type { Word } from '../words.js'
 import { verbOf, without, type Reader } from './reader.js'
+import { writable } from './writers.js'
 
 const DOCKER_GLOBAL = { short: 'Hcl', long: ['host', 'context', 'config', 'log-level', 'tlscacert', 'tlscert', 'tlskey'] }
 const DOCKER_READ = new Set(['ps', 'logs', 'inspect', 'stats', 'images', 'version', 'info', 'top', 'port', 'diff', 'events', 'history', 'search'])
@@ -97,7 +98,7 @@ function curlReads(h: H): boolean {
       const value = eq === -1 ? args[++i] : { value: w.value.slice(eq + 1), literal: true }
       if (name === 'request' && !method(value)) return false
       if (name === 'url' && (!value || !httpUrl(value))) return false
-      if (CURL_WRITES_LONG.has(name) && !(eq === -1 ? value?.target : value?.value === '/dev/null')) return false
+      if (CURL_WRITES_LONG.has(name) && !(eq === -1 ? writable(h, value) : value?.value === '/dev/null')) return false
       continue
     }
     for (let j = 1; j < w.value.length; j++) {
@@ -107,7 +108,7 @@ function curlReads(h: H): boolean {
       const inline = w.value.slice(j + 1)
       const value = inline ? { value: inline, literal: true } : args[++i]
       if (c === 'X' && !method(value)) return false
-      if (CURL_WRITES_SHORT.includes(c) && !(inline ? inline === '/dev/null' : value?.target)) return false
+      if (CURL_WRITES_SHORT.includes(c) && !(inline ? inline === '/dev/null' : writable(h, value))) return false
       break
     }
   }
@@ -134,7 +135,7 @@ const wget: Reader = (h) => {
       outputs++
     } else if (/^-[a-zA-Z]*O$/.test(w.value) || w.value === '--output-document') {
       const target = h.args[++i]
-      if (!target || !((target.literal && target.value === '-') || target.target)) return false
+      if (!target || !((target.literal && target.value === '-') || writable(h, target))) return false
       outputs++
     }
   }
@@ -153,8 +154,7 @@ const aws: Reader = (h) => {
   return /^(describe-|list-|get-)/.test(op.value)
 }
 
-/** pg_dump and pg_dumpall to stdout; pg_restore listing a dump. */
-const toStdout = (forbidden: string[], spec = {}): Reader => (h) => without(h, forbidden, spec) !== undefined
+/** pg_restore listing a dump (pg_dump and pg_dumpall: readonly/writers.ts). */
 const pgRestore: Reader = (h) => {
   const p = without(h, ['f', 'file', 'd', 'dbname'], { short: 'fdLIPnNtT', long: ['file', 'dbname'] })
   return !!p && has(p, 'l', 'list')
@@ -206,8 +206,6 @@ const kubectl: Reader = (h) => {
 export const TOOL_READERS: Record<string, Reader> = {
   docker, podman: docker, 'docker-compose': docker, git, curl: curlReads, wget, aws, bundle, npm, kubectl,
   apt, 'apt-get': apt, 'apt-cache': apt, dpkg,
-  pg_dump: toStdout(['f', 'file'], { short: 'fdhpUFnNtTEZj', long: ['file', 'dbname', 'host', 'port', 'username', 'format', 'schema', 'table', 'exclude-table', 'encoding', 'compress', 'jobs'] }),
-  pg_dumpall: toStdout(['f', 'file'], { short: 'fdhpUl', long: ['file', 'dbname', 'host', 'port', 'username', 'database'] }),
   pg_restore: pgRestore,
   pg_isready: () => true, pg_config: () => true, pg_controldata: () => true,
 }
