@@ -1,0 +1,358 @@
+// Long-lived guarded spawners: one small Node process per view (the same bubblewrap command line,
+// so the same writable paths), started once inside bubblewrap, which forks each guarded step
+// instead of a bubblewrap start per step (issue 13, "Cost"). The view is exactly the direct path's:
+// the spawner and every step it starts live in it, so even a spawner a step took over is confined.
+// The protocol and the spawner's side: spawner-worker.ts. Processes: docs/SECURITY.md.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { readdirSync, readFileSync } from 'node:fs'
+import { msg } from '../../terminal/messages/index.js'
+import { signalGroup } from '../process-group.js'
+import { spawnerMain } from './spawner-worker.js'
+
+/** One step's process as the spawner should start it (inside the view). */
+export interface LaunchRequest {
+  file: string
+  args: string[]
+  cwd?: string
+  env: Record<string, string>
+  /** Whether input follows (stdin a pipe); else stdin is /dev/null. */
+  input: boolean
+}
+
+/** A started step (pid known, its events held until release()), the spawner's report that the
+ * program could not start, or undefined: no spawner for this view, use the direct path. */
+export type Launched = { child: RemoteChild } | { error: string } | undefined
+export type Launcher = (req: LaunchRequest) => Promise<Launched>
+
+/** How long a spawner may take to say it is ready before the direct path is used instead. */
+const READY_TIMEOUT_MS = 5000
+/** A spawner nobody used for this long is closed (runs end; tests start many runs in one process). */
+const IDLE_MS = 10_000
+const HEAD = 9
+
+const pool = new Map<string, Spawner>()
+/** Views whose spawner never became ready: their steps take the direct path for the rest of the
+ * process (no start-up wait per step). A spawner that was ready and then died is simply replaced. */
+const broken = new Set<string>()
+
+/** `RUNBOOK_GUARD_SPAWNER=off` in the runner's environment: a bubblewrap start per step (the bench's
+ * "guarded direct" figure; also a way out should the spawner misbehave on some machine). */
+export function spawnerEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.RUNBOOK_GUARD_SPAWNER !== 'off'
+}
+
+/** The spawner program: the worker function's source, run by this Node. */
+function program(): string[] {
+  return [process.execPath, '-e', `(${spawnerMain.toString()})(require)`]
+}
+
+/**
+ * The spawner's view, derived from the step's own `confine` (guard/choose.ts): the same bubblewrap
+ * options, less the two that belong to one step or are done by the spawner itself:
+ * - `--chdir`: each step's cwd is given with its request (so one spawner serves every cwd);
+ * - `--die-with-parent`: the spawner sees the runner's end of the channel close when the runner
+ *   dies (even by SIGKILL) and then kills every live step's whole group and exits. bubblewrap's
+ *   flag would SIGKILL the spawner first, leaving its steps behind.
+ * `--setenv` pairs are applied to each step's environment, as bubblewrap applies them.
+ * Undefined when confine's argv does not have the expected shape (the direct path then).
+ */
+export function spawnerView(confine: (argv: string[]) => string[]): { key: string; argv: string[]; setenv: Record<string, string> } | undefined {
+  const prog = program()
+  const full = confine(prog)
+  const sep = full.length - prog.length - 1
+  if (sep < 1 || full[sep] !== '--' || full.slice(sep + 1).some((a, i) => a !== prog[i])) return undefined
+  const options: string[] = []
+  const setenv: Record<string, string> = {}
+  const head = full.slice(0, sep)
+  for (let i = 0; i < head.length; i++) {
+    const a = head[i]!
+    if (a === '--chdir') i++
+    else if (a === '--die-with-parent') continue
+    else {
+      if (a === '--setenv' && i + 2 < head.length) setenv[head[i + 1]!] = head[i + 2]!
+      options.push(a)
+    }
+  }
+  return { key: JSON.stringify(options), argv: [...options, '--', ...prog], setenv }
+}
+
+/** The launcher for a view, or undefined (use the direct path). Spawners are started on first use. */
+export function spawnerFor(confine: (argv: string[]) => string[]): Launcher | undefined {
+  const view = spawnerView(confine)
+  if (!view) return undefined
+  const once = async (req: LaunchRequest): Promise<Launched | 'lost'> => {
+    if (broken.has(view.key)) return undefined
+    let s = pool.get(view.key)
+    if (!s || !s.alive) {
+      s = new Spawner(view.argv)
+      pool.set(view.key, s)
+    }
+    if (!(await s.ready)) {
+      broken.add(view.key)
+      if (pool.get(view.key) === s) pool.delete(view.key)
+      return undefined
+    }
+    return s.launch({ ...req, env: { ...req.env, ...view.setenv, [SPAWN_ID]: randomUUID() } })
+  }
+  // A spawner that died before it received the request (killed between steps, and this runner had
+  // not seen its exit yet) is replaced once: the step has not run, so it runs exactly once.
+  return async (req) => {
+    const first = await once(req)
+    if (first !== 'lost') return first
+    const second = await once(req)
+    return second === 'lost' ? { error: msg.executors.spawnerStopped } : second
+  }
+}
+
+/** In each step's environment under a spawner: finds the step's group should the spawner die after
+ * starting it but before it could say its pid. */
+export const SPAWN_ID = 'RUNBOOK_SPAWN_ID'
+
+/** SIGKILLs the groups of the processes whose environment carries this spawn id (rare path). */
+function killBySpawnId(id: string): void {
+  const needle = `${SPAWN_ID}=${id}\0`
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      if (!readFileSync(`/proc/${name}/environ`, 'latin1').includes(needle)) continue
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      signalGroup(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]), 'SIGKILL')
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
+/** Closes every spawner (their steps are done; a spawner closes itself when its channel ends). */
+export function closeSpawners(): void {
+  for (const s of pool.values()) s.close()
+  pool.clear()
+}
+
+/** Pids of the live spawners (tests: to kill one, to look at its namespaces). */
+export function spawnerPids(): number[] {
+  return [...pool.values()].filter((s) => s.alive && s.pid !== undefined).map((s) => s.pid!)
+}
+
+function frame(type: string, id: number, body: Buffer = Buffer.alloc(0)): Buffer {
+  const head = Buffer.alloc(HEAD)
+  head.write(type, 0, 'latin1')
+  head.writeUInt32BE(id, 1)
+  head.writeUInt32BE(body.length, 5)
+  return Buffer.concat([head, body])
+}
+
+class Spawner {
+  alive = true
+  readonly ready: Promise<boolean>
+  private readonly proc: ChildProcess
+  private readonly steps = new Map<number, RemoteChild>()
+  private nextId = 1
+  private idle: NodeJS.Timeout | undefined
+  private pending: Buffer = Buffer.alloc(0)
+  private markReady: (ok: boolean) => void = () => {}
+  /** The spawner's own pid (bubblewrap's child; `proc` is bubblewrap). */
+  private innerPid: number | undefined
+
+  constructor(argv: string[]) {
+    this.ready = new Promise<boolean>((resolve) => (this.markReady = resolve))
+    this.proc = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } })
+    const timer = setTimeout(() => this.stop(), READY_TIMEOUT_MS)
+    void this.ready.then(() => clearTimeout(timer))
+    this.proc.once('error', () => this.stop())
+    this.proc.once('exit', () => this.stop())
+    this.proc.stdin!.on('error', () => this.stop())
+    this.proc.stdout!.on('data', (chunk: Buffer) => this.receive(chunk))
+    // Never what keeps the runner alive: only a step in flight holds the event loop.
+    this.proc.unref()
+    this.hold(false)
+  }
+
+  get pid(): number | undefined {
+    return this.innerPid
+  }
+
+  /** The started step, the program's start failure, or 'lost': the spawner died before answering. */
+  async launch(req: LaunchRequest): Promise<Launched | 'lost'> {
+    const id = this.nextId++
+    const child = new RemoteChild(id, (type, body) => this.send(type, id, body))
+    this.steps.set(id, child)
+    this.hold(true)
+    this.send('S', id, Buffer.from(JSON.stringify(req)))
+    const started = await child.started
+    if ('lost' in started) {
+      if (!child.acked) return 'lost'
+      // Received, maybe started, pid never said: stop whatever carries its spawn id.
+      killBySpawnId(req.env[SPAWN_ID]!)
+      return { error: msg.executors.spawnerStopped }
+    }
+    if ('error' in started) {
+      this.finished(id)
+      return { error: started.error }
+    }
+    return { child }
+  }
+
+  close(): void {
+    if (this.alive) this.proc.stdin!.end()
+  }
+
+  private send(type: string, id: number, body?: Buffer): void {
+    if (this.alive) this.proc.stdin!.write(frame(type, id, body))
+  }
+
+  private receive(chunk: Buffer): void {
+    this.pending = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk
+    while (this.pending.length >= HEAD) {
+      const len = this.pending.readUInt32BE(5)
+      if (this.pending.length < HEAD + len) break
+      const type = this.pending.toString('latin1', 0, 1)
+      const id = this.pending.readUInt32BE(1)
+      const body = this.pending.subarray(HEAD, HEAD + len)
+      this.pending = this.pending.subarray(HEAD + len)
+      if (type === 'R') {
+        this.innerPid = (JSON.parse(body.toString('utf8')) as { pid: number }).pid
+        this.markReady(true)
+      }
+      else this.steps.get(id)?.frame(type, body, () => this.finished(id))
+    }
+  }
+
+  private finished(id: number): void {
+    this.steps.delete(id)
+    if (this.steps.size > 0) return
+    this.hold(false)
+    clearTimeout(this.idle)
+    this.idle = setTimeout(() => this.close(), IDLE_MS)
+    this.idle.unref()
+  }
+
+  /** The channel keeps the event loop alive only while a step is in flight (or the spawner starts). */
+  private hold(on: boolean): void {
+    const stdout = this.proc.stdout as unknown as { ref(): void; unref(): void }
+    if (on || this.steps.size > 0) stdout.ref()
+    else stdout.unref()
+    if (on) clearTimeout(this.idle)
+  }
+
+  /** The spawner is gone or unusable: its steps end (their groups are the runner's to clean). */
+  private stop(): void {
+    if (!this.alive) return
+    this.alive = false
+    this.markReady(false)
+    clearTimeout(this.idle)
+    try {
+      this.proc.kill('SIGKILL')
+    } catch {
+      // gone
+    }
+    for (const child of this.steps.values()) child.lost(msg.executors.spawnerStopped)
+    this.steps.clear()
+    ;(this.proc.stdout as unknown as { unref(): void }).unref()
+  }
+}
+
+type Started = { pid: number } | { error: string } | { lost: true }
+
+/** A minimal stream end for process.ts: 'data' events in, destroy() out. */
+class RemoteOutput extends EventEmitter {
+  constructor(private readonly onDestroy: () => void) {
+    super()
+  }
+  destroy(): void {
+    this.onDestroy()
+  }
+}
+
+/** A step's stdin: written and ended by process.ts, relayed as frames. */
+class RemoteInput extends EventEmitter {
+  constructor(private readonly send: (type: string, body?: Buffer) => void) {
+    super()
+  }
+  end(data?: string | Uint8Array): void {
+    if (data !== undefined && data.length > 0) this.send('I', Buffer.from(data))
+    this.send('E')
+  }
+}
+
+/**
+ * A step started by a spawner, shaped like the part of a ChildProcess that process.ts uses. Its
+ * events are held until release() (process.ts attaches its listeners first), then delivered in
+ * the order the spawner sent them: output, exit, close.
+ */
+export class RemoteChild extends EventEmitter {
+  pid: number | undefined
+  readonly stdout: RemoteOutput
+  readonly stderr: RemoteOutput
+  readonly stdin: RemoteInput
+  readonly started: Promise<Started>
+  private resolveStarted: (s: Started) => void = () => {}
+  private held: (() => void)[] | undefined = []
+  /** The spawner received the start request (from then on it may have started the step). */
+  acked = false
+  private exited = false
+  private closed = false
+
+  constructor(
+    readonly id: number,
+    send: (type: string, body?: Buffer) => void,
+  ) {
+    super()
+    this.started = new Promise((resolve) => (this.resolveStarted = resolve))
+    const detach = () => send('D')
+    this.stdout = new RemoteOutput(detach)
+    this.stderr = new RemoteOutput(detach)
+    this.stdin = new RemoteInput(send)
+  }
+
+  /** Group signals go straight to the pid (shared PID space); this is for a lone process. */
+  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    if (this.pid === undefined) return false
+    try {
+      process.kill(this.pid, signal)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  release(): void {
+    const queued = this.held ?? []
+    this.held = undefined
+    for (const deliver of queued) deliver()
+  }
+
+  frame(type: string, body: Buffer, done: () => void): void {
+    if (type === 'A') this.acked = true
+    else if (type === 'P') {
+      this.pid = (JSON.parse(body.toString('utf8')) as { pid: number }).pid
+      this.resolveStarted({ pid: this.pid })
+    } else if (type === 'F') this.resolveStarted({ error: (JSON.parse(body.toString('utf8')) as { message: string }).message })
+    else if (type === 'O') this.deliver(() => this.stdout.emit('data', body))
+    else if (type === 'e') this.deliver(() => this.stderr.emit('data', body))
+    else if (type === 'X') {
+      const { code, signal } = JSON.parse(body.toString('utf8')) as { code: number | null; signal: NodeJS.Signals | null }
+      this.exited = true
+      this.deliver(() => this.emit('exit', code, signal))
+    } else if (type === 'C') {
+      this.closed = true
+      this.deliver(() => this.emit('close'))
+      done()
+    }
+  }
+
+  /** The spawner died under this step: an error, then exit and close, so the step ends (never hangs). */
+  lost(reason: string): void {
+    if (this.pid === undefined) return this.resolveStarted({ lost: true })
+    this.deliver(() => this.emit('error', new Error(reason)))
+    if (!this.exited) this.deliver(() => this.emit('exit', null, null))
+    if (!this.closed) this.deliver(() => this.emit('close'))
+  }
+
+  private deliver(event: () => void): void {
+    if (this.held) this.held.push(event)
+    else event()
+  }
+}

@@ -1,0 +1,218 @@
+// The guarded spawner for real, as root: steps of one view are forked by one long-lived spawner
+// inside bubblewrap (no bubblewrap start per step), and everything the direct path does still
+// holds: the view (only scratch is writable), env and cwd, live output in order, stdin, exit codes,
+// a timeout that stops the step's whole group, a spawner killed between or during steps, the
+// runner's end of the channel closing (what its death looks like), and a channel a step cannot use.
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { confinedArgv } from '../../src/runner/executors/guard/bwrap.js'
+import { detectOsGuard } from '../../src/runner/executors/guard/detect.js'
+import { closeSpawners, spawnerFor, spawnerPids, spawnerView } from '../../src/runner/executors/guard/spawner.js'
+import { runProcess } from '../../src/runner/executors/process.js'
+import { runShellStep } from '../../src/runner/executors/shell-step.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
+import { baseEnv, collector, gone, running } from './helpers.js'
+
+const root = mkdtempSync(join(tmpdir(), 'rb-spawner-'))
+const scratch = join(root, 'scratch')
+const outside = join(root, 'outside')
+const canary = join(outside, 'canary')
+let bwrap = ''
+
+beforeAll(async () => {
+  for (const d of [scratch, outside]) mkdirSync(d)
+  const os = await detectOsGuard()
+  if (!os.available) throw new Error(`the OS guard is needed for these tests: ${os.why}`)
+  bwrap = os.bwrap
+})
+afterAll(() => {
+  closeSpawners()
+  rmSync(root, { recursive: true, force: true })
+})
+
+const confine = (argv: string[]) => confinedArgv(bwrap, argv, { scratch, writable: [], cwd: root })
+
+async function step(code: string, extra: { timeoutMs?: number; onOutput?: (t: string, s: 'stdout' | 'stderr') => void } = {}) {
+  const c = collector()
+  const r = await runShellStep({
+    code,
+    shell: 'bash',
+    env: baseEnv({ RUNBOOK_TMP: scratch, GREETING: 'hi' }),
+    cwd: root,
+    timeoutMs: extra.timeoutMs ?? 20_000,
+    tmpDir: scratch,
+    killGraceMs: 500,
+    confine,
+    onOutput: (t, s) => {
+      c.onOutput(t, s)
+      extra.onOutput?.(t, s)
+    },
+  })
+  return { ...r, ...c.out }
+}
+
+/** The step's parent: the spawner (node -e "(function spawnerMain…") when it went through one. */
+const PARENT = 'echo "ppid=$PPID"; tr "\\0" " " < /proc/$PPID/cmdline | head -c 40; echo'
+
+describe('the guarded spawner', () => {
+  it('forks each step in the view from one spawner: env, cwd, outputs, exit code; only scratch is writable', async () => {
+    writeFileSync(canary, 'intact\n')
+    const code = [
+      PARENT,
+      'echo "$GREETING from $(pwd) tmp=$TMPDIR"',
+      'echo a > "$RUNBOOK_TMP/a" && echo scratch-ok',
+      'echo K=v >> "$RUNBOOK_OUTPUT"',
+      `if echo x > ${canary} 2>/dev/null; then echo canary-written; fi`,
+      'exit 3',
+    ].join('\n')
+    const first = await step(code)
+    const second = await step(code)
+    for (const r of [first, second]) {
+      expect(r.exitCode, r.stderr).toBe(3)
+      expect(r.stdout).toContain('spawnerMain')
+      expect(r.stdout).toContain(`hi from ${root} tmp=${scratch}`)
+      expect(r.stdout).toContain('scratch-ok')
+      expect(r.stdout).not.toContain('canary-written')
+      expect(r.outputs).toEqual({ K: 'v' })
+    }
+    // one spawner, not one bubblewrap per step
+    const ppid = (s: string) => /ppid=(\d+)/.exec(s)?.[1]
+    expect(ppid(first.stdout)).toBe(ppid(second.stdout))
+    expect(spawnerPids()).toContain(Number(ppid(first.stdout)))
+    expect(readFileSync(join(scratch, 'a'), 'utf8')).toBe('a\n')
+    expect(readFileSync(canary, 'utf8')).toBe('intact\n')
+  })
+
+  it('is itself inside the view: the mount namespace of the steps, no capability, no_new_privs', async () => {
+    await step('true')
+    const [pid] = spawnerPids()
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    expect(status).toMatch(/CapEff:\s+0+\n/)
+    expect(status).toMatch(/NoNewPrivs:\s+1/)
+    const r = await step('readlink /proc/self/ns/mnt /proc/self/ns/user')
+    expect(r.stdout).toBe(`${readlinkSync(`/proc/${pid}/ns/mnt`)}\n${readlinkSync(`/proc/${pid}/ns/user`)}\n`)
+    expect(readlinkSync(`/proc/${pid}/ns/mnt`)).not.toBe(readlinkSync('/proc/self/ns/mnt'))
+  })
+
+  it('a step cannot use the channel: the spawner stdin/stdout are sockets, not reopenable through /proc', async () => {
+    writeFileSync(canary, 'intact\n')
+    // A forged start request for an unconfined write would need the channel; it also would run in the view.
+    const r = await step(
+      [
+        'set +e',
+        'printf "S\\0\\0\\0\\x63\\0\\0\\0\\x02{}" > /proc/$PPID/fd/0 ; echo "inject=$?"',
+        'printf "X" > /proc/$PPID/fd/1 ; echo "forge=$?"',
+        `echo changed > /proc/$PPID/root${canary} ; echo "spawner-root=$?"`,
+        `gp=$(awk '{print $4}' /proc/$PPID/stat); echo changed > /proc/$gp/root${canary} ; echo "monitor-root=$?"`,
+      ].join('\n'),
+    )
+    for (const attempt of ['inject', 'forge', 'spawner-root', 'monitor-root']) expect(r.stdout).toMatch(new RegExp(`${attempt}=[1-9]`))
+    expect(readFileSync(canary, 'utf8')).toBe('intact\n')
+    expect((await step('echo still-fine')).stdout).toBe('still-fine\n')
+  })
+
+  it('streams output live and in order, stdout and stderr apart', async () => {
+    const seen: string[] = []
+    let firstAt = 0
+    const started = Date.now()
+    const r = await step('for i in 1 2 3 4 5; do echo "out $i"; echo "err $i" >&2; sleep 0.1; done', {
+      onOutput: (t) => {
+        if (!firstAt) firstAt = Date.now()
+        seen.push(t)
+      },
+    })
+    expect(r.exitCode).toBe(0)
+    expect(r.stdout).toBe([1, 2, 3, 4, 5].map((i) => `out ${i}\n`).join(''))
+    expect(r.stderr).toBe([1, 2, 3, 4, 5].map((i) => `err ${i}\n`).join(''))
+    expect(seen.length).toBeGreaterThanOrEqual(5)
+    expect(firstAt - started).toBeLessThan(r.durationMs - 200) // the first line came long before the end
+  })
+
+  it('relays large output whole (backpressure, frames split across reads)', async () => {
+    const r = await step('head -c 3000000 /dev/zero | tr "\\0" "x"; echo; echo done >&2')
+    expect(r.stdout.length).toBe(3_000_001)
+    expect(r.stdout.replace(/x/g, '')).toBe('\n')
+    expect(r.stderr).toBe('done\n')
+  })
+
+  it('feeds stdin', async () => {
+    const launch = spawnerFor(confine)!
+    const r = await runProcess({
+      file: 'unused-direct-path',
+      args: [],
+      env: baseEnv(),
+      timeoutMs: 10_000,
+      input: 'line one\nline two\n',
+      spawner: { launch, file: 'bash', args: ['--noprofile', '--norc', '-c', 'echo "ppid=$PPID"; tac'] },
+      ...collectInto((out) => (stdout = out)),
+    })
+    expect(r.exitCode).toBe(0)
+    expect(stdout).toMatch(/^ppid=\d+\nline two\nline one\n$/)
+    expect(spawnerPids()).toContain(Number(/ppid=(\d+)/.exec(stdout)![1]))
+  })
+
+  it('a timeout stops the step and every process of its group', async () => {
+    const marker = `spawner-timeout-${process.pid}`
+    const r = await step(`(exec -a ${marker} sleep 30) & trap '' TERM; sleep 30`, { timeoutMs: 400 })
+    expect(r.timedOut).toBe(true)
+    expect(await gone(marker)).toBe(true)
+  })
+
+  it('stops what a step left in its group once it exits', async () => {
+    const marker = `spawner-leftover-${process.pid}`
+    const r = await step(`(exec -a ${marker} sleep 30) & echo started`)
+    expect(r.exitCode).toBe(0)
+    expect(r.leftoverKilled).toBeGreaterThanOrEqual(1)
+    expect(await gone(marker)).toBe(true)
+  })
+
+  it('a spawner killed between steps is replaced; one killed during a step ends that step (no hang)', async () => {
+    const before = await step(PARENT)
+    const old = Number(/ppid=(\d+)/.exec(before.stdout)![1])
+    process.kill(old, 'SIGKILL')
+    await gone(`^${old}$`, 100)
+    const after = await step(PARENT)
+    expect(after.exitCode, after.stderr).toBe(0)
+    const replacement = Number(/ppid=(\d+)/.exec(after.stdout)![1])
+    expect(replacement).not.toBe(old)
+    expect(spawnerPids()).toEqual([replacement])
+
+    const marker = `spawner-orphan-${process.pid}`
+    const started = Date.now()
+    const during = await step(`(exec -a ${marker} sleep 30) & kill -KILL $PPID; sleep 30`)
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(during.exitCode).toBeNull()
+    expect(during.error).toBe(msg.executors.spawnerStopped)
+    expect(await gone(marker)).toBe(true) // the step's group, orphaned, is still stopped by the runner
+    expect((await step('echo next')).stdout).toBe('next\n')
+  })
+
+  it('when the runner end of the channel closes (the runner died), the spawner kills the running steps and exits', async () => {
+    const marker = `spawner-parent-gone-${process.pid}`
+    const running_ = step(`exec -a ${marker} sleep 30`)
+    while (!running(marker)) await new Promise((r) => setTimeout(r, 20))
+    const [pid] = spawnerPids()
+    closeSpawners()
+    expect(await gone(marker)).toBe(true)
+    expect(await gone(`^${pid}$`)).toBe(true)
+    const r = await running_
+    expect(r.exitCode).toBeNull()
+    expect(r.error).toBe(msg.executors.spawnerStopped)
+  })
+
+  it('keeps the direct path when confine does not have the expected shape', () => {
+    expect(spawnerView((argv) => ['env', ...argv])).toBeUndefined()
+    const view = spawnerView(confine)!
+    expect(view.argv).not.toContain('--die-with-parent')
+    expect(view.argv).not.toContain('--chdir')
+    expect(view.setenv).toEqual({ TMPDIR: scratch })
+  })
+})
+
+let stdout = ''
+function collectInto(done: (out: string) => void) {
+  let out = ''
+  return { onOutput: (t: string) => done((out += t)) }
+}
