@@ -3,14 +3,17 @@
 // holds: the view (only scratch is writable), env and cwd, live output in order, stdin, exit codes,
 // a timeout that stops the step's whole group, a spawner killed between or during steps, the
 // runner's end of the channel closing (what its death looks like), and a channel a step cannot use.
-import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { confinedArgv } from '../../src/runner/executors/guard/bwrap.js'
 import { detectOsGuard } from '../../src/runner/executors/guard/detect.js'
 import { closeSpawners, spawnerFor, spawnerPids, spawnerView } from '../../src/runner/executors/guard/spawner.js'
 import { runProcess } from '../../src/runner/executors/process.js'
+import { signalGroup } from '../../src/runner/executors/process-group.js'
 import { runShellStep } from '../../src/runner/executors/shell-step.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { baseEnv, collector, gone, running } from './helpers.js'
@@ -189,7 +192,7 @@ describe('the guarded spawner', () => {
     expect((await step('echo next')).stdout).toBe('next\n')
   })
 
-  it('when the runner end of the channel closes (the runner died), the spawner kills the running steps and exits', async () => {
+  it('when the runner end of the channel closes (the runner died), the spawner kills each running step and exits', async () => {
     const marker = `spawner-parent-gone-${process.pid}`
     const running_ = step(`exec -a ${marker} sleep 30`)
     while (!running(marker)) await new Promise((r) => setTimeout(r, 20))
@@ -201,6 +204,40 @@ describe('the guarded spawner', () => {
     expect(r.exitCode).toBeNull()
     expect(r.error).toBe(msg.executors.spawnerStopped)
   })
+
+  it('a runner killed with -9 takes its running step with it (the main process, as --die-with-parent did)', async () => {
+    const marker = `sleep 4${process.pid}.7`
+    const file = join(root, 'killed.md')
+    writeFileSync(file, `# killed\n\n\`\`\`bash\necho started; ${marker}; echo never\n\`\`\`\n`)
+    const bin = fileURLToPath(new URL('../../bin/runbook', import.meta.url))
+    const runner = spawn(process.execPath, [bin, 'run', file, '--auto', '--reports', join(root, 'reports')], { stdio: 'ignore' })
+    const parentOf = (pid: string) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]!
+    // the step's main process: the one whose parent is a spawner (not bubblewrap)
+    let main: string | undefined
+    const until = Date.now() + 15_000
+    while (!main && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50))
+      const pids = spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)
+      main = pids.find((p) => {
+        try {
+          return readFileSync(`/proc/${parentOf(p)}/cmdline`, 'utf8').includes('spawnerMain')
+        } catch {
+          return false
+        }
+      })
+    }
+    expect(main).toBeDefined()
+    const spawner = parentOf(main!)
+    runner.kill('SIGKILL')
+    const alive = (pid: string) => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+    const gonePid = async (pid: string) => {
+      for (let i = 0; i < 60 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50))
+      return !alive(pid)
+    }
+    expect(await gonePid(main!)).toBe(true)
+    expect(await gonePid(spawner)).toBe(true)
+    signalGroup(Number(main), 'SIGKILL') // what the step started stays in its group, for resume to stop; here, the test does
+  }, 30_000)
 
   it('keeps the direct path when confine does not have the expected shape', () => {
     expect(spawnerView((argv) => ['env', ...argv])).toBeUndefined()

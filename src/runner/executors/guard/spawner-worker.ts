@@ -90,16 +90,11 @@ export function spawnerMain(load: (id: string) => unknown): void {
       pending = pending.subarray(9 + len)
     }
   })
-  // The runner is gone (it exited, or was killed with -9: the kernel closed its end): the steps go
-  // with it, their whole groups, and so does the spawner. This is the spawner's --die-with-parent.
+  // The runner is gone (it exited, or was killed with -9: the kernel closed its end): each running
+  // step's main process is killed and the spawner exits. This is bubblewrap's --die-with-parent, as
+  // the direct path has it: what the step started stays in its group, which `resume` finds and stops.
   process.stdin.on('end', () => {
-    for (const c of steps.values()) {
-      try {
-        process.kill(-c.pid!, 'SIGKILL')
-      } catch {
-        // already gone
-      }
-    }
+    for (const c of steps.values()) c.kill('SIGKILL')
     process.exit(0)
   })
   send('R', 0, JSON.stringify({ pid: process.pid }))

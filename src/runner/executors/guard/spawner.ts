@@ -53,8 +53,8 @@ function program(): string[] {
  * options, less the two that belong to one step or are done by the spawner itself:
  * - `--chdir`: each step's cwd is given with its request (so one spawner serves every cwd);
  * - `--die-with-parent`: the spawner sees the runner's end of the channel close when the runner
- *   dies (even by SIGKILL) and then kills every live step's whole group and exits. bubblewrap's
- *   flag would SIGKILL the spawner first, leaving its steps behind.
+ *   dies (even by SIGKILL), then kills each running step's main process, as the flag does on the
+ *   direct path, and exits. The flag itself would SIGKILL the spawner first and leave its steps.
  * `--setenv` pairs are applied to each step's environment, as bubblewrap applies them.
  * Undefined when confine's argv does not have the expected shape (the direct path then).
  */
