@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync,
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { confinedArgv } from '../../src/runner/executors/guard/bwrap.js'
 import { detectOsGuard } from '../../src/runner/executors/guard/detect.js'
-import { closeSpawners, spawnerFor, spawnerPids, spawnerView } from '../../src/runner/executors/guard/spawner.js'
+import { closeSpawners, spawnerFor, spawnerPids, spawnerView, warmSpawner } from '../../src/runner/executors/guard/spawner.js'
 import { runProcess } from '../../src/runner/executors/process.js'
 import { signalGroup } from '../../src/runner/executors/process-group.js'
 import { runShellStep } from '../../src/runner/executors/shell-step.js'
@@ -36,6 +36,9 @@ afterAll(() => {
 })
 
 const confine = (argv: string[]) => confinedArgv(bwrap, argv, { scratch, writable: [], cwd: root })
+/** A view's first step takes the direct path while its spawner starts in the background; the
+ * tests start it first, so that each step goes through it. */
+const warm = async () => expect(await warmSpawner(confine)).toBe(true)
 
 async function step(code: string, extra: { timeoutMs?: number; onOutput?: (t: string, s: 'stdout' | 'stderr') => void } = {}) {
   const c = collector()
@@ -60,6 +63,8 @@ async function step(code: string, extra: { timeoutMs?: number; onOutput?: (t: st
 const PARENT = 'echo "ppid=$PPID"; tr "\\0" " " < /proc/$PPID/cmdline | head -c 40; echo'
 
 describe('the guarded spawner', () => {
+  beforeEach(warm)
+
   it('forks each step in the view from one spawner: env, cwd, outputs, exit code; only scratch is writable', async () => {
     writeFileSync(canary, 'intact\n')
     const code = [
@@ -174,12 +179,18 @@ describe('the guarded spawner', () => {
   it('a spawner killed between steps is replaced; one killed during a step ends that step (no hang)', async () => {
     const before = await step(PARENT)
     const old = Number(/ppid=(\d+)/.exec(before.stdout)![1])
+    expect(spawnerPids()).toEqual([old])
     process.kill(old, 'SIGKILL')
-    await gone(`^${old}$`, 100)
+    // the next step never waits: it runs (bubblewrap per step) while a new spawner starts
+    const meanwhile = await step(PARENT)
+    expect(meanwhile.exitCode, meanwhile.stderr).toBe(0)
+    expect(meanwhile.stdout).not.toContain(`ppid=${old}\n`)
+    await warm()
     const after = await step(PARENT)
     expect(after.exitCode, after.stderr).toBe(0)
     const replacement = Number(/ppid=(\d+)/.exec(after.stdout)![1])
     expect(replacement).not.toBe(old)
+    expect(after.stdout).toContain('spawnerMain')
     expect(spawnerPids()).toEqual([replacement])
 
     const marker = `spawner-orphan-${process.pid}`
@@ -190,6 +201,8 @@ describe('the guarded spawner', () => {
     expect(during.error).toBe(msg.executors.spawnerStopped)
     expect(await gone(marker)).toBe(true) // the step's group, orphaned, is still stopped by the runner
     expect((await step('echo next')).stdout).toBe('next\n')
+    await warm()
+    expect((await step(PARENT)).stdout).toContain('spawnerMain')
   })
 
   it('when the runner end of the channel closes (the runner died), the spawner kills each running step and exits', async () => {
@@ -208,7 +221,8 @@ describe('the guarded spawner', () => {
   it('a runner killed with -9 takes its running step with it (the main process, as --die-with-parent did)', async () => {
     const marker = `sleep 4${process.pid}.7`
     const file = join(root, 'killed.md')
-    writeFileSync(file, `# killed\n\n\`\`\`bash\necho started; ${marker}; echo never\n\`\`\`\n`)
+    // the first two steps run directly while the run's spawner starts; the third goes through it
+    writeFileSync(file, `# killed\n\n\`\`\`bash\ntrue\n\`\`\`\n\n\`\`\`bash\nsleep 2\n\`\`\`\n\n\`\`\`bash\necho started; ${marker}; echo never\n\`\`\`\n`)
     const bin = fileURLToPath(new URL('../../bin/runbook', import.meta.url))
     const runner = spawn(process.execPath, [bin, 'run', file, '--auto', '--reports', join(root, 'reports')], { stdio: 'ignore' })
     const parentOf = (pid: string) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]!
