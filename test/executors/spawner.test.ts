@@ -161,6 +161,18 @@ describe('the guarded spawner', () => {
     expect(spawnerPids()).toContain(Number(/ppid=(\d+)/.exec(stdout)![1]))
   })
 
+  it('does not wait for output pipes held by a process that escaped the group', async () => {
+    const marker = `sleep 5${process.pid}.3`
+    const started = Date.now()
+    const r = await step(`setsid ${marker} & echo done`)
+    expect(r.exitCode).toBe(0)
+    expect(r.stdout).toBe('done\n')
+    expect(Date.now() - started).toBeLessThan(3000)
+    // it escaped on purpose: the test stops it, by pid
+    for (const pid of spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL')
+    expect((await step('echo next')).stdout).toBe('next\n')
+  })
+
   it('a timeout stops the step and every process of its group', async () => {
     const marker = `spawner-timeout-${process.pid}`
     const r = await step(`(exec -a ${marker} sleep 30) & trap '' TERM; sleep 30`, { timeoutMs: 400 })
