@@ -6,7 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, rmSync, writeF
 import { join } from 'node:path'
 import { msg } from '../terminal/messages/index.js'
 import { runProcess, type OutputStream, type ProcessResult } from './process.js'
-import { spawnerEnabled, spawnerFor } from './guard/spawner.js'
+import { spawnerFor, spawnerMode } from './guard/spawner.js'
 
 export interface ShellStepOptions {
   code: string
@@ -50,7 +50,8 @@ export async function runShellStep(opts: ShellStepOptions): Promise<ShellStepRes
     const source = scriptFile ? [scriptFile] : ['-c', code, `runbook-step`]
     const args = opts.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', ...source] : ['-e', ...source]
     const [file, ...wrappedArgs] = opts.confine ? opts.confine([opts.shell, ...args]) : [opts.shell, ...args]
-    const launch = opts.confine && opts.interactive !== true && spawnerEnabled() ? spawnerFor(opts.confine) : undefined
+    const mode = spawnerMode()
+    const launch = opts.confine && opts.interactive !== true && mode !== 'off' ? spawnerFor(opts.confine, mode) : undefined
     const result = await runProcess({
       file: file!,
       args: wrappedArgs,

@@ -37,10 +37,16 @@ const pool = new Map<string, Spawner>()
  * process (no spawner start per step). A spawner that was ready and then died is simply replaced. */
 const broken = new Set<string>()
 
-/** `RUNBOOK_GUARD_SPAWNER=off` in the runner's environment: a bubblewrap start per step (the bench's
- * "guarded direct" figure; also a way out should the spawner misbehave on some machine). */
-export function spawnerEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.RUNBOOK_GUARD_SPAWNER !== 'off'
+/**
+ * `RUNBOOK_GUARD_SPAWNER` in the runner's environment: `off`, a bubblewrap start per step (the
+ * bench's "guarded direct" figure; also a way out should spawners misbehave on some machine);
+ * `always`, every guarded non-interactive process goes through a spawner, the first one waiting for
+ * it to start (to run a test suite entirely through spawners); anything else, the default.
+ */
+export type SpawnerMode = 'off' | 'default' | 'always'
+export function spawnerMode(env: NodeJS.ProcessEnv = process.env): SpawnerMode {
+  const v = env.RUNBOOK_GUARD_SPAWNER
+  return v === 'off' || v === 'always' ? v : 'default'
 }
 
 /** The spawner program: the worker function's source, run by this Node. */
@@ -89,13 +95,14 @@ const requests = new Map<string, number>()
  * (the next one starts), or when it died before it received the request, the step takes the
  * direct path; it goes through the spawner once that is ready.
  */
-export function spawnerFor(confine: (argv: string[]) => string[]): Launcher | undefined {
+export function spawnerFor(confine: (argv: string[]) => string[], mode: SpawnerMode = 'default'): Launcher | undefined {
   const view = spawnerView(confine)
   if (!view) return undefined
   return async (req) => {
     const count = (requests.get(view.key) ?? 0) + 1
     requests.set(view.key, count)
-    const s = count >= START_AT || pool.get(view.key)?.alive ? spawnerOf(view) : undefined
+    const s = mode === 'always' || count >= START_AT || pool.get(view.key)?.alive ? spawnerOf(view) : undefined
+    if (mode === 'always') await s?.whenReady()
     if (!s?.isReady) return undefined
     const launched = await s.launch({ ...req, env: { ...req.env, ...view.setenv, [SPAWN_ID]: randomUUID() } })
     return launched === 'lost' ? undefined : launched
@@ -108,7 +115,7 @@ export function spawnerFor(confine: (argv: string[]) => string[]): Launcher | un
 export async function warmSpawner(confine: (argv: string[]) => string[]): Promise<boolean> {
   const view = spawnerView(confine)
   const s = view ? spawnerOf(view) : undefined
-  return s ? s.ready : false
+  return s ? s.whenReady() : false
 }
 
 /** The view's live spawner, started when there is none; undefined when spawners fail for it. */
@@ -195,6 +202,15 @@ class Spawner {
 
   get pid(): number | undefined {
     return this.innerPid
+  }
+
+  /** Readiness, for a caller that waits for it: the event loop is held meanwhile (a start in the
+   * background holds nothing: a run that ends first does not wait for it). */
+  async whenReady(): Promise<boolean> {
+    this.hold(true)
+    const ok = await this.ready
+    this.hold(false)
+    return ok
   }
 
   /** The started step, the program's start failure, or 'lost': the spawner died before answering. */
