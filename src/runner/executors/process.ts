@@ -9,6 +9,7 @@ import { msg } from '../terminal/messages/index.js'
 import { errorText } from './error-text.js'
 import { DEFAULT_KILL_GRACE_MS, signalGroup, stopGroup, trackProcess, untrackProcess } from './process-group.js'
 import { hasLimit } from './step-stop.js'
+import type { Launcher } from './guard/spawner.js'
 
 export type OutputStream = 'stdout' | 'stderr'
 
@@ -32,6 +33,23 @@ export interface ProcessOptions {
   interactive?: boolean
   /** Time between SIGTERM and SIGKILL (default 2000 ms). */
   killGraceMs?: number
+  /** Start `file args` through a guarded spawner (guard/spawner.ts) instead: the program to run
+   * inside its view. When the spawner is not available, `file`/`args` above run directly. */
+  spawner?: { launch: Launcher; file: string; args: string[] }
+}
+
+/** What watch() needs of a child: a ChildProcess, or a step a spawner started (RemoteChild). */
+interface StepChild {
+  readonly pid?: number | undefined
+  readonly stdout: { on(event: 'data', listener: (chunk: Buffer) => void): unknown; destroy(): unknown } | null
+  readonly stderr: { on(event: 'data', listener: (chunk: Buffer) => void): unknown; destroy(): unknown } | null
+  readonly stdin: { on(event: 'error', listener: () => void): unknown; end(data: string | Uint8Array): unknown } | null
+  once(event: 'error', listener: (err: Error) => void): unknown
+  once(event: 'close', listener: () => void): unknown
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown
+  kill(signal: NodeJS.Signals): boolean
+  /** A spawner's child holds its events until the listeners are attached. */
+  release?(): void
 }
 
 export interface ProcessResult {
@@ -52,29 +70,50 @@ const CLOSE_WAIT_MS = 300
 
 export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
   const started = performance.now()
-  const start = startChild(opts)
+  const start = (await startRemote(opts)) ?? startChild(opts)
   if ('result' in start) return start.result
   return watch(start.child, opts, started)
 }
 
+const NOT_STARTED = { exitCode: null, signal: null, timedOut: false, leftoverKilled: 0, durationMs: 0 }
+
+/** Interrupted already, or a cwd that does not exist: the result without starting anything. */
+function refusedStart(opts: ProcessOptions): { result: ProcessResult } | undefined {
+  if (opts.signal?.aborted) return { result: { ...NOT_STARTED, interrupted: true } }
+  if (opts.cwd !== undefined && !isDirectory(opts.cwd)) {
+    return { result: { ...NOT_STARTED, interrupted: false, error: msg.executors.workingDirectoryNotFound(opts.cwd) } }
+  }
+  return undefined
+}
+
+/** Through the spawner, when one is given and works (interactive steps never: they keep the
+ * terminal); undefined means start directly. */
+async function startRemote(opts: ProcessOptions): Promise<{ child: StepChild } | { result: ProcessResult } | undefined> {
+  if (!opts.spawner || opts.interactive === true) return undefined
+  const refused = refusedStart(opts)
+  if (refused) return refused
+  const { launch, file, args } = opts.spawner
+  const launched = await launch({ file, args, cwd: opts.cwd, env: opts.env, input: opts.input !== undefined })
+  if (!launched) return undefined
+  if ('error' in launched) return { result: { ...NOT_STARTED, interrupted: false, error: launched.error } }
+  return { child: launched.child }
+}
+
 /** The child, or the result of a process that never started (interrupted, missing cwd or program). */
 function startChild(opts: ProcessOptions): { child: ChildProcess } | { result: ProcessResult } {
-  const base = { exitCode: null, signal: null, timedOut: false, leftoverKilled: 0, durationMs: 0 }
-  if (opts.signal?.aborted) return { result: { ...base, interrupted: true } }
-  if (opts.cwd !== undefined && !isDirectory(opts.cwd)) {
-    return { result: { ...base, interrupted: false, error: msg.executors.workingDirectoryNotFound(opts.cwd) } }
-  }
+  const refused = refusedStart(opts)
+  if (refused) return refused
   const interactive = opts.interactive === true
   const stdio: StdioOptions = interactive ? 'inherit' : [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe']
   try {
     return { child: spawn(opts.file, opts.args, { cwd: opts.cwd, env: opts.env, stdio, detached: !interactive }) }
   } catch (err) {
-    return { result: { ...base, interrupted: false, error: errorText(err) } }
+    return { result: { ...NOT_STARTED, interrupted: false, error: errorText(err) } }
   }
 }
 
 /** Follows the child until it exited, its leftovers were stopped and its pipes closed. */
-function watch(child: ChildProcess, opts: ProcessOptions, started: number): Promise<ProcessResult> {
+function watch(child: StepChild, opts: ProcessOptions, started: number): Promise<ProcessResult> {
   return new Promise<ProcessResult>((resolve) => {
     const pid = child.pid
     const grouped = opts.interactive !== true && pid !== undefined
@@ -122,11 +161,12 @@ function watch(child: ChildProcess, opts: ProcessOptions, started: number): Prom
       stops.exited()
       void afterExit(child, grouped ? pid : undefined, opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS, pipes).then(finish)
     })
+    child.release?.()
   })
 }
 
 /** The timeout and the abort signal: both stop the group, SIGTERM then SIGKILL after the grace. */
-function watchStops(child: ChildProcess, grouped: boolean, opts: ProcessOptions) {
+function watchStops(child: StepChild, grouped: boolean, opts: ProcessOptions) {
   const state = { timedOut: false, interrupted: false, exited: false }
   const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS
   let killTimer: NodeJS.Timeout | undefined
@@ -171,7 +211,7 @@ function watchStops(child: ChildProcess, grouped: boolean, opts: ProcessOptions)
 }
 
 /** stdout and stderr: raw bytes to onData, decoded text to onOutput; flush() at the end. */
-function streamOutput(child: ChildProcess, opts: ProcessOptions): { flush(): void } {
+function streamOutput(child: StepChild, opts: ProcessOptions): { flush(): void } {
   const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') }
   const emit = (text: string, stream: OutputStream): void => {
     if (text && opts.onOutput) opts.onOutput(text, stream)
@@ -190,7 +230,7 @@ function streamOutput(child: ChildProcess, opts: ProcessOptions): { flush(): voi
   }
 }
 
-function feedInput(child: ChildProcess, opts: ProcessOptions): void {
+function feedInput(child: StepChild, opts: ProcessOptions): void {
   if (opts.input === undefined || !child.stdin) return
   child.stdin.on('error', () => {}) // EPIPE when the child does not read it
   child.stdin.end(opts.input)
@@ -203,7 +243,7 @@ function feedInput(child: ChildProcess, opts: ProcessOptions): void {
  * Resolves with the number of leftover processes stopped.
  */
 async function afterExit(
-  child: ChildProcess,
+  child: StepChild,
   pgid: number | undefined,
   grace: number,
   pipes: { closed: boolean; onClosed: (() => void) | undefined },

@@ -6,6 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, rmSync, writeF
 import { join } from 'node:path'
 import { msg } from '../terminal/messages/index.js'
 import { runProcess, type OutputStream, type ProcessResult } from './process.js'
+import { spawnerFor, spawnerMode } from './guard/spawner.js'
 
 export interface ShellStepOptions {
   code: string
@@ -20,7 +21,9 @@ export interface ShellStepOptions {
   tmpDir: string
   killGraceMs?: number
   onSpawn?: (pid: number) => void
-  /** Wraps the shell's argv to run it under the OS guard (guard/bwrap.ts); the wrapper leads the group. */
+  /** Wraps the shell's argv to run it under the OS guard (guard/bwrap.ts); the wrapper leads the group.
+   * Non-interactive confined steps start through the view's long-lived spawner (guard/spawner.ts),
+   * which forks the shell in the same view; this argv is the fallback when it is unavailable. */
   confine?: (argv: string[]) => string[]
 }
 
@@ -47,6 +50,8 @@ export async function runShellStep(opts: ShellStepOptions): Promise<ShellStepRes
     const source = scriptFile ? [scriptFile] : ['-c', code, `runbook-step`]
     const args = opts.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', ...source] : ['-e', ...source]
     const [file, ...wrappedArgs] = opts.confine ? opts.confine([opts.shell, ...args]) : [opts.shell, ...args]
+    const mode = spawnerMode()
+    const launch = opts.confine && opts.interactive !== true && mode !== 'off' ? spawnerFor(opts.confine, mode) : undefined
     const result = await runProcess({
       file: file!,
       args: wrappedArgs,
@@ -58,6 +63,7 @@ export async function runShellStep(opts: ShellStepOptions): Promise<ShellStepRes
       interactive: opts.interactive,
       killGraceMs: opts.killGraceMs,
       onSpawn: opts.onSpawn,
+      ...(launch ? { spawner: { launch, file: opts.shell, args } } : {}),
     })
     const read = readOutputFile(outputFile)
     const parsed = parseOutputFile(read.text)

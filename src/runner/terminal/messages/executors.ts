@@ -120,6 +120,7 @@ export const ko = {
   guardNoneDestructive: '변경 단계: 동의를 받고 보호 없이 실행',
   guardNoneUnavailable: (why: string) => `운영체제 보호를 쓸 수 없음: ${why}`,
   guardNoneSudo: 'sudo',
+  spawnerStopped: '운영체제 보호의 스포너 프로세스가 단계 도중에 멈춤 (다음 단계를 위해 새로 시작함)',
   outputNotAFile: '$RUNBOOK_OUTPUT 경로가 일반 파일이 아니어서 (심볼릭 링크 등) 읽지 않음',
   guardSettingUnknown: (value: string) => `RUNBOOK_GUARD 값을 알 수 없음: ${JSON.stringify(value)} (쓸 수 있는 값: required, optional)`,
   guardRequired: (why: string) =>
@@ -271,6 +272,7 @@ export const en: typeof ko = {
   guardNoneDestructive: 'destructive step: runs unguarded, with consent',
   guardNoneUnavailable: (why) => `the OS guard is not available: ${why}`,
   guardNoneSudo: 'sudo',
+  spawnerStopped: "the OS guard's spawner process stopped during the step (a new one starts for the next steps)",
   outputNotAFile: '$RUNBOOK_OUTPUT is not a regular file any more (a symlink, …): not read',
   guardSettingUnknown: (value) => `unknown RUNBOOK_GUARD value ${JSON.stringify(value)} (required or optional)`,
   guardRequired: (why) =>
