@@ -29,7 +29,8 @@ export function createShellExecutor(): StepExecutor {
       if (result.timedOut) return { status: 'timed-out', exitCode: result.exitCode, reason: msg.executors.shellTimedOut(formatTimeout(ctx.timeoutMs)), outputs }
       if (result.interrupted) return { status: 'interrupted', exitCode: result.exitCode, reason: msg.executors.interruptedBySignal, outputs }
       if (result.exitCode === 0) return { status: 'passed', exitCode: 0, outputs }
-      const why = result.signal ? msg.executors.killedBy(result.signal) : msg.executors.exitCode(result.exitCode)
+      // The process could not start or its spawner stopped: say that, not "exit code null".
+      const why = result.error ?? (result.signal ? msg.executors.killedBy(result.signal) : msg.executors.exitCode(result.exitCode))
       return { status: 'failed', exitCode: result.exitCode, reason: why, outputs }
     },
   }
