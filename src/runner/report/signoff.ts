@@ -118,6 +118,15 @@ function renderedAs(mdBytes: Buffer, at: number, statement: SignoffStatement, si
   return undefined
 }
 
+/** The rendering of a block, in some language, that ends exactly at `end`. */
+function renderedEndingAt(mdBytes: Buffer, end: number, statement: SignoffStatement, signature: string): Buffer | undefined {
+  for (const words of Object.values(allMessages).map((m) => m.sign)) {
+    const rendered = Buffer.from(renderSignoffBlock(statement, signature, words))
+    if (end >= rendered.length && mdBytes.subarray(end - rendered.length, end).equals(rendered)) return rendered
+  }
+  return undefined
+}
+
 function longestBacktickRun(text: string): number {
   let best = 0
   for (const m of text.matchAll(/`+/g)) best = Math.max(best, m[0].length)
@@ -196,7 +205,14 @@ export function checkSignoffStructure(mdBytes: Buffer, blocks: Signoff[], hashes
     }
     if (expectedStart !== undefined && s.mdBytes !== expectedStart) problems.push(msg.sign.insertedBefore(who))
     if (sha256(mdBytes.subarray(0, s.mdBytes)) !== s.mdSha256) problems.push(msg.sign.markdownChanged(who))
-    const rendered = renderedAs(mdBytes, s.mdBytes, s, block.signature)
+    // The block as sign rendered it, where it claims to start, or where it ends when text above
+    // it grew or shrank (the block itself is then intact; the hashes name the change).
+    let rendered = renderedAs(mdBytes, s.mdBytes, s, block.signature)
+    let start = s.mdBytes
+    if (!rendered) {
+      rendered = renderedEndingAt(mdBytes, end, s, block.signature)
+      if (rendered) start = end - rendered.length
+    }
     const fields = fieldProblems(block, who, hashes.facts)
     problems.push(...fields)
     // A statement value that disagrees with the report names its own line; otherwise the first
@@ -204,7 +220,7 @@ export function checkSignoffStructure(mdBytes: Buffer, blocks: Signoff[], hashes
     if (!rendered && fields.length === 0) problems.push(msg.sign.blockChanged(who, changedLine(mdBytes, s.mdBytes, end, s, block.signature)))
     if (s.jsonSha256 !== hashes.json) problems.push(msg.sign.jsonChanged(who))
     if (s.logSha256 !== hashes.log) problems.push(msg.sign.logChanged(who))
-    expectedStart = rendered ? s.mdBytes + rendered.length : end
+    expectedStart = rendered ? start + rendered.length : end
   }
   if (expectedStart !== undefined && expectedStart < mdBytes.length) {
     problems.push(msg.sign.addedAfter(lineAt(mdBytes, expectedStart), mdBytes.length - expectedStart))

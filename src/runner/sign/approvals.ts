@@ -21,7 +21,10 @@ export type ApprovalsSource =
   /** `--approvals N`; `why` says why the runbook's own number was not used, when it was not found. */
   | { from: 'verifier'; why?: string }
 
-export type RequiredApprovals = { required: number; source: ApprovalsSource } | { problem: string }
+export type RequiredApprovals = ({ required: number; source: ApprovalsSource } | { problem: string }) & {
+  /** The runbook's bytes as committed, when found (verify re-renders the report from them). */
+  runbook?: Buffer
+}
 
 export interface ApprovalsOptions {
   /** Where the recorded runbook path is resolved from (it was recorded as the operator typed it). */
@@ -33,15 +36,15 @@ export interface ApprovalsOptions {
 export async function requiredApprovals(runbook: RunRecord['runbook'], opts: ApprovalsOptions): Promise<RequiredApprovals> {
   const found = await committedApprovals(runbook, opts.cwd)
   if ('approvals' in found) {
-    if (opts.override !== undefined && opts.override > found.approvals) return { required: opts.override, source: { from: 'verifier' } }
-    return { required: found.approvals, source: { from: 'runbook', where: found.where } }
+    if (opts.override !== undefined && opts.override > found.approvals) return { required: opts.override, source: { from: 'verifier' }, runbook: found.bytes }
+    return { required: found.approvals, source: { from: 'runbook', where: found.where }, runbook: found.bytes }
   }
   if (opts.override !== undefined) return { required: opts.override, source: { from: 'verifier', why: found.why } }
   return { problem: msg.sign.approvalsUnknown(found.why) }
 }
 
 /** The `approvals` of the runbook blob at the recorded commit, or why it cannot be had. */
-export async function committedApprovals(runbook: RunRecord['runbook'], cwd: string): Promise<{ approvals: number; where: string } | { why: string }> {
+export async function committedApprovals(runbook: RunRecord['runbook'], cwd: string): Promise<{ approvals: number; where: string; bytes: Buffer } | { why: string }> {
   const commit = runbook.gitCommit
   if (!commit) return { why: msg.sign.noCommit }
   // The commit comes from a file the signer could edit: only a hex object name reaches git.
@@ -58,7 +61,7 @@ export async function committedApprovals(runbook: RunRecord['runbook'], cwd: str
   }
   const { meta, diagnostics } = parseFrontMatter(splitFrontMatter(blob.bytes.toString('utf8')), where, 'runbook')
   if (diagnostics.some((d) => d.severity === 'error')) return { why: msg.sign.committedFrontMatterInvalid(where) }
-  return { approvals: meta.approvals, where }
+  return { approvals: meta.approvals, where, bytes: blob.bytes }
 }
 
 function gitBlob(dir: string, object: string): Promise<{ bytes: Buffer } | { why: string }> {

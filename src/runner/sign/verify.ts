@@ -2,6 +2,7 @@
 // by ssh-keygen against allowed_signers, and the approvals counted against a number the signer
 // cannot change (approvals.ts).
 import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { EXIT, RunbookError } from '../model/errors.js'
 import { countSteps } from '../report/status.js'
@@ -9,7 +10,8 @@ import { msg } from '../terminal/messages/index.js'
 import { checkSignoffStructure, findSignoffs, principalOf, type Signoff, type SignoffStatement } from '../report/signoff.js'
 import type { RunRecord } from '../model/run-record.js'
 import { requiredApprovals, type ApprovalsSource } from './approvals.js'
-import { expected, readArtefacts } from './artefacts.js'
+import { expected, readArtefacts, type Artefacts } from './artefacts.js'
+import { firstDifference, signedReportText } from './changed-line.js'
 import { parseAllowedSigners, signatureKey, signerCause, type AllowedSigner } from './keys.js'
 import { verifyText } from './ssh.js'
 
@@ -51,13 +53,25 @@ export async function verifyReport(report: string, allowedSigners: string, opts:
   for (const [i, block] of blocks.entries()) signoffs.push(await verifyBlock(block, i + 1, { file: allowedSigners, signers }, problems))
   const principals = [...new Set(signoffs.filter((s) => s.valid).map((s) => s.principal))]
   const counted = distinctPeople(signoffs)
-  const approvals = await requiredApprovals(a.record.runbook, { cwd: opts.cwd ?? process.cwd(), override: opts.approvals })
+  const cwd = opts.cwd ?? process.cwd()
+  const approvals = await requiredApprovals(a.record.runbook, { cwd, override: opts.approvals })
+  locateChange(a, blocks[0], approvals.runbook, cwd, problems)
   if ('problem' in approvals) {
     problems.push(approvals.problem)
     return { ok: false, signoffs, problems, approvals: { required: null, principals, counted } }
   }
   if (blocks.length > 0 && counted < approvals.required) problems.push(msg.sign.needsApprovals(approvals.required, counted, principals))
   return { ok: problems.length === 0, signoffs, problems, approvals: { required: approvals.required, principals, counted, source: approvals.source } }
+}
+
+/** Says at which line the report text under the first sign-off changed, when that can be proven. */
+function locateChange(a: Artefacts, first: Signoff | undefined, runbook: Buffer | undefined, cwd: string, problems: string[]): void {
+  if (!first) return
+  const who = msg.sign.who(1, first.statement.principal)
+  const at = problems.indexOf(msg.sign.markdownChanged(who))
+  if (at === -1) return
+  const signed = signedReportText(a.record, runbook, path.basename(a.paths.log), first.statement.mdSha256, cwd)
+  if (signed !== undefined) problems[at] = msg.sign.markdownChangedAt(who, firstDifference(signed, a.md.toString()))
 }
 
 async function verifyBlock(block: Signoff, index: number, allowed: { file: string; signers: AllowedSigner[] }, problems: string[]) {

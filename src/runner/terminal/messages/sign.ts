@@ -30,6 +30,7 @@ export const ko = {
   coversTooMuch: (who: string, bytes: number) => `${who}: ${bytes}바이트를 덮는데 보고서가 더 짧음`,
   insertedBefore: (who: string) => `${who}: 앞에 글이 끼워지거나 지워짐`,
   markdownChanged: (who: string) => `${who}: 위의 Markdown이 바뀜 (sha256 다름)`,
+  markdownChangedAt: (who: string, line: number) => `${who}: 위의 Markdown이 바뀜 (줄 ${line}부터 다름)`,
   blockChanged: (who: string, line: number) => `${who}: 서명 블록 자체가 바뀜 (줄 ${line})`,
   fieldChanged: (who: string, line: number, field: string, value: string, report: string) =>
     `${who}: 서명 블록이 바뀜 (줄 ${line}): ${field} 값 ${value}, 보고서 값 ${report}`,
@@ -94,6 +95,7 @@ export const en: typeof ko = {
   coversTooMuch: (who, bytes) => `${who}: covers ${bytes} bytes but the report is shorter`,
   insertedBefore: (who) => `${who}: text was inserted or removed before it`,
   markdownChanged: (who) => `${who}: the Markdown above it was changed (sha256 differs)`,
+  markdownChangedAt: (who, line) => `${who}: the Markdown above it was changed at line ${line}`,
   blockChanged: (who, line) => `${who} changed at line ${line}`,
   fieldChanged: (who, line, field, value, report) => `${who} changed at line ${line}: its ${field} is ${value}, the report's is ${report}`,
   jsonChanged: (who) => `${who}: the JSON twin was changed (sha256 differs)`,
