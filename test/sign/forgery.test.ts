@@ -128,6 +128,23 @@ describe('forgeries verify catches', () => {
     expect(v.problems).toEqual([msg.sign.blockChanged(msg.sign.who(1, 'kim@example.com'), line)])
   })
 
+  test.each([
+    ['the signed signed_at line', /^signed_at: .*$/m, 'signed_at: 2020-01-01T00:00:00+00:00'],
+    ['the signed comment line', /^comment: looked fine$/m, 'comment: approved for both teams'],
+    ['the visible heading', /^## (.*) · Kim .*$/m, '## $1 · Lee \\<lee@example.com\\>'],
+  ])('a change to %s inside a sign-off block names that line', async (_what, find, replace) => {
+    const report = await finishedReport()
+    await sign(report, kim, 'Kim <kim@example.com>', 'looked fine')
+    const text = readFileSync(report, 'utf8')
+    const changed = text.replace(find, replace)
+    expect(changed).not.toBe(text)
+    writeFileSync(report, changed)
+    const line = changed.split('\n').findIndex((l, i) => l !== text.split('\n')[i]) + 1
+    const v = await verifyReport(report, allowed)
+    expect(v.problems).toContain(msg.sign.blockChanged(msg.sign.who(1, 'kim@example.com'), line))
+    expect(v.ok).toBe(false)
+  })
+
   test('changed report text names the first changed line when the report can be rendered again from its JSON and runbook', async () => {
     const report = await finishedReport()
     await sign(report, kim, 'Kim <kim@example.com>')

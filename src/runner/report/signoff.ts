@@ -181,6 +181,9 @@ export interface ArtefactHashes {
   log: string
   /** What the report itself says, for the statement fields that must agree with it. */
   facts?: Pick<SignoffStatement, 'runId' | 'runbook' | 'status' | 'checklist'>
+  /** Blocks (0-based) whose signature fails with a key allowed for their principal: their signed
+   * statement text was changed, so a line that disagrees with it names the statement's line. */
+  restated?: ReadonlySet<number>
 }
 
 /**
@@ -217,7 +220,7 @@ export function checkSignoffStructure(mdBytes: Buffer, blocks: Signoff[], hashes
     problems.push(...fields)
     // A statement value that disagrees with the report names its own line; otherwise the first
     // line that differs from the rendering.
-    if (!rendered && fields.length === 0) problems.push(msg.sign.blockChanged(who, changedLine(mdBytes, s.mdBytes, end, s, block.signature)))
+    if (!rendered && fields.length === 0) problems.push(msg.sign.blockChanged(who, changedLine(mdBytes, s.mdBytes, end, block, hashes.restated?.has(i) ?? false)))
     if (s.jsonSha256 !== hashes.json) problems.push(msg.sign.jsonChanged(who))
     if (s.logSha256 !== hashes.log) problems.push(msg.sign.logChanged(who))
     expectedStart = rendered ? start + rendered.length : end
@@ -252,19 +255,30 @@ function lineAt(bytes: Buffer, offset: number): number {
 
 /**
  * The file line where a block's bytes first differ from its rendering, in the language whose
- * rendering agrees longest: the changed line itself when a visible line (heading, time, comment,
- * the status or checklist sentence) was edited, or the first line a changed statement value
- * shows elsewhere (a status changed to `failed` makes the block miss its "signed while failed"
- * sentence).
+ * rendering agrees longest: the changed line itself when a visible line (heading, time, comment)
+ * was edited and the signature holds. When the signature fails, the signed statement was edited:
+ * the line of the statement value that the visible line no longer agrees with (signer, signed_at,
+ * comment). A status or checklist value names its line earlier (fieldProblems).
  */
-function changedLine(mdBytes: Buffer, start: number, end: number, statement: SignoffStatement, signature: string): number {
+function changedLine(mdBytes: Buffer, start: number, end: number, block: Signoff, restated: boolean): number {
+  const statement = block.statement
   const actual = mdBytes.subarray(start, Math.max(start, end))
   let agree = 0
   for (const words of Object.values(allMessages).map((m) => m.sign)) {
-    const rendered = Buffer.from(renderSignoffBlock(statement, signature, words))
+    const rendered = Buffer.from(renderSignoffBlock(statement, block.signature, words))
     let k = 0
     while (k < actual.length && k < rendered.length && actual[k] === rendered[k]) k++
     agree = Math.max(agree, k)
+  }
+  if (restated) {
+    // The block's lines: '' (it starts with a newline), the heading, '', `signed_at · comment`.
+    const lines = actual.toString().split('\n')
+    const index = actual.subarray(0, agree).toString().split('\n').length - 1
+    if (index === 1) return fieldLine(block, 'signer')
+    if (index === 3) {
+      const shownTime = lines[3]?.split(' · ')[0]
+      return fieldLine(block, shownTime === escapeInline(statement.signedAt) ? 'comment' : 'signedAt')
+    }
   }
   return lineAt(mdBytes, start + agree)
 }

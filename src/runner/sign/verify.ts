@@ -12,7 +12,7 @@ import type { RunRecord } from '../model/run-record.js'
 import { requiredApprovals, type ApprovalsSource } from './approvals.js'
 import { expected, readArtefacts, type Artefacts } from './artefacts.js'
 import { firstDifference, signedReportText } from './changed-line.js'
-import { parseAllowedSigners, signatureKey, signerCause, type AllowedSigner } from './keys.js'
+import { parseAllowedSigners, signatureKey, signerCause, type AllowedSigner, type SignerCause } from './keys.js'
 import { verifyText } from './ssh.js'
 
 export interface VerifyOptions {
@@ -45,12 +45,20 @@ export async function verifyReport(report: string, allowedSigners: string, opts:
   const a = await readArtefacts(report)
   const text = a.md.toString()
   const { blocks, problems } = findSignoffs(text)
-  problems.push(...checkSignoffStructure(a.md, blocks, expected(a)))
-  problems.push(...twinProblems(text, a.record))
-  if (blocks.length === 0) problems.push(msg.sign.notSigned)
+  // Signatures first: a block whose statement was edited points at the statement's lines.
   const signers = parseAllowedSigners(readFileSync(allowedSigners, 'utf8'))
   const signoffs: VerifyResult['signoffs'] = []
-  for (const [i, block] of blocks.entries()) signoffs.push(await verifyBlock(block, i + 1, { file: allowedSigners, signers }, problems))
+  const signatureProblems: string[] = []
+  const restated = new Set<number>()
+  for (const [i, block] of blocks.entries()) {
+    const checked = await verifyBlock(block, i + 1, { file: allowedSigners, signers }, signatureProblems)
+    signoffs.push(checked.signoff)
+    if (checked.restated) restated.add(i)
+  }
+  problems.push(...checkSignoffStructure(a.md, blocks, { ...expected(a), restated }))
+  problems.push(...signatureProblems)
+  problems.push(...twinProblems(text, a.record))
+  if (blocks.length === 0) problems.push(msg.sign.notSigned)
   const principals = [...new Set(signoffs.filter((s) => s.valid).map((s) => s.principal))]
   const counted = distinctPeople(signoffs)
   const cwd = opts.cwd ?? process.cwd()
@@ -78,17 +86,17 @@ async function verifyBlock(block: Signoff, index: number, allowed: { file: strin
   const s = block.statement
   const key = signatureKey(block.signature)
   const check = await verifyText(block.text, block.signature, s.principal, allowed.file)
-  if (!check.ok) problems.push(whyInvalid(index, s.principal, key, check.message, allowed))
+  const cause = check.ok ? undefined : signerCause(allowed.signers, s.principal, key)
+  if (cause) problems.push(whyInvalid(index, s.principal, cause, check.message, allowed.file))
   if (principalOf(s.signer) !== s.principal) problems.push(msg.sign.signerMismatch(s.principal))
-  return { ...s, valid: check.ok, message: check.message, key }
+  return { signoff: { ...s, valid: check.ok, message: check.message, key }, restated: cause?.cause === 'other' }
 }
 
 /** ssh-keygen says "Could not verify signature" for every cause; the file says which it is. */
-function whyInvalid(index: number, principal: string, key: string | undefined, message: string, allowed: { file: string; signers: AllowedSigner[] }): string {
+function whyInvalid(index: number, principal: string, cause: SignerCause, message: string, file: string): string {
   const who = msg.sign.who(index, principal)
-  const cause = signerCause(allowed.signers, principal, key)
-  if (cause.cause === 'unknown-principal') return msg.sign.principalNotAllowed(who, principal, allowed.file)
-  if (cause.cause === 'wrong-key') return msg.sign.wrongKey(who, principal, cause.key, cause.allowedKeys, allowed.file)
+  if (cause.cause === 'unknown-principal') return msg.sign.principalNotAllowed(who, principal, file)
+  if (cause.cause === 'wrong-key') return msg.sign.wrongKey(who, principal, cause.key, cause.allowedKeys, file)
   return msg.sign.signatureInvalid(principal, message)
 }
 
