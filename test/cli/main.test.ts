@@ -36,7 +36,7 @@ describe('help and version', () => {
     ['resume', ['<REPORT>', '--force', '--yes', '--auto', '--env-file', '--set', '--operator']],
     ['cron', ['--dir', '--target', '--sandbox']],
     ['sign', ['<REPORT>', '--comment', '--key', '--operator']],
-    ['verify', ['<REPORT>', '--allowed-signers', '--json']],
+    ['verify', ['<REPORT>', '--allowed-signers', '--approvals', '--json']],
     ['history', ['--reports', '--json']],
   ])('%s --help describes the command and its options', async (command, mentions) => {
     for (const flag of ['--help', '-h']) {
@@ -76,7 +76,7 @@ describe('help and version', () => {
 
 describe('usage errors: exit 2 with one line, nothing on stdout', () => {
   test.each([
-    [['frobnicate'], `runbook: ${msg.cli.unknownCommand('frobnicate', 'list, read, plan, lint, run, resume, sandbox, cron, sign, verify, history, doctor')}\n`],
+    [['frobnicate'], `runbook: ${msg.cli.unknownCommand('frobnicate', 'list, read, plan, lint, run, resume, repair, sandbox, cron, sign, verify, history, doctor')}\n`],
     [['plan', '--frob', fixture('every-step.md')], `runbook: ${msg.cli.unknownOption('--frob', 'plan')}\n`],
     [['read', '-x', fixture('every-step.md')], `runbook: ${msg.cli.unknownOption('-x', 'read')}\n`],
     [['lint', '--jsn'], `runbook: ${msg.cli.unknownOption('--jsn', 'lint')}\n`],
