@@ -56,4 +56,12 @@ describe('the schema version 1 fixture report', () => {
     writeFileSync(report, readFileSync(report, 'utf8').replace('hello operator', 'hello auditor'))
     expect((await verifyReport(report, signers, { cwd: elsewhere, approvals: 2 })).ok).toBe(false)
   })
+
+  test('verified from anywhere when the report lies in the repository that holds the runbook', async () => {
+    const { repo, commit } = setUp()
+    cpSync(FIXTURE, path.join(repo, 'reports'), { recursive: true })
+    const v = await verifyReport(path.join(repo, 'reports', REPORT), path.join(repo, 'reports', 'allowed_signers'), { cwd: tempDir('rb-nowhere-') })
+    expect(v.problems).toEqual([])
+    expect(v.approvals.source).toEqual({ from: 'runbook', where: `${commit}:signme.md` })
+  })
 })

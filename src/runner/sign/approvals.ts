@@ -27,14 +27,30 @@ export type RequiredApprovals = ({ required: number; source: ApprovalsSource } |
 }
 
 export interface ApprovalsOptions {
-  /** Where the recorded runbook path is resolved from (it was recorded as the operator typed it). */
+  /** Where the recorded runbook path is resolved from (it was recorded as the operator typed it,
+   * from the directory the run started in). */
   cwd: string
+  /** The report's folder: a relative runbook path is also tried from the root of the git
+   * repository that holds it (reports usually live in the runbooks' repository). */
+  reportDir?: string
   /** `--approvals N` given by the verifier. */
   override?: number
 }
 
 export async function requiredApprovals(runbook: RunRecord['runbook'], opts: ApprovalsOptions): Promise<RequiredApprovals> {
-  const found = await committedApprovals(runbook, opts.cwd)
+  const bases = [opts.cwd]
+  if (!path.isAbsolute(runbook.path) && opts.reportDir) {
+    const top = await git(opts.reportDir, ['rev-parse', '--show-toplevel'])
+    if ('bytes' in top) bases.push(top.bytes.toString('utf8').trim())
+  }
+  // The first base's answer explains a failure; any base that finds the blob with the recorded
+  // sha256 is the runbook that ran.
+  let found = await committedApprovals(runbook, opts.cwd)
+  for (const base of new Set(bases.slice(1))) {
+    if ('approvals' in found) break
+    const tried = await committedApprovals(runbook, base)
+    if ('approvals' in tried) found = tried
+  }
   if ('approvals' in found) {
     if (opts.override !== undefined && opts.override > found.approvals) return { required: opts.override, source: { from: 'verifier' }, runbook: found.bytes }
     return { required: found.approvals, source: { from: 'runbook', where: found.where }, runbook: found.bytes }
@@ -53,7 +69,7 @@ export async function committedApprovals(runbook: RunRecord['runbook'], cwd: str
   const dir = path.dirname(file)
   if (!existsSync(dir)) return { why: msg.sign.runbookFolderGone(dir) }
   const where = `${commit}:${runbook.path}`
-  const blob = await gitBlob(dir, `${commit}:./${path.basename(file)}`)
+  const blob = await git(dir, ['cat-file', 'blob', `${commit}:./${path.basename(file)}`])
   if ('why' in blob) return { why: msg.sign.notInGit(where, blob.why) }
   const actual = sha256(blob.bytes)
   if (actual !== runbook.sha256) {
@@ -64,10 +80,10 @@ export async function committedApprovals(runbook: RunRecord['runbook'], cwd: str
   return { approvals: meta.approvals, where, bytes: blob.bytes }
 }
 
-function gitBlob(dir: string, object: string): Promise<{ bytes: Buffer } | { why: string }> {
+/** `cat-file blob` is `git show COMMIT:path` without any textconv or pager: the bytes as committed. */
+function git(dir: string, args: string[]): Promise<{ bytes: Buffer } | { why: string }> {
   return new Promise((resolve) => {
-    // `cat-file blob` is `git show COMMIT:path` without any textconv or pager: the bytes as committed.
-    execFile('git', ['-C', dir, 'cat-file', 'blob', object], { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024, timeout: 15_000 }, (error, stdout, stderr) => {
+    execFile('git', ['-C', dir, ...args], { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024, timeout: 15_000 }, (error, stdout, stderr) => {
       if (!error) return resolve({ bytes: stdout })
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOENT') return resolve({ why: msg.sign.noGit })

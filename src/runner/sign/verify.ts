@@ -62,7 +62,7 @@ export async function verifyReport(report: string, allowedSigners: string, opts:
   const principals = [...new Set(signoffs.filter((s) => s.valid).map((s) => s.principal))]
   const counted = distinctPeople(signoffs)
   const cwd = opts.cwd ?? process.cwd()
-  const approvals = await requiredApprovals(a.record.runbook, { cwd, override: opts.approvals })
+  const approvals = await requiredApprovals(a.record.runbook, { cwd, override: opts.approvals, reportDir: path.dirname(path.resolve(a.paths.md)) })
   locateChange(a, blocks[0], approvals.runbook, cwd, problems)
   if ('problem' in approvals) {
     problems.push(approvals.problem)
