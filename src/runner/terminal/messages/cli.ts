@@ -105,7 +105,7 @@ export const ko = {
   approvalsUnknown: (have: number) => `승인: ${have}/?`,
   approvalsFromRunbook: (where: string) => `필요한 승인 수 출처: 커밋된 런북 ${where}`,
   approvalsFromVerifier: (why: string) => `필요한 승인 수 출처: 검증자 (--approvals)${why ? `. 런북의 값을 쓰지 못한 이유: ${why}` : ''}`,
-  badApprovals: (value: string) => `--approvals 값은 1에서 10 사이의 정수여야 함: ${value}`,
+  badApprovals: (value: string) => `--approvals 값은 정수여야 함 (범위 1–10): ${value}`,
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`

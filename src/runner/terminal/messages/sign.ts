@@ -30,13 +30,13 @@ export const ko = {
   coversTooMuch: (who: string, bytes: number) => `${who}: ${bytes}바이트를 덮는데 보고서가 더 짧음`,
   insertedBefore: (who: string) => `${who}: 앞에 글이 끼워지거나 지워짐`,
   markdownChanged: (who: string) => `${who}: 위의 Markdown이 바뀜 (sha256 다름)`,
-  markdownChangedAt: (who: string, line: number) => `${who}: 위의 Markdown이 바뀜 (줄 ${line}부터 다름)`,
+  markdownChangedAt: (who: string, line: number) => `${who}: 위의 Markdown이 바뀜 (처음 다른 줄: ${line})`,
   blockChanged: (who: string, line: number) => `${who}: 서명 블록 자체가 바뀜 (줄 ${line})`,
   fieldChanged: (who: string, line: number, field: string, value: string, report: string) =>
     `${who}: 서명 블록이 바뀜 (줄 ${line}): ${field} 값 ${value}, 보고서 값 ${report}`,
   jsonChanged: (who: string) => `${who}: JSON 짝 파일이 바뀜 (sha256 다름)`,
   logChanged: (who: string) => `${who}: 로그가 바뀜 (sha256 다름)`,
-  addedAfter: (line: number, bytes: number) => `마지막 서명 뒤에 글이 덧붙음 (줄 ${line}부터 ${bytes}바이트)`,
+  addedAfter: (line: number, bytes: number) => `마지막 서명 뒤에 글이 덧붙음 (줄 ${line} 이후 ${bytes}바이트)`,
   notSigned: '서명되지 않은 보고서',
   needsApprovals: (required: number, counted: number, principals: string[]) =>
     `서로 다른 사람(서로 다른 키와 principal)의 서명이 ${required}개 필요함. 지금 ${counted}개 (${principals.join(', ') || '유효한 서명 없음'})`,
