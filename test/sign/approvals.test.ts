@@ -11,7 +11,7 @@ import { runRunbook } from '../../src/runner/run/run.js'
 import { signReport, verifyReport } from '../../src/runner/sign/sign.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { tempDir, writeRunbook } from '../helpers/cli.js'
-import { commitFiles, makeSigners, signmeRunbook } from '../helpers/sign.js'
+import { commitFiles, git, makeSigners, signmeRunbook } from '../helpers/sign.js'
 import { fixedClock } from '../run/fakes.js'
 
 const { allowed, kim, lee } = makeSigners()
@@ -136,5 +136,20 @@ describe('approvals come from the runbook at the recorded commit', () => {
     const v = await verifyReport(report, allowed)
     expect(v.problems).toContain(msg.sign.frontMatterDiffers('git_commit', JSON.stringify(commit), JSON.stringify(other)))
     expect(v.ok).toBe(false)
+  })
+
+  test('replace refs in the repository do not substitute another runbook for the committed one', async () => {
+    const dir = tempDir('rb-appr-')
+    writeRunbook(dir, 'signme.md', signmeRunbook(2))
+    const commit = commitFiles(dir, ['signme.md'])
+    const report = await run(dir)
+    writeFileSync(path.join(dir, 'relaxed.md'), signmeRunbook(1))
+    const relaxed = git(dir, ['hash-object', '-w', 'relaxed.md'])
+    git(dir, ['replace', git(dir, ['rev-parse', `${commit}:signme.md`]), relaxed])
+    expect(git(dir, ['show', `${commit}:signme.md`])).toContain('approvals: 1') // git itself now shows the replacement
+    await signBy(report, 'kim')
+    const v = await verifyReport(report, allowed)
+    expect(v.approvals).toMatchObject({ required: 2, source: { from: 'runbook' } })
+    expect(v.problems).toEqual([msg.sign.needsApprovals(2, 1, ['kim@example.com'])])
   })
 })

@@ -80,10 +80,12 @@ export async function committedApprovals(runbook: RunRecord['runbook'], cwd: str
   return { approvals: meta.approvals, where, bytes: blob.bytes }
 }
 
-/** `cat-file blob` is `git show COMMIT:path` without any textconv or pager: the bytes as committed. */
+/** `cat-file blob` is `git show COMMIT:path` without any textconv or pager: the bytes as committed.
+ * Replace refs are ignored (they would substitute other objects for the commit's), and so is an
+ * fsmonitor hook a repository's config might name. */
 function git(dir: string, args: string[]): Promise<{ bytes: Buffer } | { why: string }> {
   return new Promise((resolve) => {
-    execFile('git', ['-C', dir, ...args], { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024, timeout: 15_000 }, (error, stdout, stderr) => {
+    execFile('git', ['--no-replace-objects', '-c', 'core.fsmonitor=false', '-C', dir, ...args], { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024, timeout: 15_000 }, (error, stdout, stderr) => {
       if (!error) return resolve({ bytes: stdout })
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ENOENT') return resolve({ why: msg.sign.noGit })
