@@ -36,7 +36,7 @@ describe('help and version', () => {
     ['resume', ['<REPORT>', '--force', '--yes', '--auto', '--env-file', '--set', '--operator']],
     ['cron', ['--dir', '--target', '--sandbox']],
     ['sign', ['<REPORT>', '--comment', '--key', '--operator']],
-    ['verify', ['<REPORT>', '--allowed-signers', '--json']],
+    ['verify', ['<REPORT>', '--allowed-signers', '--approvals', '--json']],
     ['history', ['--reports', '--json']],
   ])('%s --help describes the command and its options', async (command, mentions) => {
     for (const flag of ['--help', '-h']) {

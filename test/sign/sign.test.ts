@@ -12,7 +12,7 @@ import { signReport, verifyReport } from '../../src/runner/sign/sign.js'
 import { signText } from '../../src/runner/sign/ssh.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { tempDir, writeRunbook } from '../helpers/cli.js'
-import { makeSigners, signmeRunbook } from '../helpers/sign.js'
+import { commitFiles, makeSigners, signmeRunbook } from '../helpers/sign.js'
 import { FIXED, fixedClock } from '../run/fakes.js'
 
 const { allowed, kim, lee, stranger } = makeSigners()
@@ -22,6 +22,7 @@ const out = () => new PassThrough() as unknown as NodeJS.WriteStream
 async function finishedReport(approvals = 1, extraStep = ''): Promise<string> {
   const dir = tempDir('rb-sign-')
   const file = writeRunbook(dir, 'signme.md', signmeRunbook(approvals, extraStep))
+  commitFiles(dir, ['signme.md']) // approvals are read from the runbook as committed
   const r = await runRunbook({ file, reports: path.join(dir, 'reports'), prompts: null, operator: 'Kim <kim@example.com>', out: out(), now: fixedClock })
   expect(r.exitCode).toBe(EXIT.ok)
   return r.reportPath
@@ -89,7 +90,7 @@ describe('sign and verify', () => {
     await sign(report, kim, 'Kim <kim@example.com>')
     await sign(report, kim, 'Kim <kim@example.com>')
     const twice = await verifyReport(report, allowed)
-    expect(twice.problems).toEqual([msg.sign.needsApprovals(2, ['kim@example.com'])])
+    expect(twice.problems).toEqual([msg.sign.needsApprovals(2, 1, ['kim@example.com'])])
     await sign(report, lee, 'Lee <lee@example.com>')
     expect((await verifyReport(report, allowed)).ok).toBe(true)
   })

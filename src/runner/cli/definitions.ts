@@ -179,10 +179,11 @@ const verify: Define = ({ cwd, io, finish }) =>
       report: { type: 'positional', description: 'the report (.md)', required: true },
       'allowed-signers': { type: 'string', description: 'allowed signers file (default: .runbook/allowed_signers)' },
       json: { type: 'boolean', description: 'print the result as JSON' },
+      approvals: { type: 'string', description: 'approvals to require when the runbook at the recorded commit cannot be found' },
     },
     run: async ({ args }) => {
       const { verifyCommand } = await import('./commands/verify.js')
-      return finish(verifyCommand(cwd, { report: args.report, allowedSigners: args['allowed-signers'], json: args.json }, io))
+      return finish(verifyCommand(cwd, { report: args.report, allowedSigners: args['allowed-signers'], json: args.json, approvals: args.approvals }, io))
     },
   })
 

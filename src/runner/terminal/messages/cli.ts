@@ -100,6 +100,12 @@ export const ko = {
   noFaultActive: '활성화된 장애가 없었습니다',
   /** `faults` starts with its separator: a newline before a table, a space before a short list. */
   unknownFault: (name: string, faults: string) => `알 수 없는 장애 "${name}". 장애 목록:${faults}`,
+
+  // verify: where the number of approvals came from
+  approvalsUnknown: (have: number) => `승인: ${have}/?`,
+  approvalsFromRunbook: (where: string) => `필요한 승인 수 출처: 커밋된 런북 ${where}`,
+  approvalsFromVerifier: (why: string) => `필요한 승인 수 출처: 검증자 (--approvals)${why ? `. 런북의 값을 쓰지 못한 이유: ${why}` : ''}`,
+  badApprovals: (value: string) => `--approvals 값은 정수여야 함 (범위 1–10): ${value}`,
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -200,4 +206,10 @@ export const en: typeof ko = {
   healed: (faults) => `healed: ${faults}`,
   noFaultActive: 'no fault was active',
   unknownFault: (name, faults) => `unknown fault "${name}"; faults:${faults}`,
+
+  // verify: where the number of approvals came from
+  approvalsUnknown: (have) => `approvals: ${have}/?`,
+  approvalsFromRunbook: (where) => `approvals required by the committed runbook ${where}`,
+  approvalsFromVerifier: (why) => `approvals required as given by the verifier (--approvals)${why ? `; the runbook's own number was not used: ${why}` : ''}`,
+  badApprovals: (value) => `--approvals takes a whole number from 1 to 10, not ${value}`,
 }

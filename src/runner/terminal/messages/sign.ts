@@ -30,15 +30,20 @@ export const ko = {
   coversTooMuch: (who: string, bytes: number) => `${who}: ${bytes}바이트를 덮는데 보고서가 더 짧음`,
   insertedBefore: (who: string) => `${who}: 앞에 글이 끼워지거나 지워짐`,
   markdownChanged: (who: string) => `${who}: 위의 Markdown이 바뀜 (sha256 다름)`,
-  blockChanged: (who: string) => `${who}: 서명 블록 자체가 바뀜`,
+  markdownChangedAt: (who: string, line: number) => `${who}: 위의 Markdown이 바뀜 (처음 다른 줄: ${line})`,
+  blockChanged: (who: string, line: number) => `${who}: 서명 블록 자체가 바뀜 (줄 ${line})`,
+  fieldChanged: (who: string, line: number, field: string, value: string, report: string) =>
+    `${who}: 서명 블록이 바뀜 (줄 ${line}): ${field} 값 ${value}, 보고서 값 ${report}`,
   jsonChanged: (who: string) => `${who}: JSON 짝 파일이 바뀜 (sha256 다름)`,
   logChanged: (who: string) => `${who}: 로그가 바뀜 (sha256 다름)`,
-  addedAfter: '마지막 서명 뒤에 글이 덧붙음',
+  addedAfter: (line: number, bytes: number) => `마지막 서명 뒤에 글이 덧붙음 (줄 ${line} 이후 ${bytes}바이트)`,
   notSigned: '서명되지 않은 보고서',
-  needsApprovals: (required: number, principals: string[]) =>
-    `서로 다른 사람의 서명이 ${required}개 필요함. 지금 ${principals.length}개 (${principals.join(', ') || '유효한 서명 없음'})`,
+  needsApprovals: (required: number, counted: number, principals: string[]) =>
+    `서로 다른 사람(서로 다른 키와 principal)의 서명이 ${required}개 필요함. 지금 ${counted}개 (${principals.join(', ') || '유효한 서명 없음'})`,
+  principalNotAllowed: (who: string, principal: string, file: string) => `${who}: principal ${principal} 항목이 allowed_signers 파일에 없음: ${file}`,
+  wrongKey: (who: string, principal: string, key: string, allowed: string[], file: string) =>
+    `${who}: principal ${principal} 서명에 다른 키를 씀 (서명한 키 ${key}, allowed_signers 키 ${allowed.join(', ')}, 파일 ${file})`,
   signatureInvalid: (principal: string, message: string) => `서명이 검증되지 않음: ${principal} (${message})`,
-  otherRun: (principal: string, named: string, json: string) => `서명 ${principal}: 다른 실행을 가리킴 (서명 ${named}, JSON ${json})`,
   signerMismatch: (principal: string) => `서명 ${principal}: signer, principal 값이 서로 다름`,
   noFrontMatter: 'Markdown에 front matter가 없음',
   frontMatterInvalid: 'Markdown front matter가 올바른 YAML이 아님',
@@ -46,6 +51,20 @@ export const ko = {
   statusDiffers: (md: string, json: string) => `상태가 다름: Markdown ${md}, JSON ${json}`,
   countsDiffer: 'Markdown과 JSON의 단계 수가 다름',
   shaDiffers: 'Markdown과 JSON의 런북 sha256이 다름',
+  frontMatterDiffers: (key: string, md: string, json: string) => `front matter 값 ${key} 항목이 JSON과 다름: Markdown ${md}, JSON ${json}`,
+
+  // Where the number of approvals comes from
+  approvalsUnknown: (why: string) =>
+    `필요한 승인 수를 알 수 없음: ${why}. 보고서가 기록한 커밋의 런북을 찾을 수 있는 곳(저장소 안)에서 검증하거나, 검증자가 정하세요: --approvals N`,
+  noCommit: '보고서에 git 커밋이 없음 (git 저장소 밖에서 실행됨)',
+  badCommit: (commit: string) => `보고서의 git 커밋 값이 커밋 이름이 아님: ${commit}`,
+  runbookFolderGone: (dir: string) => `런북 폴더가 없음: ${dir}`,
+  noGit: 'git을 쓸 수 없음',
+  notInGit: (where: string, why: string) => `git에서 런북을 읽을 수 없음: ${where} (${why})`,
+  ranUncommitted: (where: string, actual: string, recorded: string) =>
+    `실행한 런북이 커밋되지 않은 변경을 담고 있었음 (git_dirty): ${where} sha256 ${actual}, 보고서 source_sha256 ${recorded}`,
+  committedShaDiffers: (where: string, actual: string, recorded: string) => `커밋된 런북의 sha256이 보고서와 다름: ${where} sha256 ${actual}, 보고서 source_sha256 ${recorded}`,
+  committedFrontMatterInvalid: (where: string) => `커밋된 런북의 front matter가 올바르지 않음: ${where}`,
 
   // ssh-keygen
   noSshKeygen: (message: string) => `ssh-keygen을 쓸 수 없음 (${message}). OpenSSH를 설치하세요 (Debian: openssh-client)`,
@@ -76,15 +95,19 @@ export const en: typeof ko = {
   coversTooMuch: (who, bytes) => `${who}: covers ${bytes} bytes but the report is shorter`,
   insertedBefore: (who) => `${who}: text was inserted or removed before it`,
   markdownChanged: (who) => `${who}: the Markdown above it was changed (sha256 differs)`,
-  blockChanged: (who) => `${who}: the sign-off block itself was changed`,
+  markdownChangedAt: (who, line) => `${who}: the Markdown above it was changed at line ${line}`,
+  blockChanged: (who, line) => `${who} changed at line ${line}`,
+  fieldChanged: (who, line, field, value, report) => `${who} changed at line ${line}: its ${field} is ${value}, the report's is ${report}`,
   jsonChanged: (who) => `${who}: the JSON twin was changed (sha256 differs)`,
   logChanged: (who) => `${who}: the log was changed (sha256 differs)`,
-  addedAfter: 'text was added after the last sign-off',
+  addedAfter: (line, bytes) => `text was added after the last sign-off (${bytes} bytes from line ${line})`,
   notSigned: 'the report is not signed',
-  needsApprovals: (required, principals) =>
-    `needs ${signoffs(required)} from different people; has ${principals.length} (${principals.join(', ') || 'none valid'})`,
+  needsApprovals: (required, counted, principals) =>
+    `needs ${signoffs(required)} from different people (different keys and principals); has ${counted} (${principals.join(', ') || 'none valid'})`,
+  principalNotAllowed: (who, principal, file) => `${who}: principal ${principal} is not in allowed_signers ${file}`,
+  wrongKey: (who, principal, key, allowed, file) =>
+    `${who}: signed with a key that is not ${principal}'s (signed with ${key}; allowed_signers ${file} has ${allowed.join(', ')})`,
   signatureInvalid: (principal, message) => `signature of ${principal} does not verify: ${message}`,
-  otherRun: (principal, named, json) => `sign-off of ${principal} names run ${named}, the JSON says ${json}`,
   signerMismatch: (principal) => `sign-off of ${principal}: signer and principal differ`,
   noFrontMatter: 'the Markdown has no front matter',
   frontMatterInvalid: 'the Markdown front matter is not valid YAML',
@@ -92,6 +115,20 @@ export const en: typeof ko = {
   statusDiffers: (md, json) => `status differs: Markdown ${md}, JSON ${json}`,
   countsDiffer: 'step counts differ between the Markdown and the JSON',
   shaDiffers: 'runbook sha256 differs between the Markdown and the JSON',
+  frontMatterDiffers: (key, md, json) => `front matter ${key} differs from the JSON: Markdown ${md}, JSON ${json}`,
+
+  // Where the number of approvals comes from
+  approvalsUnknown: (why) =>
+    `the number of approvals required is unknown: ${why}; verify where the runbook at the recorded commit can be found (in its repository), or decide it: --approvals N`,
+  noCommit: 'the report records no git commit (the run was outside a git repository)',
+  badCommit: (commit) => `the report's git commit is not a commit name: ${commit}`,
+  runbookFolderGone: (dir) => `the runbook's folder is not there: ${dir}`,
+  noGit: 'git is not available',
+  notInGit: (where, why) => `git cannot read the runbook ${where} (${why})`,
+  ranUncommitted: (where, actual, recorded) =>
+    `the run used a runbook with uncommitted changes (git_dirty): ${where} has sha256 ${actual}, the report's source_sha256 is ${recorded}`,
+  committedShaDiffers: (where, actual, recorded) => `the committed runbook is not the one the report records: ${where} has sha256 ${actual}, the report's source_sha256 is ${recorded}`,
+  committedFrontMatterInvalid: (where) => `the committed runbook's front matter is not valid: ${where}`,
 
   // ssh-keygen
   noSshKeygen: (message) => `ssh-keygen is not available (${message}); install OpenSSH (Debian: openssh-client)`,
