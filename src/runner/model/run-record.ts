@@ -151,6 +151,8 @@ export interface StepRecord extends Pick<PlannedStep, 'id' | 'title' | 'language
   /** Earlier attempts of the step (a retry, a run interrupted and resumed), oldest first: the
    * fields above describe the last one. */
   earlier?: EarlierAttempt[]
+  /** What the attempt left behind, when it did not pass and the step declares `leaves=`. */
+  leftovers?: string[]
 }
 
 /** What an earlier attempt of a step ended as. */
@@ -163,6 +165,7 @@ export interface EarlierAttempt {
   reason?: string
   /** The end of its recorded output (the whole of it is in the .log). */
   outputTail: string
+  leftovers?: string[]
 }
 
 export interface ChecklistTick {

@@ -59,6 +59,8 @@ export interface StepAttributes {
   probe?: string
   /** Paths a non-destructive step writes (`writes=$BACKUP_DIR,/srv/x`): writable in the OS guard's read-only view. */
   writes?: string[]
+  /** Files a half-done attempt leaves behind (`leaves=$BACKUP_DIR/*.partial`): listed in the record after it. */
+  leaves?: string[]
   db?: string
   redis?: string
   maxRows?: number

@@ -17,6 +17,7 @@ export const ATTRIBUTE_RULES: Record<string, { kind: Kind; key: keyof StepAttrib
   requires: { kind: 'list', key: 'requires', help: 'commands that must be on PATH' },
   probe: { kind: 'text', key: 'probe', help: 'read-only command; skip the step when it fails' },
   writes: { kind: 'list', key: 'writes', help: 'paths a read-only step writes (writable under the OS guard)' },
+  leaves: { kind: 'list', key: 'leaves', help: 'files a half-done attempt leaves ($BACKUP_DIR/*.partial): listed in the record after it' },
   db: { kind: 'text', key: 'db', help: 'env var holding the PostgreSQL URL' },
   redis: { kind: 'text', key: 'redis', help: 'env var holding the Redis URL' },
   'max-rows': { kind: 'count', key: 'maxRows', help: 'refuse to commit above N affected rows' },

@@ -25,6 +25,7 @@ function earlierAttempt(step: StepRecord): EarlierAttempt {
   if (durationMs !== undefined) attempt.durationMs = durationMs
   if (exitCode !== undefined) attempt.exitCode = exitCode
   if (reason !== undefined) attempt.reason = reason
+  if (step.leftovers?.length) attempt.leftovers = step.leftovers
   return attempt
 }
 
@@ -45,7 +46,7 @@ export function applyEvent(record: RunRecord, event: RunEvent): RunRecord {
         // ran, is kept in `earlier` (a report never loses an attempt, failed or interrupted).
         const earlier = step.started !== undefined ? [...(step.earlier ?? []), earlierAttempt(step)] : step.earlier
         const next: StepRecord = { ...step, ...emptyResults(), started: event.at, ...(earlier ? { earlier } : {}) }
-        for (const key of ['finished', 'durationMs', 'exitCode', 'reason', 'consent'] as const) delete next[key]
+        for (const key of ['finished', 'durationMs', 'exitCode', 'reason', 'consent', 'leftovers'] as const) delete next[key]
         return next
       })
     case 'step-process':

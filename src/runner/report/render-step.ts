@@ -71,6 +71,7 @@ export function resultBlock(step: StepRecord, record: RunRecord, logName: string
     )
     sections.push([`**${r.statementsLabel}**`, '', ...statements])
   }
+  if (step.leftovers?.length) sections.push([`**${r.leftoversLabel}**`, '', ...step.leftovers.map((f) => `- ${codeSpan(f, 300)}`)])
   if (step.earlier?.length) sections.push([`**${r.earlierLabel}**`, '', ...step.earlier.map((a, i) => earlierLine(a, i + 1))])
   sections.push(...outputSection(step, logName))
   sections.push(['***'])
@@ -83,7 +84,8 @@ function earlierLine(a: EarlierAttempt, n: number): string {
   if (a.exitCode !== undefined && a.exitCode !== null) facts.push(msg.run.exitCode(a.exitCode))
   if (a.durationMs !== undefined) facts.push(formatDuration(a.durationMs))
   if (a.started) facts.push(escapeText(a.started))
-  return `- ${msg.report.earlierAttempt(n)}: ${facts.join(' · ')}${a.reason ? ` — ${escapeText(oneLine(a.reason), 300)}` : ''}`
+  const left = a.leftovers?.length ? ` · ${msg.report.leftoversLabel}: ${a.leftovers.map((f) => codeSpan(f, 200)).join(', ')}` : ''
+  return `- ${msg.report.earlierAttempt(n)}: ${facts.join(' · ')}${a.reason ? ` — ${escapeText(oneLine(a.reason), 300)}` : ''}${left}`
 }
 
 function consentText(c: Consent): string {

@@ -15,6 +15,7 @@ import { inquirerPrompts, type Prompts } from '../terminal/prompts.js'
 import { localIso } from '../report/time.js'
 import { loadReport, ReportWriter } from '../report/writer.js'
 import { endedButNotRendered, repairReport } from '../report/repair.js'
+import { findLeftovers } from './leftovers.js'
 import { msg } from '../terminal/messages/index.js'
 import { resolveInputs, resolveRunEnv } from './inputs.js'
 import { walk, type RunResult } from './walk.js'
@@ -190,9 +191,17 @@ export async function resumeRun(opts: ResumeOptions): Promise<RunResult> {
   const env = await resolveRunEnv(runbook, { ...opts, sandbox, target: sandbox || target === 'local' ? undefined : target }, prompts, sandboxEnvFile())
   const osGuard = await guardFor(env, opts.detectGuard)
   const operator = operatorIdentity(opts.operator)
-  // Steps of the current runbook, keeping the results of those that settled before.
+  // Steps of the current runbook, keeping the results of those that settled before; what an
+  // attempt the killed runner could not finish left behind is listed now.
   const previous = new Map(record.steps.map((s) => [s.id, s]))
-  const steps = plan.steps.map((p) => previous.get(p.id) ?? blankStep(p))
+  const steps = plan.steps.map((p) => {
+    const before = previous.get(p.id)
+    if (!before) return blankStep(p)
+    const leaves = p.step.attrs.leaves
+    if (before.status !== 'interrupted' || !leaves || before.leftovers) return before
+    const leftovers = findLeftovers(leaves, env.values, p.step.attrs.cwd ?? process.cwd())
+    return leftovers.length ? { ...before, leftovers } : before
+  })
   const firstOpen = steps.find((s) => !['passed', 'skipped', 'previewed'].includes(s.status) || s.attempts === 0)
   const lock = await takeLock(runbook, env, operator, now)
   const writer = await ReportWriter.reopen(loaded.paths.md).catch(async (e: unknown) => {

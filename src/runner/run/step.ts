@@ -4,6 +4,7 @@
 import { OutputCapture } from './capture.js'
 import { createStreamRedactor, maskUrlSecrets, redact } from './redact.js'
 import { createVisibleStream } from './visible.js'
+import { findLeftovers } from './leftovers.js'
 import { emptyResults } from '../report/fold.js'
 import { localIso } from '../report/time.js'
 import { msg } from '../terminal/messages/index.js'
@@ -134,6 +135,11 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
     output: capture.text(settings.logName),
     outputBytes: capture.bytes,
     outputTruncated: capture.truncated,
+  }
+  const leaves = planned.step.attrs.leaves
+  if (leaves && status !== 'passed') {
+    const leftovers = findLeftovers(leaves, w.env, cwd)
+    if (leftovers.length) step.leftovers = leftovers
   }
   if (outcome.state || outcome.outputs) {
     const state = { ...(outcome.state ?? w.record().state), ...(outcome.outputs ?? {}) }
