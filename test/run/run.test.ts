@@ -143,6 +143,17 @@ check('three', false)
   })
 })
 
+describe('the .log', () => {
+  test('kept when the report shows only part of an output, even one cut by its line count alone', async () => {
+    const { file, reports } = setup('lines.md', '# 줄\n\n```bash {id=many}\nseq 1 300\n```\n')
+    const { reportPath } = await run(file, reports)
+    const { md, json, log } = readReport(reportPath)
+    expect((json.steps[0] as unknown as { outputTruncated: boolean }).outputTruncated).toBe(false)
+    expect(md).toContain(path.basename(reportPath).replace(/\.md$/, '.log'))
+    expect(log).toContain('\n300\n')
+  })
+})
+
 describe('selection and skip rules', () => {
   const body = `# 선택
 

@@ -96,6 +96,13 @@ function consentText(c: Consent): string {
 
 const RAN: StepStatus[] = ['passed', 'failed', 'timed-out', 'interrupted', 'previewed']
 
+/** Whether the report shows only part of the step's output (then the .log, which it names, is kept). */
+export function outputCutInReport(step: StepRecord): boolean {
+  if (step.outputTruncated) return true
+  const capped = capOutput(cleanOutput(step.output).replace(/\n+$/, ''))
+  return capped.cutLines > 0 || capped.cutChars > 0
+}
+
 function outputSection(step: StepRecord, logName: string): string[][] {
   const r = msg.report
   const clean = cleanOutput(step.output).replace(/\n+$/, '')

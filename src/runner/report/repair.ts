@@ -11,6 +11,7 @@ import path from 'node:path'
 import type { RunRecord } from '../model/run-record.js'
 import type { Runbook } from '../model/runbook.js'
 import { accessOf } from './access.js'
+import { outputCutInReport } from './render-step.js'
 import { foldEvents } from './fold.js'
 import { renderReportJson } from './render-json.js'
 import { renderReportMarkdown } from './render-md.js'
@@ -80,7 +81,7 @@ export async function repairReport(file: string, runbookOf: (record: RunRecord) 
   await atomicWrite(paths.json, renderReportJson(record), access)
   await atomicWrite(paths.md, renderReportMarkdown(record, runbook, { logName: path.basename(paths.log) }), access)
   if (ended) {
-    if (!record.steps.some((s) => s.outputTruncated)) await unlink(paths.log).catch(ignoreMissing)
+    if (!record.steps.some(outputCutInReport)) await unlink(paths.log).catch(ignoreMissing)
     await unlink(paths.journal).catch(ignoreMissing)
     await syncDir(paths.dir)
   }

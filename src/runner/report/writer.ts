@@ -23,6 +23,7 @@ import { msg } from '../terminal/messages/index.js'
 import type { RunEvent, RunRecord } from '../model/run-record.js'
 import type { Runbook } from '../model/runbook.js'
 import { accessOf, applyDirAccess, applyFileAccess, PRIVATE_ACCESS, type ReportAccess } from './access.js'
+import { outputCutInReport } from './render-step.js'
 import { foldEvents, markIncomplete } from './fold.js'
 import { renderReportJson } from './render-json.js'
 import { renderReportMarkdown } from './render-md.js'
@@ -237,7 +238,7 @@ export class ReportWriter {
     await this.enqueue(async () => {
       this.closed = true
       await this.log.close()
-      if (!record.steps.some((s) => s.outputTruncated)) await unlink(this.logPath).catch(ignoreMissing)
+      if (!record.steps.some(outputCutInReport)) await unlink(this.logPath).catch(ignoreMissing)
       await this.journal.close()
       await unlink(this.journalPath).catch(ignoreMissing)
       await syncDir(this.paths.dir)
