@@ -4,7 +4,7 @@
 import { msg } from '../terminal/messages/index.js'
 
 /** Terminal escape sequences: CSI, OSC, DCS/SOS/PM/APC strings, and the short ESC forms. */
-const ANSI = new RegExp(
+export const ANSI = new RegExp(
   [
     '\\u001b\\[[0-?]*[ -/]*[@-~]', // CSI … final byte
     '\\u009b[0-?]*[ -/]*[@-~]', // 8-bit CSI
@@ -42,7 +42,8 @@ export function cleanOutput(text: string): string {
 }
 
 /** What a terminal shows for one line with carriage returns and backspaces in it. */
-function overlay(line: string): string {
+export function overlay(line: string): string {
+  if (!/[\r\b]/.test(line)) return line
   const cells: string[] = []
   let cursor = 0
   for (const ch of line) {

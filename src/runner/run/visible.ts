@@ -9,8 +9,8 @@
 // line that does is held until it ends and then given as its final state (after `\r` when a part
 // of it was passed on already, so a terminal overwrites that part).
 
-/** Escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-byte forms), 7- and 8-bit. */
-const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][\s\S]*?(?:\u0007|\u001b\\|\u009c)|\u009d[\s\S]*?(?:\u0007|\u001b\\|\u009c)|\u001b[PX^_][\s\S]*?(?:\u001b\\|\u009c)|\u001b[ -/]*[0-~]/g
+import { ANSI as ESCAPES, overlay } from '../report/markdown-text.js'
+
 /** A start of an escape sequence at the end of a chunk that more bytes may complete. */
 const OPEN_ESCAPE = /(?:\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u009c]*|[PX^_][^\u009c]*|[ -/]*)?|\u009b[0-?]*[ -/]*|\u009d[^\u0007\u009c]*)$/
 /** Control characters a reader does not see (TAB, LF, CR and BS are handled apart). */
@@ -83,15 +83,3 @@ export function createVisibleStream(): VisibleStream {
   }
 }
 
-/** What a terminal shows for one line with carriage returns and backspaces in it. */
-export function overlay(line: string): string {
-  if (!/[\r\b]/.test(line)) return line
-  const cells: string[] = []
-  let cursor = 0
-  for (const ch of line) {
-    if (ch === '\r') cursor = 0
-    else if (ch === '\b') cursor = Math.max(0, cursor - 1)
-    else cells[cursor++] = ch
-  }
-  return Array.from(cells, (c) => c ?? ' ').join('')
-}
