@@ -223,7 +223,7 @@ describe('destructive steps', () => {
   it('refuses to commit when a statement affects more than max-rows', async () => {
     const { outcome, rec } = await runSql('SELECT 1;\nDELETE FROM t WHERE id > 2;\nDELETE FROM t;', { destructive: true, maxRows: 3 }, { answer: allow })
     expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toBe(at(11, says.sqlMaxRows('DELETE', 8, 3, false)))
+    expect(outcome.reason).toBe(at(11, says.sqlMaxRowsTable('public.t', 8, 3, false)))
     expect(rec.questions).toEqual([])
     expect(rec.statements).toHaveLength(2)
     expect(await count()).toBe(10)

@@ -21,6 +21,7 @@ export const ATTRIBUTE_RULES: Record<string, { kind: Kind; key: keyof StepAttrib
   redis: { kind: 'text', key: 'redis', help: 'env var holding the Redis URL' },
   'max-rows': { kind: 'count', key: 'maxRows', help: 'refuse to commit above N affected rows' },
   'max-display': { kind: 'count', key: 'maxDisplay', help: 'rows shown in the report' },
+  'redact-columns': { kind: 'list', key: 'redactColumns', help: 'SQL: columns masked in the recorded sample of changed rows' },
   autocommit: { kind: 'flag', key: 'autocommit', help: 'SQL outside a transaction' },
   cwd: { kind: 'text', key: 'cwd', help: 'working directory' },
   interactive: { kind: 'flag', key: 'interactive', help: 'needs the terminal' },
@@ -143,7 +144,15 @@ function convert(kind: Kind, name: string, value: string | true, problems: strin
         problems.push(msg.parse.needsValue(name, `${name}=psql,redis-cli`))
         return undefined
       }
-      return value.split(',').map((s) => s.trim()).filter(Boolean)
+    {
+      const list = value.split(',').map((s) => s.trim()).filter(Boolean)
+      // An empty list says nothing; for a list of names to mask it is a mistake worth a lint.
+      if (list.length === 0 && name === 'redact-columns') {
+        problems.push(msg.parse.needsValue(name, `${name}=email,phone`))
+        return undefined
+      }
+      return list
+    }
     case 'count': {
       const n = value === true ? NaN : Number(value)
       if (!Number.isInteger(n) || n < 0) {

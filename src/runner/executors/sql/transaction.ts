@@ -4,12 +4,12 @@
 //   the answer's status (previewed for --dry-run, declined, blocked);
 // - autocommit (destructive + `autocommit`): every statement on its own, nothing to preview.
 // Any failure rolls back what is open and becomes the step's outcome.
-import type { SqlStatementRecord, StepContext, StepOutcome } from '../../model/run-record.js'
+import type { StepContext, StepOutcome } from '../../model/run-record.js'
 import { msg } from '../../terminal/messages/index.js'
 import { StepStop, hasLimit } from '../step-stop.js'
 import { applicationName, hidePassword } from '../targets.js'
 import { isServerError, pgErrorText } from './errors.js'
-import { runStatements, type StatementPlan } from './run-statements.js'
+import { runStatements, type StatementPlan, type StatementsRun } from './run-statements.js'
 import type { SqlSession } from './session.js'
 
 /** The largest statement_timeout PostgreSQL accepts (ms). */
@@ -34,13 +34,13 @@ export async function runInTransaction(session: SqlSession, ctx: StepContext, pl
     }
     await session.control(plan.mode === 'read-only' ? 'BEGIN READ ONLY' : 'BEGIN READ WRITE')
     session.inTransaction = true
-    const records = await runStatements(session, ctx, plan)
+    const ran = await runStatements(session, ctx, plan)
     if (plan.mode === 'read-only') {
       await session.control('ROLLBACK')
       session.inTransaction = false
       return { status: 'passed' }
     }
-    return await askAndCommit(session, ctx, records)
+    return await askAndCommit(session, ctx, ran)
   } catch (e) {
     const outcome = failureOutcome(session, e, plan)
     await rollbackAfterFailure(session, ctx, plan)
@@ -64,9 +64,10 @@ async function prepareSession(session: SqlSession, ctx: StepContext, plan: Trans
 }
 
 /** The transaction stays open while the operator decides; the step timer does not run. */
-async function askAndCommit(session: SqlSession, ctx: StepContext, records: SqlStatementRecord[]): Promise<StepOutcome> {
+async function askAndCommit(session: SqlSession, ctx: StepContext, ran: StatementsRun): Promise<StepOutcome> {
   session.stopTimer()
-  const answer = await ctx.ask({ kind: 'commit', statements: records, critical: ctx.planned.declared === 'critical' })
+  const critical = ctx.planned.declared === 'critical'
+  const answer = await ctx.ask({ kind: 'commit', statements: ran.records, critical, ...(ran.samples.length ? { samples: ran.samples } : {}) })
   if (session.stopReason || ctx.signal.aborted) {
     session.stopReason ??= 'abort'
     throw session.stopped(null)
