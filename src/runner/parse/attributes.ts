@@ -139,16 +139,12 @@ function convert(kind: Kind, name: string, value: string | true, problems: strin
         return undefined
       }
       return value
-    case 'list':
-      if (value === true) {
-        problems.push(msg.parse.needsValue(name, `${name}=psql,redis-cli`))
-        return undefined
-      }
-    {
-      const list = value.split(',').map((s) => s.trim()).filter(Boolean)
-      // An empty list says nothing; for a list of names to mask it is a mistake worth a lint.
-      if (list.length === 0 && name === 'redact-columns') {
-        problems.push(msg.parse.needsValue(name, `${name}=email,phone`))
+    case 'list': {
+      const example = name === 'redact-columns' ? `${name}=email,phone` : `${name}=psql,redis-cli`
+      const list = value === true ? [] : value.split(',').map((s) => s.trim()).filter(Boolean)
+      // An empty list says nothing; for the columns to mask it is a mistake worth a lint.
+      if (value === true || (list.length === 0 && name === 'redact-columns')) {
+        problems.push(msg.parse.needsValue(name, example))
         return undefined
       }
       return list

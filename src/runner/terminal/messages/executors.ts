@@ -180,6 +180,8 @@ export const ko = {
   sqlUncounted: (why: string) => `행 수 모름: ${why}`,
   sqlSampleTitle: (line: number, masked: string[]) => `줄 ${line}: 변경된 행 표본${masked.length ? ` (가린 열: ${masked.join(', ')})` : ''}`,
   sqlSampleHeader: (line: number, shown: number) => `변경된 행 표본 (줄 ${line}, 최대 ${shown}행):`,
+  sqlCheckLabel: (check: 'explained' | 'static' | 'waived') =>
+    `서버 점검: ${check === 'explained' ? '실행 계획 판정함' : check === 'static' ? '정적 판정만 적용' : '면제됨 (safe)'}`,
 }
 
 export const en: typeof ko = {
@@ -352,4 +354,5 @@ export const en: typeof ko = {
   sqlUncounted: (why) => `rows not counted: ${why}`,
   sqlSampleTitle: (line, masked) => `line ${line}: sample of the changed rows${masked.length ? ` (masked: ${masked.join(', ')})` : ''}`,
   sqlSampleHeader: (line, shown) => `Sample of the changed rows (line ${line}, at most ${shown}):`,
+  sqlCheckLabel: (check) => `server check: ${check === 'explained' ? 'plan judged' : check === 'static' ? 'static judge only' : 'waived (safe)'}`,
 }
