@@ -49,6 +49,15 @@ beforeAll(async () => {
   await db.query(`CREATE FUNCTION kill_op(int, int) RETURNS bool LANGUAGE plpgsql AS $$ BEGIN RETURN pg_terminate_backend($1); END $$`)
   await db.query(`CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = kill_op)`)
   await db.query(`CREATE FUNCTION looks_harmless(int) RETURNS bool LANGUAGE sql AS 'SELECT pg_terminate_backend($1)'`)
+  // Functions that lie about their volatility: the planner would run them on constant arguments.
+  await db.query(`CREATE FUNCTION liar(int) RETURNS bool IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN RETURN pg_terminate_backend($1); END $$`)
+  await db.query(`CREATE FUNCTION liar_op(int, int) RETURNS bool IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN RETURN pg_terminate_backend($1); END $$`)
+  await db.query(`CREATE OPERATOR ==> (LEFTARG = int, RIGHTARG = int, FUNCTION = liar_op)`)
+  await db.query(`CREATE VIEW v_liar AS SELECT liar(${victimPid}) AS k`)
+  await db.query(`CREATE VIEW v_liar_op AS SELECT ${victimPid} ==> 1 AS k`)
+  await db.query(`CREATE FUNCTION wrapper(int) RETURNS bool LANGUAGE sql AS 'SELECT liar($1)'`)
+  await db.query(`CREATE FUNCTION stable_liar(int) RETURNS int STABLE LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_terminate_backend($1); RETURN 1; END $$`)
+  await db.query(`CREATE VIEW v_stable AS SELECT id FROM t WHERE id = stable_liar(${victimPid})`)
 })
 
 afterAll(async () => {
@@ -98,6 +107,22 @@ describe('refused before it runs, naming what it would call', () => {
     const { outcome } = await runSql('WITH x AS MATERIALIZED (SELECT * FROM v_kill) SELECT id FROM t WHERE id IN (SELECT id FROM x);')
     expect(outcome.status).toBe('blocked')
     expect(outcome.reason).toContain('pg_terminate_backend')
+    expect(await victimAlive()).toBe(true)
+  })
+})
+
+describe('what planning itself would run is refused before anything is planned', () => {
+  it.each([
+    ['an IMMUTABLE function in a view', 'SELECT * FROM v_liar;', 'liar'],
+    ['an IMMUTABLE operator function in a view', 'SELECT * FROM v_liar_op;', 'liar_op'],
+    ['an IMMUTABLE function behind an operator', 'SELECT PID ==> 1;', 'liar_op'],
+    ['an SQL wrapper of an IMMUTABLE function', 'SELECT wrapper(1);', 'public.liar'],
+    ['a STABLE function in a view (selectivity estimates)', 'SELECT * FROM v_stable;', 'stable_liar'],
+  ])('%s', async (_name, code, fn) => {
+    const sql = code.replace('PID', String(victimPid)).replace('wrapper(1)', `wrapper(${victimPid})`)
+    const { outcome } = await runSql(sql)
+    expect(outcome.status).toBe('blocked')
+    expect(outcome.reason).toContain(fn)
     expect(await victimAlive()).toBe(true)
   })
 })

@@ -101,7 +101,7 @@ async function serverGate(
   const started = performance.now()
   let verdict: Awaited<ReturnType<typeof checkStatement>>
   try {
-    verdict = await checkStatement(session, st.text)
+    verdict = await checkStatement(session, st.text, plan.safe !== undefined)
   } catch (e) {
     // The plan could not be made (a missing table…): the statement's own error, at its line.
     const shifted = { ...(e as PgError), message: (e as PgError).message, position: String(Number((e as PgError).position) - EXPLAIN_PREFIX.length) }

@@ -11,6 +11,7 @@ import { detectSql } from '../../judge/sql.js'
 import { parseSql, type Statement } from '../../judge/sql/statements.js'
 import { msg } from '../../terminal/messages/index.js'
 import { planExpressions, type PlanExpression } from './plan-expressions.js'
+import { planTimeRefusals } from './plan-time.js'
 import type { SqlSession } from './session.js'
 
 /** Statements EXPLAIN plans. */
@@ -48,8 +49,9 @@ async function explainedQuery(st: Statement): Promise<string | null> {
   return text
 }
 
-/** Judges one statement against the server, in the step's read-only transaction. */
-export async function checkStatement(session: SqlSession, text: string): Promise<CheckVerdict & { explained?: string }> {
+/** Judges one statement against the server, in the step's read-only transaction. With `waived`
+ * (the step says `safe=`) everything is looked at, for the record, even what planning may run. */
+export async function checkStatement(session: SqlSession, text: string, waived = false): Promise<CheckVerdict & { explained?: string }> {
   const parsed = await parseSql(text)
   const st = parsed.statements[0]
   if (parsed.errors.length > 0 || parsed.statements.length !== 1 || !st) return { check: 'static', refusals: [msg.executors.sqlCheckUnparsable] }
@@ -63,12 +65,15 @@ export async function checkStatement(session: SqlSession, text: string): Promise
     const innerSt = (await parseSql(target)).statements[0]!
     if (!EXPLAINABLE.has(innerSt.type)) return { check: 'static', refusals: [] }
   } else if (!EXPLAINABLE.has(st.type)) return { check: 'static', refusals: [] }
+  // What planning itself would run is refused before anything is planned.
+  const early = await planTimeRefusals(session, target)
+  if (early.length > 0 && !waived) return { check: 'explained', refusals: early }
   const r = await session.control(`${EXPLAIN_PREFIX}${target}`)
   const plan = (r.rows[0] as Record<string, unknown>)['QUERY PLAN']
   const expressions = planExpressions(typeof plan === 'string' ? JSON.parse(plan) : plan)
   const refusals = await judgeExpressions(expressions)
   const operators = await operatorNames(expressions)
-  refusals.push(...(await judgeOperators(session, operators)))
+  refusals.push(...(await judgeOperators(session, operators)), ...early)
   return { check: 'explained', refusals: [...new Set(refusals)], explained: target }
 }
 

@@ -182,6 +182,10 @@ export const ko = {
   sqlSampleHeader: (line: number, shown: number) => `변경된 행 표본 (줄 ${line}, 최대 ${shown}행):`,
   sqlCheckLabel: (check: 'explained' | 'static' | 'waived') =>
     `서버 점검: ${check === 'explained' ? '실행 계획 판정함' : check === 'static' ? '정적 판정만 적용' : '면제됨 (safe)'}`,
+  sqlCheckPlanTime: (fn: string, volatility: string) =>
+    `함수 ${fn}: pg_catalog 또는 확장에 속하지 않는 ${volatility} 함수. 실행 계획을 세우는 중에 실행될 수 있음`,
+  sqlCheckInlinedView: (fn: string, view: string) => `SQL 함수 ${fn} 본문이 뷰 ${view} 이름을 씀: 펼쳐질 때 무엇을 부르는지 확인할 수 없음`,
+  sqlCheckInlinedOperator: (fn: string, op: string) => `SQL 함수 ${fn} 본문이 사용자 연산자 ${op} 기호를 씀: 펼쳐질 때 무엇을 부르는지 확인할 수 없음`,
 }
 
 export const en: typeof ko = {
@@ -355,4 +359,7 @@ export const en: typeof ko = {
   sqlSampleTitle: (line, masked) => `line ${line}: sample of the changed rows${masked.length ? ` (masked: ${masked.join(', ')})` : ''}`,
   sqlSampleHeader: (line, shown) => `Sample of the changed rows (line ${line}, at most ${shown}):`,
   sqlCheckLabel: (check) => `server check: ${check === 'explained' ? 'plan judged' : check === 'static' ? 'static judge only' : 'waived (safe)'}`,
+  sqlCheckPlanTime: (fn, volatility) => `function ${fn} is ${volatility} and neither in pg_catalog nor an extension's: planning may run it`,
+  sqlCheckInlinedView: (fn, view) => `the body of SQL function ${fn} names view ${view}: what it calls once inlined cannot be followed`,
+  sqlCheckInlinedOperator: (fn, op) => `the body of SQL function ${fn} uses the user operator ${op}: what it calls once inlined cannot be followed`,
 }
