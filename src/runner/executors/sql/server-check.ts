@@ -161,6 +161,11 @@ async function judgeOperators(session: SqlSession, names: string[]): Promise<str
   }
   // The functions of the allowed ones still go through the judge.
   const fns = [...new Set(rows.filter((row) => row.schema === 'pg_catalog' || row.extension).map((row) => row.fn))]
+  if (fns.length === 0) return refusals
+  // One parse for all of them (a common operator such as `=` has dozens of functions); when the
+  // judge finds anything, each is judged alone to name it.
+  const all = await detectSql(fns.map((fn) => `SELECT ${fn}()`).join(';\n'))
+  if (!all.destructive && all.refused.length === 0 && all.syntaxErrors.length === 0) return refusals
   for (const fn of fns) {
     const d = await detectSql(`SELECT ${fn}()`)
     if (d.destructive || d.refused.length > 0 || d.syntaxErrors.length > 0) {
