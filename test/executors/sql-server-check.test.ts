@@ -103,6 +103,17 @@ describe('refused before it runs, naming what it would call', () => {
     expect(await victimAlive()).toBe(true)
   })
 
+  it('COPY (query) TO STDOUT, and EXECUTE of a prepared statement reaching a lying function', async () => {
+    const copy = await runSql('COPY (SELECT * FROM v_kill) TO STDOUT;')
+    expect(copy.outcome.status).toBe('blocked')
+    expect(copy.outcome.reason).toContain('pg_terminate_backend')
+    const execute = await runSql('PREPARE p AS SELECT * FROM v_liar;\nEXECUTE p;')
+    expect(execute.outcome.status).toBe('blocked')
+    expect(execute.outcome.reason).toContain(says.atLine(11))
+    expect(execute.outcome.reason).toContain('liar')
+    expect(await victimAlive()).toBe(true)
+  })
+
   it('a subquery and a CTE reaching the view', async () => {
     const { outcome } = await runSql('WITH x AS MATERIALIZED (SELECT * FROM v_kill) SELECT id FROM t WHERE id IN (SELECT id FROM x);')
     expect(outcome.status).toBe('blocked')

@@ -49,24 +49,69 @@ async function explainedQuery(st: Statement): Promise<string | null> {
   return text
 }
 
+/** The text a COPY (query) TO runs: the query between its parentheses, parsed back to the same kind. */
+async function copiedQuery(st: Statement): Promise<string | null> {
+  const want = Object.keys((st.node.CopyStmt as { query?: Record<string, unknown> }).query ?? {})[0]
+  const open = st.text.indexOf('(')
+  if (open < 0 || !want) return null
+  // The closing parenthesis is the one after which `TO` follows and before which the query parses.
+  for (let close = st.text.indexOf(')', open); close >= 0; close = st.text.indexOf(')', close + 1)) {
+    if (!/^\s*TO\b/i.test(st.text.slice(close + 1))) continue
+    const text = st.text.slice(open + 1, close)
+    const inner = await parseSql(text).catch(() => null)
+    if (inner && inner.errors.length === 0 && inner.statements.length === 1 && inner.statements[0]!.type === want) return text
+  }
+  return null
+}
+
+/** What to plan for a statement: its own text, the query it wraps, or a verdict without a plan. */
+async function planTarget(session: SqlSession, st: Statement): Promise<{ target: string; names: string } | { verdict: CheckVerdict }> {
+  const says = msg.executors
+  switch (st.type) {
+    case 'ExplainStmt': {
+      // A plain EXPLAIN plans and runs nothing; EXPLAIN ANALYZE runs its query, which is checked.
+      if (!isAnalyze(st)) return { verdict: { check: 'static', refusals: [] } }
+      const inner = await explainedQuery(st)
+      if (inner === null) return { verdict: { check: 'static', refusals: [says.sqlCheckUnparsable] } }
+      const innerSt = (await parseSql(inner)).statements[0]!
+      if (!EXPLAINABLE.has(innerSt.type)) return { verdict: { check: 'static', refusals: [] } }
+      return { target: inner, names: inner }
+    }
+    case 'CopyStmt': {
+      // COPY (query) TO runs the query; COPY table TO reads the table (row-security policies apply).
+      const body = st.node.CopyStmt as { query?: unknown; relation?: Record<string, unknown>; is_from?: boolean }
+      if (body.is_from) return { verdict: { check: 'static', refusals: [] } }
+      if (body.query) {
+        const inner = await copiedQuery(st)
+        return inner === null ? { verdict: { check: 'static', refusals: [says.sqlCheckUnparsable] } } : { target: inner, names: inner }
+      }
+      const rv = body.relation ?? {}
+      const name = [rv.schemaname, rv.relname].filter((p): p is string => typeof p === 'string').map((p) => `"${p.replace(/"/g, '""')}"`).join('.')
+      return { target: `SELECT * FROM ${name}`, names: `SELECT * FROM ${name}` }
+    }
+    case 'ExecuteStmt': {
+      // What planning reaches is in the prepared statement's own text.
+      const name = String((st.node.ExecuteStmt as { name?: string }).name ?? '')
+      const r = await session.control('SELECT statement FROM pg_catalog.pg_prepared_statements WHERE name OPERATOR(pg_catalog.=) $1', [name])
+      const prepared = (r.rows[0] as { statement?: string } | undefined)?.statement
+      return { target: st.text, names: prepared ?? st.text }
+    }
+  }
+  if (!EXPLAINABLE.has(st.type)) return { verdict: { check: 'static', refusals: [] } }
+  return { target: st.text, names: st.text }
+}
+
 /** Judges one statement against the server, in the step's read-only transaction. With `waived`
  * (the step says `safe=`) everything is looked at, for the record, even what planning may run. */
 export async function checkStatement(session: SqlSession, text: string, waived = false): Promise<CheckVerdict & { explained?: string }> {
   const parsed = await parseSql(text)
   const st = parsed.statements[0]
   if (parsed.errors.length > 0 || parsed.statements.length !== 1 || !st) return { check: 'static', refusals: [msg.executors.sqlCheckUnparsable] }
-  let target = text
-  if (st.type === 'ExplainStmt') {
-    // A plain EXPLAIN plans and runs nothing; EXPLAIN ANALYZE runs its query, which is checked.
-    if (!isAnalyze(st)) return { check: 'static', refusals: [] }
-    const inner = await explainedQuery(st)
-    if (inner === null) return { check: 'static', refusals: [msg.executors.sqlCheckUnparsable] }
-    target = inner
-    const innerSt = (await parseSql(target)).statements[0]!
-    if (!EXPLAINABLE.has(innerSt.type)) return { check: 'static', refusals: [] }
-  } else if (!EXPLAINABLE.has(st.type)) return { check: 'static', refusals: [] }
+  const what = await planTarget(session, st)
+  if ('verdict' in what) return what.verdict
+  const target = what.target
   // What planning itself would run is refused before anything is planned.
-  const early = await planTimeRefusals(session, target)
+  const early = await planTimeRefusals(session, what.names)
   if (early.length > 0 && !waived) return { check: 'explained', refusals: early }
   const r = await session.control(`${EXPLAIN_PREFIX}${target}`)
   const plan = (r.rows[0] as Record<string, unknown>)['QUERY PLAN']
