@@ -246,6 +246,15 @@ const CASES: Case[] = [
     clean: [doc('', step('sql {id=rows max-rows=5 max-display=10}', 'SELECT 1;'))],
   },
   {
+    name: 'redact-columns on a step that is not SQL',
+    rule: 'sql-only-attributes',
+    severity: 'warning',
+    bad: doc('', step('bash {id=rows redact-columns=email}', 'echo hi')),
+    at: '```bash {id=rows',
+    message: pattern(msg.lint.sqlOnlyAttributes('rows')),
+    clean: [doc('', step('sql {id=rows destructive redact-columns=email}', 'DELETE FROM t;'))],
+  },
+  {
     name: 'a required env var without a description',
     rule: 'env-description',
     severity: 'error',

@@ -76,7 +76,7 @@ export const STEP_RULES: Record<string, StepRule> = {
     ]
   },
   'sql-only-attributes': (s) =>
-    s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined)
+    s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined || s.step.attrs.redactColumns !== undefined)
       ? [warning(s.line, 'sql-only-attributes', msg.lint.sqlOnlyAttributes(s.id))]
       : [],
 }
