@@ -39,6 +39,8 @@ export interface StatementPlan {
 export interface StatementsRun {
   records: SqlStatementRecord[]
   samples: { line: number; table: TableBlock }[]
+  /** The statistics after the last statement: the next one's "before" (reads change no counter). */
+  last?: Snapshot
 }
 
 const AFFECTING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'])
@@ -62,7 +64,7 @@ export async function runStatements(session: SqlSession, ctx: StepContext, plan:
   const run: StatementsRun = { records: [], samples: [] }
   const tally: CheckTally = { explained: 0, staticOnly: 0, ms: 0, findings: [] }
   try {
-    if (plan.mode === 'transaction') await refuseUncountable(session, ctx, plan)
+    if (plan.mode === 'transaction') run.last = await refuseUncountable(session, ctx, plan)
     for (const st of plan.statements) {
       if (session.stopReason) throw session.stopped(st.line)
       const check = plan.mode === 'read-only' ? await serverGate(session, ctx, plan, st, tally) : undefined
@@ -75,12 +77,13 @@ export async function runStatements(session: SqlSession, ctx: StepContext, plan:
 }
 
 /** Counts that would all be 0 (track_counts off) cannot hold max-rows nor make a preview. */
-async function refuseUncountable(session: SqlSession, ctx: StepContext, plan: StatementPlan): Promise<void> {
+async function refuseUncountable(session: SqlSession, ctx: StepContext, plan: StatementPlan): Promise<Snapshot> {
   const first = await snapshot(session)
-  if (first.tracking) return
+  if (first.tracking) return first
   const why = msg.executors.sqlCountsTrackOff
   if (ctx.dryRun) throw new StepStop('blocked', msg.executors.sqlPreviewUncounted(why))
   if (plan.maxRows !== undefined) throw new StepStop('blocked', msg.executors.sqlMaxRowsUncounted(why))
+  return first
 }
 
 /** The step's server check result, in its notes: held (what was explained), or waived and what it found. */
@@ -135,23 +138,25 @@ async function sampledTable(session: SqlSession, st: { node: Record<string, unkn
   if (!rv) return null
   const name = [rv.schemaname, rv.relname].filter((p): p is string => typeof p === 'string').map((p) => `"${p.replace(/"/g, '""')}"`).join('.')
   const r = await session.control(
-    `SELECT c.relkind::pg_catalog.text AS kind, pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
+    `SELECT c.relkind::pg_catalog.text AS kind, pg_catalog.format('%I.%I', n.nspname, c.relname) AS name,
+            pg_catalog.has_table_privilege(c.oid, 'SELECT') AS readable
      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
      WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1)`,
     [name],
   )
-  const row = r.rows[0] as { kind?: string; name?: string } | undefined
-  return row?.kind === 'r' || row?.kind === 'p' ? (row.name ?? null) : null
+  // RETURNING * needs SELECT on the table: without it the sample would fail a statement that works.
+  const row = r.rows[0] as { kind?: string; name?: string; readable?: boolean } | undefined
+  return (row?.kind === 'r' || row?.kind === 'p') && row.readable ? (row.name ?? null) : null
 }
 
-async function prepareCounts(session: SqlSession, plan: StatementPlan, text: string): Promise<Before | null> {
+async function prepareCounts(session: SqlSession, plan: StatementPlan, text: string, last: Snapshot | undefined): Promise<Before | null> {
   if (plan.mode !== 'transaction') return null
   const parsed = await parseSql(text)
   const st = parsed.statements.length === 1 ? parsed.statements[0] : undefined
   let sample = await sampleText(text)
   const target = sample !== null ? await sampledTable(session, st) : null
   if (target === null) sample = null
-  const snap = await snapshot(session)
+  const snap = last ?? (await snapshot(session))
   const truncated = st?.type === 'TruncateStmt' ? await countTruncated(session, st.node.TruncateStmt as Record<string, unknown>) : new Map()
   return { snap, truncated, sample, target }
 }
@@ -164,7 +169,8 @@ async function runOne(
   run: StatementsRun,
   check: SqlStatementRecord['check'],
 ): Promise<void> {
-  const before = await prepareCounts(session, plan, st.text)
+  const before = await prepareCounts(session, plan, st.text, run.last)
+  delete run.last // the statement's own "after" replaces it once it ran
   const text = before?.sample ?? st.text
   const started = performance.now()
   let r: StatementResult
@@ -181,7 +187,8 @@ async function runOne(
   const record: SqlStatementRecord = { line: st.line, sql: text, command: r.command, rowCount: r.rowCount, durationMs }
   if (check) record.check = check
   if (before) {
-    const counted = tableCounts(before.snap, await snapshot(session), before.truncated)
+    run.last = await snapshot(session)
+    const counted = tableCounts(before.snap, run.last, before.truncated)
     if ('tables' in counted) record.tables = counted.tables
     else record.uncounted = counted.unknown
   }

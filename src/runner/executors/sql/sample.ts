@@ -22,7 +22,9 @@ function isEmpty(v: unknown): boolean {
 function sampleable(st: Statement): boolean {
   if (st.type !== 'UpdateStmt' && st.type !== 'DeleteStmt') return false
   const body = st.node[st.type] as Record<string, unknown>
-  return isEmpty(body.returningList) && isEmpty(body.withClause) && isEmpty(body.fromClause) && isEmpty(body.usingClause)
+  // WHERE CURRENT OF names a cursor position a CTE cannot use.
+  const currentOf = JSON.stringify(body.whereClause ?? null).includes('"CurrentOfExpr"')
+  return isEmpty(body.returningList) && isEmpty(body.withClause) && isEmpty(body.fromClause) && isEmpty(body.usingClause) && !currentOf
 }
 
 /**
