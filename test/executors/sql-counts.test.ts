@@ -201,3 +201,48 @@ describe('a sample of what changes', () => {
     expect(await count('t')).toBe(45)
   })
 })
+
+describe('as a role that is not a superuser', () => {
+  const role = `rb_counts_role_${randomSuffix()}`
+  const roleUrl = database.url.replace('postgres@', `${role}@`)
+  const asRole = createSqlExecutor()
+  const runAs = async (code: string, attrs: StepAttributes = {}) => {
+    const detection = await detectSql(code)
+    const planned = await plannedStep({ kind: 'sql', code, attrs: { destructive: true, ...attrs }, detection, id: 'role-step' })
+    const { ctx, rec } = makeContext(planned, { env: { DATABASE_URL: roleUrl }, answer: allow })
+    return { outcome: await asRole.run(ctx), rec }
+  }
+
+  beforeAll(async () => {
+    await db.query(`CREATE ROLE ${role} LOGIN`)
+    await db.query('CREATE TABLE hidden (id int)')
+    await db.query('ALTER TABLE hidden ENABLE ROW LEVEL SECURITY')
+    await db.query('CREATE POLICY few ON hidden USING (id <= 3)')
+    await db.query(`GRANT SELECT, TRUNCATE ON hidden TO ${role}`)
+    await db.query('CREATE TABLE blind (id int)')
+    await db.query(`GRANT DELETE ON blind TO ${role}`)
+  })
+
+  afterAll(async () => {
+    await asRole.close?.()
+    await db.query('DROP TABLE hidden, blind')
+    await db.query(`DROP ROLE ${role}`)
+  })
+
+  it('TRUNCATE of a table whose rows row security hides is not counted, so max-rows refuses it', async () => {
+    await db.query('INSERT INTO hidden SELECT generate_series(1, 50)')
+    const { outcome } = await runAs('TRUNCATE hidden;', { maxRows: 10 })
+    expect(outcome.status).toBe('failed')
+    expect(outcome.reason).toContain(says.sqlCountsHidden('public.hidden'))
+    expect(await count('hidden')).toBe(50)
+  })
+
+  it('a DELETE on a table the role cannot read runs as written, without a sample', async () => {
+    await db.query('INSERT INTO blind SELECT generate_series(1, 7)')
+    const { outcome, rec } = await runAs('DELETE FROM blind;', { maxRows: 10 })
+    expect(outcome.status).toBe('passed')
+    expect(rec.statements[0]).toMatchObject({ sql: 'DELETE FROM blind', command: 'DELETE', rowCount: 7 })
+    expect(rec.statements[0]!.tables).toEqual([{ table: 'public.blind', inserted: 0, updated: 0, deleted: 7 }])
+    expect(await count('blind')).toBe(0)
+  })
+})

@@ -47,7 +47,7 @@ export async function snapshot(session: SqlSession): Promise<Snapshot> {
 }
 
 /** Tables a TRUNCATE empties, by oid, with the rows each holds now. */
-export type Truncated = Map<string, { name: string; rows: number }>
+export type Truncated = Map<string, { name: string; rows: number | null }>
 
 /** `"schema"."table"` of a parsed RangeVar, resolved the way the statement resolves it. */
 function rangeVarText(rv: Record<string, unknown>): string {
@@ -73,13 +73,19 @@ export async function countTruncated(session: SqlSession, node: Record<string, u
        SELECT oid, just FROM named
        UNION SELECT e.child, false FROM edges e JOIN closure ON e.parent OPERATOR(pg_catalog.=) closure.oid
          WHERE (e.fk AND $3) OR (NOT e.fk AND NOT closure.just))
-     SELECT DISTINCT closure.oid::pg_catalog.int8 AS oid, pg_catalog.format('%I.%I', n.nspname, cl.relname) AS name
+     SELECT DISTINCT closure.oid::pg_catalog.int8 AS oid, pg_catalog.format('%I.%I', n.nspname, cl.relname) AS name,
+            pg_catalog.row_security_active(closure.oid) AS hidden
      FROM closure JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) closure.oid
      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) cl.relnamespace`,
     [names, only, cascade],
   )
   const truncated: Truncated = new Map()
-  for (const row of r.rows as { oid: string; name: string }[]) {
+  for (const row of r.rows as { oid: string; name: string; hidden: boolean }[]) {
+    // Row security would hide from count(*) rows that TRUNCATE removes all the same.
+    if (row.hidden) {
+      truncated.set(String(row.oid), { name: row.name, rows: null })
+      continue
+    }
     const counted = await session.control(`SELECT pg_catalog.count(*) AS n FROM ONLY ${row.name}`)
     truncated.set(String(row.oid), { name: row.name, rows: Number((counted.rows[0] as { n: string }).n) })
   }
@@ -97,6 +103,7 @@ export function tableCounts(before: Snapshot, after: Snapshot, truncated: Trunca
     if (now.dropped > was.dropped) return { unknown: says.sqlCountsDroppedColumn(was.name) }
     const emptied = truncated.get(oid)
     if (emptied) {
+      if (emptied.rows === null) return { unknown: says.sqlCountsHidden(was.name) }
       // The TRUNCATE reset the transaction's part of the counters (the view also holds this
       // backend's counts not yet flushed from earlier transactions): only growth is counted.
       const grew = (a: number, b: number) => Math.max(0, b - a)
