@@ -150,6 +150,8 @@ describe('a sample of what changes, at a terminal', () => {
     expect(shown).toContain(msg.executors.sqlSampleHeader(10, 10).slice(0, 8))
     expect(shown).toMatch(/u\d+@example\.com/)
     expect(shown).toMatch(/pw-\d+/)
+    // The true count is in the commit summary too.
+    expect(shown).toContain(msg.executors.sqlTableCounts('public.users', 0, 0, 20, undefined))
     screen.keypress({ name: 'down' }) // commit
     screen.keypress({ name: 'enter' })
     const { exitCode } = await result
