@@ -166,6 +166,9 @@ describe('a sample of what changes', () => {
     const st = rec.statements[0]!
     expect(st.sql).toBe(`WITH x AS (\n${code}\nRETURNING *\n) SELECT * FROM x LIMIT 10`)
     expect(st.command).toBe('DELETE')
+    // Shown before it ran, as it ran.
+    expect(rec.stdout.indexOf(st.sql)).toBeGreaterThan(rec.stdout.indexOf(says.sqlSampleRunsAs(10)))
+    expect(rec.stdout.indexOf(says.sqlSampleRunsAs(10))).toBeGreaterThanOrEqual(0)
     expect(st.tables).toEqual([{ table: 'public.users', inserted: 0, updated: 0, deleted: 50 }])
     expect(st.masked).toEqual(['email', 'password_hash', 'api_token'])
     // The operator's question carries the rows as they are.

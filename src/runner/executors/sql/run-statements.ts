@@ -172,6 +172,8 @@ async function runOne(
   const before = await prepareCounts(session, plan, st.text, run.last)
   delete run.last // the statement's own "after" replaces it once it ran
   const text = before?.sample ?? st.text
+  // The operator sees the text that runs, before it runs.
+  if (before?.sample) ctx.io.output(`-- ${msg.executors.sqlSampleRunsAs(st.line)}\n${before.sample}\n`, 'stdout')
   const started = performance.now()
   let r: StatementResult
   try {
