@@ -58,6 +58,11 @@ beforeAll(async () => {
   await db.query(`CREATE FUNCTION wrapper(int) RETURNS bool LANGUAGE sql AS 'SELECT liar($1)'`)
   await db.query(`CREATE FUNCTION stable_liar(int) RETURNS int STABLE LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_terminate_backend($1); RETURN 1; END $$`)
   await db.query(`CREATE VIEW v_stable AS SELECT id FROM t WHERE id = stable_liar(${victimPid})`)
+  // A cast's function shows in a plan only as `::pair`.
+  await db.query('CREATE TYPE pair AS (a int, b int)')
+  await db.query(`CREATE FUNCTION mk_pair(text) RETURNS pair LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_terminate_backend(${victimPid}); RETURN ROW(1, 2); END $$`)
+  await db.query('CREATE CAST (text AS pair) WITH FUNCTION mk_pair(text)')
+  await db.query(`CREATE VIEW v_cast AS SELECT v::pair AS p FROM t`)
 })
 
 afterAll(async () => {
@@ -129,6 +134,8 @@ describe('what planning itself would run is refused before anything is planned',
     ['an IMMUTABLE function behind an operator', 'SELECT PID ==> 1;', 'liar_op'],
     ['an SQL wrapper of an IMMUTABLE function', 'SELECT wrapper(1);', 'public.liar'],
     ['a STABLE function in a view (selectivity estimates)', 'SELECT * FROM v_stable;', 'stable_liar'],
+    ['a cast function in a view', 'SELECT * FROM v_cast;', 'mk_pair'],
+    ['a cast function named by ::type', "SELECT 'x'::text::pair;", 'mk_pair'],
   ])('%s', async (_name, code, fn) => {
     const sql = code.replace('PID', String(victimPid)).replace('wrapper(1)', `wrapper(${victimPid})`)
     const { outcome } = await runSql(sql)

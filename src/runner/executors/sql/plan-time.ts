@@ -4,10 +4,13 @@
 // would run during the server check itself. So before a statement is planned, the catalog is
 // asked which functions it can reach — called by name, behind the operators it names, through the
 // views, rules and row-security policies of the relations it names (transitively), and through
-// the bodies of SQL functions the planner may inline — and any of them that is outside pg_catalog,
-// not an installed extension's, and not VOLATILE, is refused before anything is planned. An SQL
-// function's body is read for the names of user functions (which are then reached too), views and
-// user operators (refused: the catalog cannot follow them).
+// the bodies of SQL functions the planner may inline, and the casts to the types it names — and any
+// of them that is outside pg_catalog, not an installed extension's, and not VOLATILE, is refused
+// before anything is planned. So is a user cast function (a plan shows it only as `::type`), and
+// every reached user function goes through the judge by name. An SQL function's body is read for
+// the names of user functions (which are then reached too), views and user operators (refused:
+// the catalog cannot follow them).
+import { detectSql } from '../../judge/sql.js'
 import { parseSql } from '../../judge/sql/statements.js'
 import { msg } from '../../terminal/messages/index.js'
 import type { SqlSession } from './session.js'
@@ -16,11 +19,13 @@ interface Named {
   relations: string[]
   functions: string[]
   operators: string[]
+  /** Types named by `::type` / CAST: a cast's function does not show in a plan. */
+  types: string[]
 }
 
 /** Relations, function names and operator names a parse tree names. */
 function named(tree: unknown): Named {
-  const out: Named = { relations: [], functions: [], operators: [] }
+  const out: Named = { relations: [], functions: [], operators: [], types: [] }
   const quote = (s: string) => `"${s.replace(/"/g, '""')}"`
   const walk = (value: unknown): void => {
     if (Array.isArray(value)) return value.forEach(walk)
@@ -35,6 +40,9 @@ function named(tree: unknown): Named {
     const ae = node.A_Expr as { name?: { String?: { sval?: string } }[] } | undefined
     const op = ae?.name?.at(-1)?.String?.sval
     if (op && /^[+\-*/<>=~!@#%^&|`?]+$/.test(op)) out.operators.push(op)
+    const tc = node.TypeCast as { typeName?: { names?: { String?: { sval?: string } }[] } } | undefined
+    const type = tc?.typeName?.names?.at(-1)?.String?.sval
+    if (type) out.types.push(type.toLowerCase())
     for (const v of Object.values(node)) walk(v)
   }
   walk(tree)
@@ -48,6 +56,8 @@ interface UserFunction {
   volatile: string
   language: string
   body: string
+  /** The function of a cast: it runs where the plan shows only `::type`. */
+  cast: boolean
 }
 
 const USER_OBJECTS = `
@@ -55,7 +65,8 @@ const USER_OBJECTS = `
                  AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass)
   SELECT p.oid::pg_catalog.int8::pg_catalog.text AS oid, pg_catalog.format('%I.%I', n.nspname, p.proname) AS name,
          pg_catalog.lower(p.proname) AS proname, p.provolatile::pg_catalog.text AS volatile, l.lanname AS language,
-         COALESCE(p.prosrc, '') AS body
+         COALESCE(p.prosrc, '') AS body,
+         EXISTS (SELECT FROM pg_catalog.pg_cast c WHERE c.castfunc OPERATOR(pg_catalog.=) p.oid) AS cast
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
   JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang
   WHERE n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema'])
@@ -83,7 +94,10 @@ const REACHABLE = `
   UNION SELECT op.oprcode::pg_catalog.oid::pg_catalog.int8::pg_catalog.text FROM objs o JOIN pg_catalog.pg_operator op ON op.oid OPERATOR(pg_catalog.=) o.refobjid
    WHERE o.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_operator'::pg_catalog.regclass
   UNION SELECT p.oid::pg_catalog.int8::pg_catalog.text FROM pg_catalog.pg_proc p WHERE pg_catalog.lower(p.proname) OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.text[])
-  UNION SELECT op.oprcode::pg_catalog.oid::pg_catalog.int8::pg_catalog.text FROM pg_catalog.pg_operator op WHERE op.oprname OPERATOR(pg_catalog.=) ANY ($3::pg_catalog.text[])`
+  UNION SELECT op.oprcode::pg_catalog.oid::pg_catalog.int8::pg_catalog.text FROM pg_catalog.pg_operator op WHERE op.oprname OPERATOR(pg_catalog.=) ANY ($3::pg_catalog.text[])
+  UNION SELECT c.castfunc::pg_catalog.int8::pg_catalog.text FROM pg_catalog.pg_cast c
+    JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.casttarget
+   WHERE pg_catalog.lower(t.typname) OPERATOR(pg_catalog.=) ANY ($4::pg_catalog.text[])`
 
 const USER_VIEWS_AND_OPERATORS = `
   SELECT ARRAY(SELECT pg_catalog.lower(c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
@@ -121,7 +135,8 @@ export async function planTimeRefusals(session: SqlSession, text: string): Promi
   if (user.size === 0) return []
   const parsed = await parseSql(text)
   const names = named(parsed.statements.map((s) => s.node))
-  const reached = (await session.control(REACHABLE, [names.relations, names.functions.map((f) => f.toLowerCase()), names.operators])).rows as { oid: string }[]
+  const args = [names.relations, names.functions.map((f) => f.toLowerCase()), names.operators, names.types]
+  const reached = (await session.control(REACHABLE, args)).rows as { oid: string }[]
   const queue = reached.map((r) => user.get(r.oid)).filter((f): f is UserFunction => f !== undefined)
   const byName = new Map<string, UserFunction[]>()
   for (const f of user.values()) byName.set(f.proname, [...(byName.get(f.proname) ?? []), f])
@@ -132,6 +147,7 @@ export async function planTimeRefusals(session: SqlSession, text: string): Promi
     if (seen.has(f.oid)) continue
     seen.add(f.oid)
     if (f.volatile !== 'v') refusals.push(msg.executors.sqlCheckPlanTime(f.name, f.volatile === 'i' ? 'IMMUTABLE' : 'STABLE'))
+    if (f.cast) refusals.push(msg.executors.sqlCheckCast(f.name))
     if (f.language !== 'sql') continue
     // An SQL function may be inlined: what its body names is reached too.
     const words = new Set((f.body.match(/[A-Za-z_][A-Za-z0-9_$]*/g) ?? []).map((w) => w.toLowerCase()))
@@ -141,5 +157,19 @@ export async function planTimeRefusals(session: SqlSession, text: string): Promi
     }
     for (const op of operators) if (f.body.includes(op)) refusals.push(msg.executors.sqlCheckInlinedOperator(f.name, op))
   }
+  refusals.push(...(await judgeByName([...seen].map((oid) => user.get(oid)!.name))))
   return [...new Set(refusals)]
+}
+
+/** The reached user functions by name, as the judge sees a call (a view may hide them from the plan). */
+async function judgeByName(names: string[]): Promise<string[]> {
+  if (names.length === 0) return []
+  const all = await detectSql(names.map((n) => `SELECT ${n}()`).join(';\n'))
+  if (!all.destructive && all.refused.length === 0) return []
+  const refusals: string[] = []
+  for (const n of names) {
+    const d = await detectSql(`SELECT ${n}()`)
+    if (d.destructive || d.refused.length > 0) refusals.push(msg.executors.sqlCheckRefused(`${n}()`, [...d.reasons, ...d.refused.map((r) => r.message)].join('; ')))
+  }
+  return refusals
 }

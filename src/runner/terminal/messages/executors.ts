@@ -188,6 +188,7 @@ export const ko = {
   sqlCheckInlinedOperator: (fn: string, op: string) => `SQL 함수 ${fn} 본문이 사용자 연산자 ${op} 기호를 씀: 펼쳐질 때 무엇을 부르는지 확인할 수 없음`,
   sqlCountsHidden: (table: string) => `테이블 ${table} 행 보안 정책이 적용되어 TRUNCATE로 지울 행을 모두 셀 수 없음`,
   sqlSampleRunsAs: (line: number) => `줄 ${line} 문을 변경된 행 표본과 함께 이렇게 실행함:`,
+  sqlCheckCast: (fn: string) => `함수 ${fn}: pg_catalog 또는 확장에 속하지 않는 형 변환 함수. 실행 계획에 보이지 않고 실행됨`,
 }
 
 export const en: typeof ko = {
@@ -366,4 +367,5 @@ export const en: typeof ko = {
   sqlCheckInlinedOperator: (fn, op) => `the body of SQL function ${fn} uses the user operator ${op}: what it calls once inlined cannot be followed`,
   sqlCountsHidden: (table) => `row security applies to table ${table}: count(*) cannot see every row TRUNCATE removes`,
   sqlSampleRunsAs: (line) => `line ${line} runs as (to show a sample of the changed rows):`,
+  sqlCheckCast: (fn) => `function ${fn} is a cast function neither in pg_catalog nor an extension's: it runs where the plan shows only a cast`,
 }
