@@ -223,7 +223,7 @@ describe('as a role that is not a superuser', () => {
     await db.query('CREATE POLICY few ON hidden USING (id <= 3)')
     await db.query(`GRANT SELECT, TRUNCATE ON hidden TO ${role}`)
     await db.query('CREATE TABLE blind (id int)')
-    await db.query(`GRANT DELETE ON blind TO ${role}`)
+    await db.query(`GRANT DELETE, TRUNCATE ON blind TO ${role}`)
   })
 
   afterAll(async () => {
@@ -246,6 +246,18 @@ describe('as a role that is not a superuser', () => {
     expect(outcome.status).toBe('passed')
     expect(rec.statements[0]).toMatchObject({ sql: 'DELETE FROM blind', command: 'DELETE', rowCount: 7 })
     expect(rec.statements[0]!.tables).toEqual([{ table: 'public.blind', inserted: 0, updated: 0, deleted: 7 }])
+    expect(await count('blind')).toBe(0)
+  })
+
+  it('a TRUNCATE of a table the role cannot read runs without max-rows, and is not counted', async () => {
+    await db.query('INSERT INTO blind SELECT generate_series(1, 4)')
+    const capped = await runAs('TRUNCATE blind;', { maxRows: 10 })
+    expect(capped.outcome.status).toBe('failed')
+    expect(capped.outcome.reason).toContain(says.sqlCountsHidden('public.blind'))
+    expect(await count('blind')).toBe(4)
+    const free = await runAs('TRUNCATE blind;')
+    expect(free.outcome.status).toBe('passed')
+    expect(free.rec.statements[0]!.uncounted).toBe(says.sqlCountsHidden('public.blind'))
     expect(await count('blind')).toBe(0)
   })
 })

@@ -74,14 +74,15 @@ export async function countTruncated(session: SqlSession, node: Record<string, u
        UNION SELECT e.child, false FROM edges e JOIN closure ON e.parent OPERATOR(pg_catalog.=) closure.oid
          WHERE (e.fk AND $3) OR (NOT e.fk AND NOT closure.just))
      SELECT DISTINCT closure.oid::pg_catalog.int8 AS oid, pg_catalog.format('%I.%I', n.nspname, cl.relname) AS name,
-            pg_catalog.row_security_active(closure.oid) AS hidden
+            pg_catalog.row_security_active(closure.oid) OR NOT pg_catalog.has_table_privilege(closure.oid, 'SELECT') AS hidden
      FROM closure JOIN pg_catalog.pg_class cl ON cl.oid OPERATOR(pg_catalog.=) closure.oid
      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) cl.relnamespace`,
     [names, only, cascade],
   )
   const truncated: Truncated = new Map()
   for (const row of r.rows as { oid: string; name: string; hidden: boolean }[]) {
-    // Row security would hide from count(*) rows that TRUNCATE removes all the same.
+    // Row security would hide from count(*) rows that TRUNCATE removes all the same; without
+    // SELECT there is no count(*) at all (the TRUNCATE itself may still be allowed).
     if (row.hidden) {
       truncated.set(String(row.oid), { name: row.name, rows: null })
       continue

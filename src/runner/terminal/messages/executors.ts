@@ -186,7 +186,7 @@ export const ko = {
     `함수 ${fn}: pg_catalog 또는 확장에 속하지 않는 ${volatility} 함수. 실행 계획을 세우는 중에 실행될 수 있음`,
   sqlCheckInlinedView: (fn: string, view: string) => `SQL 함수 ${fn} 본문이 뷰 ${view} 이름을 씀: 펼쳐질 때 무엇을 부르는지 확인할 수 없음`,
   sqlCheckInlinedOperator: (fn: string, op: string) => `SQL 함수 ${fn} 본문이 사용자 연산자 ${op} 기호를 씀: 펼쳐질 때 무엇을 부르는지 확인할 수 없음`,
-  sqlCountsHidden: (table: string) => `테이블 ${table} 행 보안 정책이 적용되어 TRUNCATE로 지울 행을 모두 셀 수 없음`,
+  sqlCountsHidden: (table: string) => `테이블 ${table} 행 보안 정책 또는 SELECT 권한 부족으로 TRUNCATE로 지울 행을 모두 셀 수 없음`,
   sqlSampleRunsAs: (line: number) => `줄 ${line} 문을 변경된 행 표본과 함께 이렇게 실행함:`,
   sqlCheckCast: (fn: string) => `함수 ${fn}: pg_catalog 또는 확장에 속하지 않는 형 변환 함수. 실행 계획에 보이지 않고 실행됨`,
 }
@@ -365,7 +365,7 @@ export const en: typeof ko = {
   sqlCheckPlanTime: (fn, volatility) => `function ${fn} is ${volatility} and neither in pg_catalog nor an extension's: planning may run it`,
   sqlCheckInlinedView: (fn, view) => `the body of SQL function ${fn} names view ${view}: what it calls once inlined cannot be followed`,
   sqlCheckInlinedOperator: (fn, op) => `the body of SQL function ${fn} uses the user operator ${op}: what it calls once inlined cannot be followed`,
-  sqlCountsHidden: (table) => `row security applies to table ${table}: count(*) cannot see every row TRUNCATE removes`,
+  sqlCountsHidden: (table) => `row security or a missing SELECT privilege on table ${table}: count(*) cannot see every row TRUNCATE removes`,
   sqlSampleRunsAs: (line) => `line ${line} runs as (to show a sample of the changed rows):`,
   sqlCheckCast: (fn) => `function ${fn} is a cast function neither in pg_catalog nor an extension's: it runs where the plan shows only a cast`,
 }
