@@ -63,6 +63,10 @@ beforeAll(async () => {
   await db.query(`CREATE FUNCTION mk_pair(text) RETURNS pair LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_terminate_backend(${victimPid}); RETURN ROW(1, 2); END $$`)
   await db.query('CREATE CAST (text AS pair) WITH FUNCTION mk_pair(text)')
   await db.query(`CREATE VIEW v_cast AS SELECT v::pair AS p FROM t`)
+  // SQL functions the planner does not inline (SETOF with a volatile body; BEGIN ATOMIC, two statements).
+  await db.query(`CREATE FUNCTION not_inlined(int) RETURNS SETOF bool LANGUAGE sql AS 'SELECT 1; SELECT pg_terminate_backend($1)'`)
+  await db.query(`CREATE FUNCTION atomic_kill(p int) RETURNS bool LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT pg_terminate_backend(p); END`)
+  await db.query(`CREATE VIEW v_atomic AS SELECT atomic_kill(${victimPid}) AS k`)
 })
 
 afterAll(async () => {
@@ -127,7 +131,7 @@ describe('refused before it runs, naming what it would call', () => {
   })
 })
 
-describe('what planning itself would run is refused before anything is planned', () => {
+describe('what planning itself would run, and what SQL functions call, is refused before anything is planned', () => {
   it.each([
     ['an IMMUTABLE function in a view', 'SELECT * FROM v_liar;', 'liar'],
     ['an IMMUTABLE operator function in a view', 'SELECT * FROM v_liar_op;', 'liar_op'],
@@ -136,6 +140,8 @@ describe('what planning itself would run is refused before anything is planned',
     ['a STABLE function in a view (selectivity estimates)', 'SELECT * FROM v_stable;', 'stable_liar'],
     ['a cast function in a view', 'SELECT * FROM v_cast;', 'mk_pair'],
     ['a cast function named by ::type', "SELECT 'x'::text::pair;", 'mk_pair'],
+    ['an SQL function that is not inlined: its body is judged', 'SELECT * FROM not_inlined(PID);', 'pg_terminate_backend'],
+    ['a BEGIN ATOMIC SQL function in a view: what it depends on is judged', 'SELECT * FROM v_atomic;', 'pg_terminate_backend'],
   ])('%s', async (_name, code, fn) => {
     const sql = code.replace('PID', String(victimPid)).replace('wrapper(1)', `wrapper(${victimPid})`)
     const { outcome } = await runSql(sql)

@@ -58,15 +58,40 @@ interface UserFunction {
   body: string
   /** The function of a cast: it runs where the plan shows only `::type`. */
   cast: boolean
+  /** What a `BEGIN ATOMIC` body depends on (its text is not kept): functions, operators' functions. */
+  calls: string[]
+  /** The same functions by qualified name (pg_catalog ones included), for the judge. */
+  callNames: string[]
+  /** A `BEGIN ATOMIC` body depends on a view. */
+  usesView: boolean
 }
+
+/** A `BEGIN ATOMIC` / `RETURN` body as text (PostgreSQL 14 and later keep it parsed, not in prosrc). */
+const SQL_BODY_14 = 'pg_catalog.pg_get_function_sqlbody(p.oid)'
 
 const USER_OBJECTS = `
   WITH ext AS (SELECT d.objid FROM pg_catalog.pg_depend d WHERE d.deptype OPERATOR(pg_catalog.=) 'e'
                  AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass)
   SELECT p.oid::pg_catalog.int8::pg_catalog.text AS oid, pg_catalog.format('%I.%I', n.nspname, p.proname) AS name,
          pg_catalog.lower(p.proname) AS proname, p.provolatile::pg_catalog.text AS volatile, l.lanname AS language,
-         COALESCE(p.prosrc, '') AS body,
-         EXISTS (SELECT FROM pg_catalog.pg_cast c WHERE c.castfunc OPERATOR(pg_catalog.=) p.oid) AS cast
+         COALESCE(NULLIF(p.prosrc, ''), SQL_BODY, '') AS body,
+         EXISTS (SELECT FROM pg_catalog.pg_cast c WHERE c.castfunc OPERATOR(pg_catalog.=) p.oid) AS cast,
+         ARRAY(SELECT d.refobjid::pg_catalog.int8::pg_catalog.text FROM pg_catalog.pg_depend d
+                WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid OPERATOR(pg_catalog.=) p.oid
+                  AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+               UNION SELECT o.oprcode::pg_catalog.oid::pg_catalog.int8::pg_catalog.text FROM pg_catalog.pg_depend d
+                 JOIN pg_catalog.pg_operator o ON o.oid OPERATOR(pg_catalog.=) d.refobjid
+                WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid OPERATOR(pg_catalog.=) p.oid
+                  AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_operator'::pg_catalog.regclass) AS calls,
+         ARRAY(SELECT pg_catalog.format('%I.%I', cn.nspname, cp.proname) FROM pg_catalog.pg_depend d
+                 JOIN pg_catalog.pg_proc cp ON cp.oid OPERATOR(pg_catalog.=) d.refobjid
+                 JOIN pg_catalog.pg_namespace cn ON cn.oid OPERATOR(pg_catalog.=) cp.pronamespace
+                WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid OPERATOR(pg_catalog.=) p.oid
+                  AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass) AS "callNames",
+         EXISTS (SELECT FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.refobjid
+                  WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid OPERATOR(pg_catalog.=) p.oid
+                    AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                    AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::pg_catalog."char"[])) AS "usesView"
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
   JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang
   WHERE n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema'])
@@ -121,7 +146,9 @@ const catalogs = new WeakMap<SqlSession, UserObjects>()
 async function userObjects(session: SqlSession): Promise<UserObjects> {
   let objects = catalogs.get(session)
   if (!objects) {
-    const functions = new Map(((await session.control(USER_OBJECTS)).rows as UserFunction[]).map((f) => [f.oid, f]))
+    const version = Number((await session.control(`SELECT pg_catalog.current_setting('server_version_num') AS v`)).rows[0].v)
+    const query = USER_OBJECTS.replace('SQL_BODY', version >= 140000 ? SQL_BODY_14 : 'NULL')
+    const functions = new Map(((await session.control(query)).rows as UserFunction[]).map((f) => [f.oid, f]))
     const extra = (await session.control(USER_VIEWS_AND_OPERATORS)).rows[0] as { views: string[]; operators: string[] }
     objects = { functions, views: new Set(extra.views), operators: extra.operators }
     catalogs.set(session, objects)
@@ -142,6 +169,7 @@ export async function planTimeRefusals(session: SqlSession, text: string): Promi
   for (const f of user.values()) byName.set(f.proname, [...(byName.get(f.proname) ?? []), f])
   const seen = new Set<string>()
   const refusals: string[] = []
+  const judgeNames: string[] = []
   while (queue.length > 0) {
     const f = queue.pop()!
     if (seen.has(f.oid)) continue
@@ -149,7 +177,21 @@ export async function planTimeRefusals(session: SqlSession, text: string): Promi
     if (f.volatile !== 'v') refusals.push(msg.executors.sqlCheckPlanTime(f.name, f.volatile === 'i' ? 'IMMUTABLE' : 'STABLE'))
     if (f.cast) refusals.push(msg.executors.sqlCheckCast(f.name))
     if (f.language !== 'sql') continue
-    // An SQL function may be inlined: what its body names is reached too.
+    // An SQL function may be inlined: what its body names or depends on is reached too.
+    for (const oid of f.calls) {
+      const g = user.get(oid)
+      if (g) queue.push(g)
+    }
+    if (f.usesView) refusals.push(msg.executors.sqlCheckInlinedView(f.name, '…'))
+    judgeNames.push(...f.callNames)
+    // Its text is SQL: the judge reads it as it reads a step.
+    if (f.body.trim() !== '') {
+      const d = await detectSql(sqlBodyText(f.body)).catch(() => null)
+      if (!d || d.destructive || d.refused.length > 0 || d.syntaxErrors.length > 0) {
+        const why = d ? [...d.reasons, ...d.refused.map((r) => r.message), ...d.syntaxErrors.map((e) => e.message)].join('; ') : msg.executors.sqlCheckUnparsable
+        refusals.push(msg.executors.sqlCheckRefused(`${f.name}()`, why))
+      }
+    }
     const words = new Set((f.body.match(/[A-Za-z_][A-Za-z0-9_$]*/g) ?? []).map((w) => w.toLowerCase()))
     for (const w of words) {
       for (const g of byName.get(w) ?? []) queue.push(g)
@@ -157,8 +199,16 @@ export async function planTimeRefusals(session: SqlSession, text: string): Promi
     }
     for (const op of operators) if (f.body.includes(op)) refusals.push(msg.executors.sqlCheckInlinedOperator(f.name, op))
   }
-  refusals.push(...(await judgeByName([...seen].map((oid) => user.get(oid)!.name))))
+  refusals.push(...(await judgeByName([...new Set([...[...seen].map((oid) => user.get(oid)!.name), ...judgeNames])])))
   return [...new Set(refusals)]
+}
+
+/** An SQL function's body as statements: `BEGIN ATOMIC … END` unwrapped, `RETURN x` as `SELECT x`. */
+function sqlBodyText(body: string): string {
+  const atomic = /^\s*BEGIN\s+ATOMIC\b([\s\S]*)\bEND\s*;?\s*$/i.exec(body)
+  if (atomic) return atomic[1]!
+  const ret = /^\s*RETURN\b([\s\S]*)$/i.exec(body)
+  return ret ? `SELECT ${ret[1]}` : body
 }
 
 /** The reached user functions by name, as the judge sees a call (a view may hide them from the plan). */
