@@ -88,12 +88,19 @@ describe('read-only steps', () => {
   })
 
   it('refuses a write hidden in a function: the step must be declared destructive', async () => {
+    // The server check reads the SQL function's body first: blocked before it runs.
     const { outcome, rec, planned } = await runSql('SELECT f();')
     expect(planned.destructive).toBe(false)
-    expect(outcome.status).toBe('failed')
-    expect(outcome.reason).toContain(says.sqlWritesInReadOnly)
+    expect(outcome.status).toBe('blocked')
+    expect(outcome.reason).toContain('public.f()')
     expect(outcome.reason!.startsWith(at(10))).toBe(true)
     expect(rec.questions).toEqual([])
+    expect(await count()).toBe(10)
+    // With the check waived, the read-only transaction still refuses the write.
+    const waived = await runSql('SELECT f();', { safe: 'thought it reads' })
+    expect(waived.outcome.status).toBe('failed')
+    expect(waived.outcome.reason).toContain(says.sqlWritesInReadOnly)
+    expect(waived.outcome.reason!.startsWith(at(10))).toBe(true)
     expect(await count()).toBe(10)
   })
 
