@@ -40,7 +40,7 @@ describe('parseInfo: brace syntax', () => {
 
   test('every attribute of the table', () => {
     const { attrs, problems } = parseInfo(
-      'sql {id=a critical safe="x" timeout=1m30s continue-on-error requires=psql probe="pg_isready" db=REPORT_DB redis=CACHE max-rows=100 max-display=20 autocommit cwd=/tmp interactive skip}',
+      'sql {id=a critical safe="x" timeout=1m30s continue-on-error requires=psql probe="pg_isready" db=REPORT_DB redis=CACHE max-rows=100 max-display=20 redact-columns=email,Phone autocommit cwd=/tmp interactive skip}',
     )
     expect(problems).toEqual([])
     expect(attrs).toEqual({
@@ -55,6 +55,7 @@ describe('parseInfo: brace syntax', () => {
       redis: 'CACHE',
       maxRows: 100,
       maxDisplay: 20,
+      redactColumns: ['email', 'Phone'],
       autocommit: true,
       cwd: '/tmp',
       interactive: true,
@@ -118,6 +119,9 @@ describe('parseInfo: problems', () => {
     ['bash {id}', msg.parse.needsValue('id', 'id="…"')],
     ['bash {safe=""}', msg.parse.needsValue('safe', 'safe="…"')],
     ['bash {requires}', msg.parse.needsValue('requires', 'requires=psql,redis-cli')],
+    ['sql {redact-columns}', msg.parse.needsValue('redact-columns', 'redact-columns=email,phone')],
+    ['sql {redact-columns=}', msg.parse.needsValue('redact-columns', 'redact-columns=email,phone')],
+    ['sql {redact-columns=" , "}', msg.parse.needsValue('redact-columns', 'redact-columns=email,phone')],
     ['bash {skip=maybe}', msg.parse.flagTakesNoValue('skip', 'maybe')],
     ['bash {destructive="oops}', msg.parse.unclosedQuote('"', 'destructive')],
     ['bash id=no-braces', msg.parse.needsBraces('id=no-braces')],

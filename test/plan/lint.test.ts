@@ -273,6 +273,15 @@ const CASES: Case[] = [
     clean: [doc('', step('ts {id=count}', "const [next, keys] = await redis.scan('0', 'MATCH', 'session:*')"))],
   },
   {
+    name: 'redact-columns on a step that is not SQL',
+    rule: 'sql-only-attributes',
+    severity: 'warning',
+    bad: doc('', step('bash {id=rows redact-columns=email}', 'echo hi')),
+    at: '```bash {id=rows',
+    message: pattern(msg.lint.sqlOnlyAttributes('rows')),
+    clean: [doc('', step('sql {id=rows destructive redact-columns=email}', 'DELETE FROM t;'))],
+  },
+  {
     name: 'a required env var without a description',
     rule: 'env-description',
     severity: 'error',

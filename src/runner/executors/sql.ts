@@ -79,6 +79,8 @@ export function createSqlExecutor(deps: SqlExecutorDeps = {}): StepExecutor {
         statements: step.statements,
         mode: step.mode,
         maxRows: step.maxRows,
+        ...(ctx.planned.step.attrs.safe !== undefined ? { safe: ctx.planned.step.attrs.safe } : {}),
+        ...(ctx.planned.step.attrs.redactColumns ? { redactColumns: ctx.planned.step.attrs.redactColumns } : {}),
         password: target.password,
         lockTimeoutMs: deps.lockTimeoutMs ?? 5000,
         where: pgWhere(target),

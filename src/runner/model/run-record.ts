@@ -46,13 +46,35 @@ export interface TableBlock {
   totalRows: number
 }
 
+/** Rows one statement changed in one table, from the server's statistics of the transaction. */
+export interface SqlTableCount {
+  /** `schema.table`, quoted where needed. */
+  table: string
+  inserted: number
+  updated: number
+  deleted: number
+  /** Rows the table held when a TRUNCATE emptied it (counted before it ran). */
+  truncated?: number
+}
+
 export interface SqlStatementRecord {
   line: number
+  /** The text that ran (for a sampled UPDATE/DELETE, the `WITH x AS (… RETURNING *)` text). */
   sql: string
   /** Command tag verb, e.g. SELECT, DELETE. */
   command: string
   rowCount: number | null
   durationMs: number
+  /** Statements of a step that is not destructive: how the run-time server check held it —
+   * its plan's functions and operators judged (`explained`), the static judge alone for
+   * statements EXPLAIN cannot take (`static`), or not enforced because the step says `safe=`. */
+  check?: 'explained' | 'static' | 'waived'
+  /** Destructive steps in a transaction: rows changed per table (tables left unchanged omitted). */
+  tables?: SqlTableCount[]
+  /** Why `tables` could not be counted (track_counts off, data dropped without a count…). */
+  uncounted?: string
+  /** A sample of the changed rows was taken; these of its columns are masked in the record. */
+  masked?: string[]
 }
 
 /** Everything a step's executor can report while it runs. */
@@ -85,7 +107,13 @@ export interface StepOutcome {
 /** A question the orchestrator answers for an executor (consent, commit after preview). */
 export type Question =
   | { kind: 'command'; command: string; reasons: string[] }
-  | { kind: 'commit'; statements: SqlStatementRecord[]; critical: boolean }
+  | {
+      kind: 'commit'
+      statements: SqlStatementRecord[]
+      critical: boolean
+      /** Rows the sampled UPDATE/DELETE statements changed, unmasked: for the operator's eyes, never recorded. */
+      samples?: { line: number; table: TableBlock }[]
+    }
   /** Destructive SQL with effects a rollback does not undo: it cannot be previewed, only run or not. */
   | { kind: 'irreversible'; statements: { line: number; reason: string }[]; critical: boolean }
   | { kind: 'confirm'; message: string }

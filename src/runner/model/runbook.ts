@@ -65,6 +65,8 @@ export interface StepAttributes {
   redis?: string
   maxRows?: number
   maxDisplay?: number
+  /** SQL: columns masked (besides password/token/secret/digest) in the recorded sample of changed rows. */
+  redactColumns?: string[]
   autocommit?: boolean
   cwd?: string
   interactive?: boolean

@@ -22,6 +22,7 @@ export const ATTRIBUTE_RULES: Record<string, { kind: Kind; key: keyof StepAttrib
   redis: { kind: 'text', key: 'redis', help: 'env var holding the Redis URL' },
   'max-rows': { kind: 'count', key: 'maxRows', help: 'refuse to commit above N affected rows' },
   'max-display': { kind: 'count', key: 'maxDisplay', help: 'rows shown in the report' },
+  'redact-columns': { kind: 'list', key: 'redactColumns', help: 'SQL: columns masked in the recorded sample of changed rows' },
   autocommit: { kind: 'flag', key: 'autocommit', help: 'SQL outside a transaction' },
   cwd: { kind: 'text', key: 'cwd', help: 'working directory' },
   interactive: { kind: 'flag', key: 'interactive', help: 'needs the terminal' },
@@ -139,12 +140,16 @@ function convert(kind: Kind, name: string, value: string | true, problems: strin
         return undefined
       }
       return value
-    case 'list':
-      if (value === true) {
-        problems.push(msg.parse.needsValue(name, `${name}=psql,redis-cli`))
+    case 'list': {
+      const example = name === 'redact-columns' ? `${name}=email,phone` : `${name}=psql,redis-cli`
+      const list = value === true ? [] : value.split(',').map((s) => s.trim()).filter(Boolean)
+      // An empty list says nothing; for the columns to mask it is a mistake worth a lint.
+      if (value === true || (list.length === 0 && name === 'redact-columns')) {
+        problems.push(msg.parse.needsValue(name, example))
         return undefined
       }
-      return value.split(',').map((s) => s.trim()).filter(Boolean)
+      return list
+    }
     case 'count': {
       const n = value === true ? NaN : Number(value)
       if (!Number.isInteger(n) || n < 0) {

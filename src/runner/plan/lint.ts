@@ -82,7 +82,7 @@ export const STEP_RULES: Record<string, StepRule> = {
       warning(codeLine(s, c.line), 'redis-slow-command', msg.judge.redis.slowCommand(s.id, c.command, c.better)),
     ),
   'sql-only-attributes': (s) =>
-    s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined)
+    s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined || s.step.attrs.redactColumns !== undefined)
       ? [warning(s.line, 'sql-only-attributes', msg.lint.sqlOnlyAttributes(s.id))]
       : [],
 }

@@ -5,6 +5,7 @@ import markdownIt, { type MarkdownIt } from 'markdown-it'
 import { formatDuration } from '../parse/duration.js'
 import { allMessages, msg } from '../terminal/messages/index.js'
 import { capOutput, cleanOutput, codeSpan, escapeText, fenced, oneLine } from './markdown-text.js'
+import { statementItems } from './render-sql.js'
 import { STEP_MARK, stepState } from './status.js'
 import type { Consent, EarlierAttempt, RunRecord, StepGuard, StepRecord, StepStatus, TableBlock } from '../model/run-record.js'
 
@@ -64,11 +65,7 @@ export function resultBlock(step: StepRecord, record: RunRecord, logName: string
     sections.push([`**${r.commandsLabel}**`, '', ...commands])
   }
   if (step.statements.length) {
-    const statements = step.statements.map(
-      (s) =>
-        `- ${r.statementLine(s.line)} · ${codeSpan(s.sql, 300)} → ${escapeText(s.command) || '?'}` +
-        `${s.rowCount !== null ? ` ${r.rows(s.rowCount)}` : ''} · ${formatDuration(s.durationMs)}`,
-    )
+    const statements = step.statements.flatMap(statementItems)
     sections.push([`**${r.statementsLabel}**`, '', ...statements])
   }
   if (step.leftovers?.length) sections.push([`**${r.leftoversLabel}**`, '', ...step.leftovers.map((f) => `- ${codeSpan(f, 300)}`)])

@@ -10,6 +10,8 @@ import type { Answer, Consent, Question } from '../model/run-record.js'
 import type { PlannedStep } from '../model/runbook.js'
 import type { Prompts } from '../terminal/prompts.js'
 import type { RunDeps, RunSettings, SandboxGuard } from './deps.js'
+import { formatSample } from '../executors/sql/render.js'
+import { SAMPLE_ROWS } from '../executors/sql/sample.js'
 
 /** What the gate decided for a step; every outcome but `run` and `quit` carries its reason. `fail`:
  * the step failed before it ran (a probe whose sudo could not elevate). */
@@ -120,7 +122,9 @@ async function answerCommit(question: Extract<Question, { kind: 'commit' }>, pla
   if (settings.dryRun) return { allow: false, reason: msg.run.dryRunRolledBack, status: 'previewed' }
   if (settings.yes) return { allow: true, consent: consent(g, 'flag', msg.run.howFlagCommit) }
   if (!prompts) return { allow: false, reason: msg.run.noTtyRolledBack, status: 'blocked' }
-  const summary = question.statements.map((s) => msg.run.commitStatement(s.line, s.command, s.rowCount)).join('\n')
+  // The samples are unmasked: shown only to an operator who is asked, never in a log or the record.
+  for (const s of question.samples ?? []) deps.view.write(formatSample(s.line, s.table, SAMPLE_ROWS))
+  const summary = question.statements.map((s) => commitSummary(s)).join('\n')
   deps.view.write(`${deps.c.yellow(msg.run.commitPreview)}\n${summary}\n`)
   await g.beforeAsking()
   const message = msg.run.commitPrompt(settings.target)
@@ -157,6 +161,14 @@ async function answerIrreversible(
     : await prompts.confirmDestructive(message).catch(() => false)
   if (!ok) return { allow: false, reason: msg.run.operatorDeclinedStep, status: 'declined' }
   return { allow: true, consent: consent(g, 'operator', question.critical ? msg.run.howTypedId : msg.run.howPromptYes) }
+}
+
+/** A statement in the commit summary, with the rows it changed per table when they were counted. */
+function commitSummary(s: Extract<Question, { kind: 'commit' }>['statements'][number]): string {
+  const lines = [msg.run.commitStatement(s.line, s.command, s.rowCount)]
+  if (s.uncounted) lines.push(`    ${msg.executors.sqlUncounted(s.uncounted)}`)
+  for (const c of s.tables ?? []) lines.push(`    ${msg.executors.sqlTableCounts(c.table, c.inserted, c.updated, c.deleted, c.truncated)}`)
+  return lines.join('\n')
 }
 
 /** A command found destructive only at run time, inside a step that was not confirmed for it. */

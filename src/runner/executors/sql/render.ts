@@ -91,3 +91,8 @@ export function formatTextTable(columns: string[], rows: string[][], totalRows: 
   out.push(msg.executors.sqlRowsFooter(totalRows, rows.length))
   return `${out.join('\n')}\n`
 }
+
+/** A sample of changed rows for the operator's screen before the commit question (never recorded). */
+export function formatSample(line: number, table: { columns: string[]; rows: string[][]; totalRows: number }, shown: number): string {
+  return `${msg.executors.sqlSampleHeader(line, shown)}\n${formatTextTable(table.columns.map((c) => displayText(c)), table.rows, table.totalRows)}`
+}

@@ -5,12 +5,12 @@
 //   previewed was asked before it ran (sql.ts) and commits without the question;
 // - autocommit (destructive + `autocommit`): every statement on its own, nothing to preview.
 // Any failure rolls back what is open and becomes the step's outcome.
-import type { Answer, Consent, SqlStatementRecord, StepContext, StepOutcome } from '../../model/run-record.js'
+import type { Answer, Consent, StepContext, StepOutcome } from '../../model/run-record.js'
 import { msg } from '../../terminal/messages/index.js'
 import { StepStop, hasLimit } from '../step-stop.js'
 import { applicationName, hidePassword } from '../targets.js'
 import { isServerError, pgErrorText } from './errors.js'
-import { runStatements, type StatementPlan } from './run-statements.js'
+import { runStatements, type StatementPlan, type StatementsRun } from './run-statements.js'
 import type { SqlSession } from './session.js'
 
 /** The largest statement_timeout PostgreSQL accepts (ms). */
@@ -37,13 +37,13 @@ export async function runInTransaction(session: SqlSession, ctx: StepContext, pl
     }
     await session.control(plan.mode === 'read-only' ? 'BEGIN READ ONLY' : 'BEGIN READ WRITE')
     session.inTransaction = true
-    const records = await runStatements(session, ctx, plan)
+    const ran = await runStatements(session, ctx, plan)
     if (plan.mode === 'read-only') {
       await session.control('ROLLBACK')
       session.inTransaction = false
       return { status: 'passed' }
     }
-    return await askAndCommit(session, ctx, records, plan.consented)
+    return await askAndCommit(session, ctx, ran, plan.consented)
   } catch (e) {
     const outcome = failureOutcome(session, e, plan)
     await rollbackAfterFailure(session, ctx, plan)
@@ -67,11 +67,13 @@ async function prepareSession(session: SqlSession, ctx: StepContext, plan: Trans
 }
 
 /** The transaction stays open while the operator decides; the step timer does not run. */
-async function askAndCommit(session: SqlSession, ctx: StepContext, records: SqlStatementRecord[], consented?: Consent | true): Promise<StepOutcome> {
+async function askAndCommit(session: SqlSession, ctx: StepContext, ran: StatementsRun, consented?: Consent | true): Promise<StepOutcome> {
   session.stopTimer()
+  const critical = ctx.planned.declared === 'critical'
+  // Consented before anything ran (statements a preview cannot undo): no commit question.
   const answer: Answer = consented
     ? { allow: true, ...(consented === true ? {} : { consent: consented }) }
-    : await ctx.ask({ kind: 'commit', statements: records, critical: ctx.planned.declared === 'critical' })
+    : await ctx.ask({ kind: 'commit', statements: ran.records, critical, ...(ran.samples.length ? { samples: ran.samples } : {}) })
   if (session.stopReason || ctx.signal.aborted) {
     session.stopReason ??= 'abort'
     throw session.stopped(null)

@@ -156,6 +156,39 @@ export const ko = {
   // the run-time `$` gate of TS steps: what it judges is the line as it will run
   tsGateShell: (shell: string) => `읽기 전용임을 증명할 수 없습니다: 셸이 아닌 프로그램이 명령줄을 실행합니다 (${shell})`,
   tsGateUnparsed: (error: string) => `읽기 전용임을 증명할 수 없습니다: 명령줄을 읽을 수 없습니다 (${error})`,
+  // the run-time server check of SQL steps that are not destructive (EXPLAIN of each statement)
+  sqlCheckUnparsable: '서버 점검을 위해 문을 읽을 수 없습니다',
+  sqlCheckUnreadable: (expr: string) => `실행 계획의 식을 읽을 수 없습니다: ${expr}`,
+  sqlCheckRefused: (expr: string, why: string) => `실행 계획의 식 ${expr} — ${why}`,
+  sqlCheckOperator: (op: string, fn: string) => `연산자 ${op} 실행 함수 ${fn}: pg_catalog 또는 확장에 속하지 않거나 판정을 통과하지 못함`,
+  sqlCheckBlocked: (list: string) =>
+    `서버 점검이 실행을 막음 (변경 단계가 아닌데 되돌릴 수 없는 일을 할 수 있음): ${list}. 변경 단계로 선언하거나 safe="이유" 속성으로 점검을 면제하세요`,
+  sqlCheckHeld: (explained: number, staticOnly: number, ms: number) =>
+    `서버 점검: 문 ${explained}개의 실행 계획을 판정함, 문 ${staticOnly}개는 정적 판정만 적용 (${ms} ms)`,
+  sqlCheckWaived: (reason: string, findings: string) => `서버 점검 면제 (safe="${reason}")${findings ? `: 점검 결과 — ${findings}` : ''}`,
+  // true counts of destructive SQL steps (pg_stat_xact_user_tables)
+  sqlCountsTrackOff: 'track_counts 설정이 꺼져 있어 서버 통계가 행 수를 세지 않음',
+  sqlCountsDropped: (table: string) => `테이블 ${table} 삭제됨: 잃은 행 수를 셀 수 없음`,
+  sqlCountsDroppedColumn: (table: string) => `테이블 ${table} 열 삭제됨: 잃은 데이터를 셀 수 없음`,
+  sqlCountsRewritten: (table: string) => `테이블 ${table} 다시 쓰였거나 비워짐 (확인하지 못한 TRUNCATE 가능성): 행 수를 셀 수 없음`,
+  sqlMaxRowsTable: (table: string, rows: number, maxRows: number, applied: boolean) =>
+    `테이블 ${table} 변경 행 수 ${rows} (max-rows=${maxRows} 초과); ${applied ? '이미 적용됨 (autocommit)' : '롤백함'}`,
+  sqlMaxRowsUncounted: (why: string) => `max-rows 한도를 지킬 수 없음: ${why}; 롤백함`,
+  sqlPreviewUncounted: (why: string) => `미리 보기를 하지 않음: ${why}. 미리 보기가 보여 줄 행 수가 모두 0이 됨`,
+  sqlTableCounts: (table: string, inserted: number, updated: number, deleted: number, truncated: number | undefined) =>
+    `${table}: ${[inserted ? `추가 ${inserted}` : '', updated ? `변경 ${updated}` : '', deleted ? `삭제 ${deleted}` : '', truncated !== undefined ? `TRUNCATE로 비움 ${truncated}` : ''].filter(Boolean).join(', ') || '변경 없음'}`,
+  sqlUncounted: (why: string) => `행 수 모름: ${why}`,
+  sqlSampleTitle: (line: number, masked: string[]) => `줄 ${line}: 변경된 행 표본${masked.length ? ` (가린 열: ${masked.join(', ')})` : ''}`,
+  sqlSampleHeader: (line: number, shown: number) => `변경된 행 표본 (줄 ${line}, 최대 ${shown}행):`,
+  sqlCheckLabel: (check: 'explained' | 'static' | 'waived') =>
+    `서버 점검: ${check === 'explained' ? '실행 계획 판정함' : check === 'static' ? '정적 판정만 적용' : '면제됨 (safe)'}`,
+  sqlCheckPlanTime: (fn: string, volatility: string) =>
+    `함수 ${fn}: pg_catalog 또는 확장에 속하지 않는 ${volatility} 함수. 실행 계획을 세우는 중에 실행될 수 있음`,
+  sqlCheckInlinedView: (fn: string, view: string) => `SQL 함수 ${fn} 본문이 뷰 ${view} 이름을 씀: 펼쳐질 때 무엇을 부르는지 확인할 수 없음`,
+  sqlCheckInlinedOperator: (fn: string, op: string) => `SQL 함수 ${fn} 본문이 사용자 연산자 ${op} 기호를 씀: 펼쳐질 때 무엇을 부르는지 확인할 수 없음`,
+  sqlCountsHidden: (table: string) => `테이블 ${table} 행 보안 정책 또는 SELECT 권한 부족으로 TRUNCATE로 지울 행을 모두 셀 수 없음`,
+  sqlSampleRunsAs: (line: number) => `줄 ${line} 문을 변경된 행 표본과 함께 이렇게 실행함:`,
+  sqlCheckCast: (fn: string) => `함수 ${fn}: pg_catalog 또는 확장에 속하지 않는 형 변환 함수. 실행 계획에 보이지 않고 실행됨`,
 }
 
 export const en: typeof ko = {
@@ -306,4 +339,33 @@ export const en: typeof ko = {
     "In a container: Docker's default seccomp profile blocks unshare and mount (--security-opt seccomp=<a profile allowing them>, or --privileged)",
   tsGateShell: (shell) => `cannot prove this is read-only: the command line is run by a program that is not a shell (${shell})`,
   tsGateUnparsed: (error) => `cannot prove this is read-only: the command line does not parse (${error})`,
+  sqlCheckUnparsable: 'the statement cannot be read for the server check',
+  sqlCheckUnreadable: (expr) => `an expression of the plan cannot be read: ${expr}`,
+  sqlCheckRefused: (expr, why) => `the plan's expression ${expr} — ${why}`,
+  sqlCheckOperator: (op, fn) => `operator ${op} runs ${fn}, which is neither in pg_catalog nor an extension's, or the judge refuses it`,
+  sqlCheckBlocked: (list) =>
+    `the server check refused to run it (a step that is not destructive could do what a rollback does not undo): ${list}. Declare the step destructive, or waive the check with safe="why"`,
+  sqlCheckHeld: (explained, staticOnly, ms) =>
+    `server check: the plans of ${count(explained, 'statement')} judged, ${count(staticOnly, 'statement')} judged statically only (${ms} ms)`,
+  sqlCheckWaived: (reason, findings) => `server check waived (safe="${reason}")${findings ? `; it found: ${findings}` : ''}`,
+  sqlCountsTrackOff: 'track_counts is off: the server statistics count no rows',
+  sqlCountsDropped: (table) => `table ${table} was dropped: the rows lost cannot be counted`,
+  sqlCountsDroppedColumn: (table) => `a column of table ${table} was dropped: the data lost cannot be counted`,
+  sqlCountsRewritten: (table) => `table ${table} was rewritten or emptied (a TRUNCATE not seen?): its rows cannot be counted`,
+  sqlMaxRowsTable: (table, rows, maxRows, applied) =>
+    `${count(rows, 'row')} of ${table} changed, more than max-rows=${maxRows}; ${applied ? 'it was already applied (autocommit)' : 'rolled back'}`,
+  sqlMaxRowsUncounted: (why) => `max-rows cannot be held: ${why}; rolled back`,
+  sqlPreviewUncounted: (why) => `no preview: ${why}, so every count a preview shows would be 0`,
+  sqlTableCounts: (table, inserted, updated, deleted, truncated) =>
+    `${table}: ${[inserted ? `${inserted} inserted` : '', updated ? `${updated} updated` : '', deleted ? `${deleted} deleted` : '', truncated !== undefined ? `${truncated} truncated` : ''].filter(Boolean).join(', ') || 'unchanged'}`,
+  sqlUncounted: (why) => `rows not counted: ${why}`,
+  sqlSampleTitle: (line, masked) => `line ${line}: sample of the changed rows${masked.length ? ` (masked: ${masked.join(', ')})` : ''}`,
+  sqlSampleHeader: (line, shown) => `Sample of the changed rows (line ${line}, at most ${shown}):`,
+  sqlCheckLabel: (check) => `server check: ${check === 'explained' ? 'plan judged' : check === 'static' ? 'static judge only' : 'waived (safe)'}`,
+  sqlCheckPlanTime: (fn, volatility) => `function ${fn} is ${volatility} and neither in pg_catalog nor an extension's: planning may run it`,
+  sqlCheckInlinedView: (fn, view) => `the body of SQL function ${fn} names view ${view}: what it calls once inlined cannot be followed`,
+  sqlCheckInlinedOperator: (fn, op) => `the body of SQL function ${fn} uses the user operator ${op}: what it calls once inlined cannot be followed`,
+  sqlCountsHidden: (table) => `row security or a missing SELECT privilege on table ${table}: count(*) cannot see every row TRUNCATE removes`,
+  sqlSampleRunsAs: (line) => `line ${line} runs as (to show a sample of the changed rows):`,
+  sqlCheckCast: (fn) => `function ${fn} is a cast function neither in pg_catalog nor an extension's: it runs where the plan shows only a cast`,
 }

@@ -22,7 +22,7 @@ export const ko = {
   safeAndDestructive: (id: string) => `단계 "${id}": safe, destructive 선언이 함께 있습니다. 하나만 남기세요`,
   tsImport: (id: string) =>
     `단계 "${id}": 모듈을 가져옵니다(import). 단계에서는 가져올 수 없으니 제공되는 전역 값이나 bash 단계를 쓰세요: $, fs, path, os, YAML, glob, fetch, sql, redis`,
-  sqlOnlyAttributes: (id: string) => `단계 "${id}": max-rows, max-display 속성은 sql 단계에만 씁니다`,
+  sqlOnlyAttributes: (id: string) => `단계 "${id}": max-rows, max-display, redact-columns 속성은 sql 단계에만 씁니다`,
   probeNotProven: '읽기 전용임을 확인할 수 없음',
   probeNotReadOnly: (id: string, probe: string, reasons: string) =>
     `단계 "${id}": 사전 확인 명령 ${probe} — 읽기 전용임을 확인할 수 없음 (${reasons}). 묻지 않고 먼저 실행되므로 읽기 전용 명령만 쓸 수 있고, 실행 때는 거부됩니다`,
@@ -65,7 +65,7 @@ export const en: typeof ko = {
   safeAndDestructive: (id) => `step "${id}" is declared both safe and destructive; keep one`,
   tsImport: (id) =>
     `step "${id}" imports a module; steps cannot import: use the provided globals ($, fs, path, os, YAML, glob, fetch, sql, redis) or a bash step`,
-  sqlOnlyAttributes: (id) => `step "${id}": max-rows and max-display apply to sql steps only`,
+  sqlOnlyAttributes: (id) => `step "${id}": max-rows, max-display and redact-columns apply to sql steps only`,
   probeNotProven: 'cannot prove it is read-only',
   probeNotReadOnly: (id, probe, reasons) =>
     `step "${id}": its probe ${probe} is not proven read-only (${reasons}); a probe runs before anyone is asked, so only read-only commands may be probes, and this one is refused at run time`,
