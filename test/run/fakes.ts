@@ -106,6 +106,8 @@ export interface WalkOptions {
   guard?: SandboxGuard
   /** The run's secrets (as secretValues gives them). */
   secrets?: string[]
+  /** The probe runner (default: every probe passes, silently). */
+  probe?: RunDeps['probe']
 }
 
 /** executeRun with fakes around it; returns the record, the events and what the terminal showed. */
@@ -138,7 +140,7 @@ export async function walkInProcess(runbook: Runbook, plan: Plan, opts: WalkOpti
     secrets: opts.secrets ?? [],
     now: fixedClock,
     onPath: () => true,
-    probe: async () => ({ ok: true, output: '' }),
+    probe: opts.probe ?? (async () => ({ ok: true, output: '' })),
     guard: opts.guard ?? fakeGuard('allows'),
   }
   const record = await executeRun(plan, runbook, initial, settings, deps)

@@ -92,7 +92,7 @@ function consentText(c: Consent): string {
   return `${by} ${escapeText(c.who)} · ${escapeText(c.how)} · ${escapeText(c.at)}`
 }
 
-const RAN: StepStatus[] = ['passed', 'failed', 'timed-out', 'interrupted', 'previewed']
+const RAN: StepStatus[] = ['passed', 'fixed', 'tolerated', 'failed', 'timed-out', 'interrupted', 'previewed']
 
 function outputSection(step: StepRecord, logName: string): string[][] {
   const r = msg.report
