@@ -106,6 +106,8 @@ export interface WalkOptions {
   guard?: SandboxGuard
   /** The run's secrets (as secretValues gives them). */
   secrets?: string[]
+  /** The record to start from (a resume): default, a fresh one. */
+  initial?: RunRecord
   /** The probe runner (default: every probe passes, silently). */
   probe?: RunDeps['probe']
 }
@@ -115,7 +117,7 @@ export async function walkInProcess(runbook: Runbook, plan: Plan, opts: WalkOpti
   const events: RunEvent[] = []
   let screen = ''
   let log = ''
-  const initial: RunRecord = { ...initialRecord(runbook), operator: OPERATOR, steps: plan.steps.map(blankStep) }
+  const initial: RunRecord = opts.initial ?? { ...initialRecord(runbook), operator: OPERATOR, steps: plan.steps.map(blankStep) }
   const settings: RunSettings = {
     dryRun: false,
     yes: false,
