@@ -26,6 +26,12 @@ describe('parseInfo: brace syntax', () => {
     })
   })
 
+  test('keep-going is a flag; rechecks names a step', () => {
+    expect(parseInfo('ts {id=recheck keep-going rechecks=detect}').attrs).toEqual({ id: 'recheck', keepGoing: true, rechecks: 'detect' })
+    expect(parseInfo('ts {rechecks}').problems).toHaveLength(1)
+    expect(parseInfo('ts {keep-going=sometimes}').problems).toHaveLength(1)
+  })
+
   test('double-quoted values keep their spaces, and may hold braces and the other quote', () => {
     expect(parseInfo(`bash {destructive="restarts the rails app" probe="docker info --format '{{.ServerVersion}}'"}`).attrs).toEqual({
       destructive: 'restarts the rails app',
@@ -39,7 +45,7 @@ describe('parseInfo: brace syntax', () => {
 
   test('every attribute of the table', () => {
     const { attrs, problems } = parseInfo(
-      'sql {id=a critical safe="x" timeout=1m30s continue-on-error requires=psql probe="pg_isready" db=REPORT_DB redis=CACHE max-rows=100 max-display=20 autocommit cwd=/tmp interactive skip}',
+      'sql {id=a critical safe="x" timeout=1m30s continue-on-error keep-going rechecks=detect requires=psql probe="pg_isready" db=REPORT_DB redis=CACHE max-rows=100 max-display=20 autocommit cwd=/tmp interactive skip}',
     )
     expect(problems).toEqual([])
     expect(attrs).toEqual({
@@ -48,6 +54,8 @@ describe('parseInfo: brace syntax', () => {
       safe: 'x',
       timeout: '1m30s',
       continueOnError: true,
+      keepGoing: true,
+      rechecks: 'detect',
       requires: ['psql'],
       probe: 'pg_isready',
       db: 'REPORT_DB',
@@ -138,7 +146,7 @@ describe('parseInfo: problems', () => {
 describe('ATTRIBUTE_RULES', () => {
   test('lists every attribute of docs/runbook-format.md and nothing else', () => {
     expect(Object.keys(ATTRIBUTE_RULES).sort()).toEqual(
-      ['id', 'name', 'destructive', 'critical', 'safe', 'timeout', 'continue-on-error', 'requires', 'probe', 'writes', 'db', 'redis', 'max-rows', 'max-display', 'autocommit', 'cwd', 'interactive', 'skip'].sort(),
+      ['id', 'name', 'destructive', 'critical', 'safe', 'timeout', 'continue-on-error', 'keep-going', 'rechecks', 'requires', 'probe', 'writes', 'db', 'redis', 'max-rows', 'max-display', 'autocommit', 'cwd', 'interactive', 'skip'].sort(),
     )
   })
 })
