@@ -114,6 +114,7 @@ describe('when unsure, nothing is shown and nothing unproven runs', () => {
     ['find on a folder that does not exist', (d) => `find ${d}/missing -name '*.log' -delete`],
     ['a command behind ||', (d) => `false || rm -f ${d}/*.log`],
     ['an unquoted variable holding spaces', (d) => 'rm -f $SPACED/*.log', { SPACED: 'a b' }],
+    ['rm under sudo (the listing would not run as root)', (d) => `sudo rm -f ${d}/*.log`],
   ]
   test.each(CASES)('%s', async (_name, code, env) => {
     const dir = folder(['a.log'])

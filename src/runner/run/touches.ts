@@ -124,7 +124,11 @@ function touchOf(words: Word[]): Touch | undefined {
   const name = words[0]?.value
   if (!name) return undefined
   const args = words.slice(1)
-  if (name === 'sudo' && args[0]?.value && !args[0].value.startsWith('-')) return touchOf(args)
+  if (name === 'sudo' && args[0]?.value && !args[0].value.startsWith('-')) {
+    // The listing would run as the operator, not as root: what root reaches is not known from it.
+    const touch = touchOf(args)
+    return touch?.kind === 'named' ? touch : undefined
+  }
   const base = name.slice(name.lastIndexOf('/') + 1)
   const label = words.map((w) => w.source).join(' ')
   if (base === 'rm') return rmTouch(args, label)
