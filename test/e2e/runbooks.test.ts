@@ -198,6 +198,8 @@ describe.sequential('incident drills: each runbook detects its fault and heals i
         expect(r.json.status).toBe('failed')
         expect(r.code).toBe(1)
       }
+      // What the detection said reached the terminal while it ran: lock-waits' table of sessions.
+      if (d.fault === 'db-lock') expect(r.stdout).toMatch(/blocked_pid +\| blocked_user/)
       // every step other than the detection ran (nothing blocked, nothing left behind)
       for (const s of r.json.steps) if (s.id !== d.detect && s.id !== 'verify-resolved') expect(s.status, `${s.id}: ${s.reason ?? ''}`).toBe('passed')
       await sb(['heal'])
