@@ -91,7 +91,7 @@ describe('a step that ignores SIGTERM', () => {
       'stubborn.md',
       `# 고집
 
-\`\`\`bash {id=stubborn timeout=1s continue-on-error}
+\`\`\`bash {id=stubborn timeout=1s keep-going}
 trap '' TERM
 sleep 4330.5
 \`\`\`
@@ -183,18 +183,18 @@ env:
 ---
 # 누출
 
-\`\`\`bash {id=shell continue-on-error}
+\`\`\`bash {id=shell keep-going}
 printf '%s\\n' "token=$API_TOKEN"
 printf '%s' "$API_TOKEN" | head -c 3; sleep 0.05; printf '%s\\n' "$API_TOKEN" | tail -c +4
 printf '%s\\n' "err $API_TOKEN" >&2
 \`\`\`
 
-\`\`\`ts {id=ts continue-on-error}
+\`\`\`ts {id=ts keep-going}
 console.log('ts', env.API_TOKEN)
 check('token is ' + env.API_TOKEN, false, env.API_TOKEN)
 \`\`\`
 
-\`\`\`sql {id=sql-error continue-on-error db=DB_PASSWORD_URL timeout=10s}
+\`\`\`sql {id=sql-error keep-going db=DB_PASSWORD_URL timeout=10s}
 SELECT 1;
 \`\`\`
 `,

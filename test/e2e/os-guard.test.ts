@@ -25,7 +25,7 @@ describe('the OS guard, real binary', () => {
   test('safe step writing the canary, and one remounting / first: canary intact, both recorded os-readonly', async () => {
     const { canary, file, reports, report } = setup(
       (c) =>
-        `# 보호\n\n${fence('bash {id=liar safe="only reads" continue-on-error}', `echo changed > ${c}`)}\n` +
+        `# 보호\n\n${fence('bash {id=liar safe="only reads" keep-going}', `echo changed > ${c}`)}\n` +
         fence('bash {id=remount safe="only reads"}', `mount -o remount,rw / || true\nunshare -m true || true\necho changed > ${c}`),
     )
     const r = await runCli(['run', file, '--reports', reports])
@@ -45,8 +45,8 @@ describe('the OS guard, real binary', () => {
   test('TS steps: fs.writeFileSync in a safe step, a remount then a write (--yes lets the $ gate pass it), a $ command writing: canary intact, os-readonly, EROFS with the path', async () => {
     const { canary, file, reports, report } = setup(
       (c) =>
-        `# 보호\n\n${fence('ts {id=ts-liar safe="only reads" continue-on-error}', `fs.writeFileSync(${JSON.stringify(c)}, "changed\\n")`)}\n` +
-        `${fence('ts {id=ts-remount safe="only reads" continue-on-error}', `await $\`mount -o remount,rw /\`.nothrow()\nfs.writeFileSync(${JSON.stringify(c)}, "changed\\n")`)}\n` +
+        `# 보호\n\n${fence('ts {id=ts-liar safe="only reads" keep-going}', `fs.writeFileSync(${JSON.stringify(c)}, "changed\\n")`)}\n` +
+        `${fence('ts {id=ts-remount safe="only reads" keep-going}', `await $\`mount -o remount,rw /\`.nothrow()\nfs.writeFileSync(${JSON.stringify(c)}, "changed\\n")`)}\n` +
         fence('ts {id=ts-dollar safe="only reads"}', `await $\`echo changed > ${c}\``),
     )
     const r = await runCli(['run', file, '--reports', reports, '--yes'])

@@ -1,6 +1,6 @@
 // The real CLI under a pseudo-terminal (util-linux `script`), typed at like an operator would.
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, test } from 'vitest'
 import { msg } from '../../src/runner/terminal/messages/index.js'
@@ -74,4 +74,29 @@ touch ${canary}
   expect(existsSync(canary)).toBe(true)
   const { json } = readReport(reportFiles(reports)[0]!)
   expect(json.steps.find((s) => s.id === 'clean')!.consent).toMatchObject({ by: 'operator', who: 'Park Pty <park@example.com>' })
+})
+
+test('under a pty: a destructive rm lists the files it would delete before the question; skipping it declines it (exit 3)', async () => {
+  const dir = tempDir('rb-pty-touch-')
+  const logs = path.join(dir, 'logs')
+  mkdirSync(logs)
+  for (const f of ['a.log', 'b.log', 'keep.txt']) writeFileSync(path.join(logs, f), 'x')
+  const file = writeRunbook(dir, 'touch.md', `# 정리\n\n\`\`\`bash {id=wipe destructive="deletes logs"}\nrm -f "$LOGS"/*.log\n\`\`\`\n`)
+  const reports = path.join(dir, 'reports')
+  const command = [process.execPath, BIN, 'run', file, '--set', `LOGS=${logs}`, '--reports', reports, '--operator', 'Park Pty <park@example.com>'].map(shellQuote).join(' ')
+  const { code, screen } = await inPty(command, [
+    { waitFor: msg.run.stepPrompt('wipe'), keys: '\r' }, // the default: skip
+    { waitFor: '서명할까요?', keys: '\r' },
+  ])
+  const question = screen.indexOf(msg.run.stepPrompt('wipe'))
+  expect(screen.indexOf(msg.run.touchHeader)).toBeGreaterThan(-1)
+  expect(screen.indexOf(`${logs}/a.log`)).toBeLessThan(question)
+  expect(screen.indexOf(`${logs}/b.log`)).toBeLessThan(question)
+  expect(screen.indexOf(`${logs}/b.log`)).toBeGreaterThan(-1)
+  expect(screen).not.toContain('keep.txt')
+  expect(code).toBe(3)
+  for (const f of ['a.log', 'b.log', 'keep.txt']) expect(existsSync(path.join(logs, f)), f).toBe(true)
+  const { json } = readReport(reportFiles(reports)[0]!)
+  expect(json.status).toBe('incomplete')
+  expect(json.steps[0]!.status).toBe('declined')
 })

@@ -133,12 +133,12 @@ describe('timeouts and failures', () => {
       'timeout.md',
       `# 시간 초과
 
-\`\`\`bash {id=slow timeout=2s continue-on-error}
+\`\`\`bash {id=slow timeout=2s keep-going}
 sleep 4321.5 &
 sleep 4321.6
 \`\`\`
 
-\`\`\`ts {id=spin timeout=2s continue-on-error}
+\`\`\`ts {id=spin timeout=2s keep-going}
 while (true) {}
 \`\`\`
 

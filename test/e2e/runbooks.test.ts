@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { findRunbookFiles } from '../../src/runner/parse/load.js'
+import { STEP_MARK } from '../../src/runner/report/status.js'
+import { msg } from '../../src/runner/terminal/messages/index.js'
 import { readReport, reportFiles, ROOT, runCli, tempDir, type CliResult, type ReportJson } from '../helpers/cli.js'
 
 const REDIS_BASE = (() => {
@@ -150,8 +152,10 @@ describe.sequential('every runbook passes against the sandbox', () => {
   }
 })
 
-// Each drill: the runbook's detection step fails on the fault, its repair step passes, the check
-// after the repair passes, and the sandbox reports the fault healed.
+// Each drill: the runbook's detection step fails on the fault, its repair step passes, the recheck
+// (`rechecks=<detection>`) passes, so the detection is recorded "found and fixed" and the run
+// passes (exit 0); the sandbox reports the fault healed. Where nothing in the runbook repairs the
+// fault, the detection stays failed and the run fails (exit 1).
 const DRILLS: { fault: string; file: string; detect: string; repair?: string; verify?: string; args?: string[] }[] = [
   { fault: 'formula-engine-down', file: 'incident/formula-engine.md', detect: 'health', repair: 'restart', verify: 'health-recheck', args: ['--yes'] },
   { fault: 'memory-pressure', file: 'incident/memory.md', detect: 'memory-usage', repair: 'restart-app', verify: 'memory-recheck', args: ['--yes'] },
@@ -169,17 +173,33 @@ describe.sequential('incident drills: each runbook detects its fault and heals i
       expect((await sb(['heal'])).code).toBe(0)
       const broke = await sb(['break', d.fault])
       expect(broke.code, broke.stderr).toBe(0)
+      if (d.fault === 'formula-engine-down') {
+        // The daily health check under the same fault: every check runs (keep-going), the run fails.
+        const health = await run('daily/health-check.md')
+        expect(health.code, health.stderr.slice(-2000)).toBe(1)
+        expect(health.json.status).toBe('failed')
+        expect(Object.fromEntries(health.json.steps.map((s) => [s.id, s.status]))).toEqual({ 'app-up': 'passed', 'formula-engine-health': 'failed', 'db-ping': 'passed', 'redis-ping': 'passed' })
+      }
       const r = await run(d.file, d.args)
       const status = Object.fromEntries(r.json.steps.map((s) => [s.id, s]))
-      expect(status[d.detect]?.status, `${d.detect} should detect ${d.fault}`).toBe('failed')
-      expect(status[d.detect]!.checks.some((c) => !c.ok)).toBe(true)
-      expect(r.code).toBe(1)
+      expect(status[d.detect]!.checks.some((c) => !c.ok), `${d.detect} should detect ${d.fault}`).toBe(true)
       if (d.repair) {
         expect(status[d.repair]?.status, r.stderr.slice(-2000)).toBe('passed')
         expect(status[d.verify!]?.status, r.stderr.slice(-2000)).toBe('passed')
+        expect(status[d.detect]?.status, `${d.detect}: found and fixed`).toBe('fixed')
+        expect(status[d.detect]?.reason).toContain(d.verify!)
+        expect(r.json.status).toBe('passed')
+        expect(r.code, r.stderr.slice(-2000)).toBe(0)
+        expect(r.md).toContain(`${d.detect}: ${STEP_MARK.fixed} ${msg.run.stepStatus('fixed')}`)
         const faults = JSON.parse((await sb(['status', '--json'])).stdout).faults as { name: string }[]
         expect(faults.map((f) => f.name)).not.toContain(d.fault)
+      } else {
+        expect(status[d.detect]?.status, `${d.detect} should detect ${d.fault}`).toBe('failed')
+        expect(r.json.status).toBe('failed')
+        expect(r.code).toBe(1)
       }
+      // What the detection said reached the terminal while it ran: lock-waits' table of sessions.
+      if (d.fault === 'db-lock') expect(r.stdout).toMatch(/blocked_pid +\| blocked_user/)
       // every step other than the detection ran (nothing blocked, nothing left behind)
       for (const s of r.json.steps) if (s.id !== d.detect && s.id !== 'verify-resolved') expect(s.status, `${s.id}: ${s.reason ?? ''}`).toBe('passed')
       await sb(['heal'])

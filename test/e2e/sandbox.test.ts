@@ -88,7 +88,7 @@ env:
 
 ## 에러 로그
 
-\`\`\`ts {id=error-log continue-on-error}
+\`\`\`ts {id=error-log keep-going}
 const text = fs.readFileSync(\`\${env.LOG_DIR}/production.log\`, 'utf8')
 const since = Date.now() - 5 * 60_000
 const recent = text.split('\\n').filter((l) => l.startsWith('E, [') && Date.parse(l.slice(4, 27)) > since)
@@ -97,7 +97,7 @@ check('최근 5분 ERROR 20줄 미만', recent.length < 20, \`\${recent.length}�
 
 ## 디스크
 
-\`\`\`bash {id=disk continue-on-error}
+\`\`\`bash {id=disk keep-going}
 use=$(df -h / | awk 'NR==2 {print $5}' | tr -d %)
 echo "disk $use%"
 test "$use" -lt 85
@@ -105,7 +105,7 @@ test "$use" -lt 85
 
 ## 메모리
 
-\`\`\`bash {id=memory continue-on-error}
+\`\`\`bash {id=memory keep-going}
 use=$(free | awk '/^Mem:/ {printf "%d", $3/$2*100}')
 echo "memory $use%"
 test "$use" -lt 80

@@ -46,19 +46,19 @@ touch ${ready}
 while [ ! -f ${stopped} ]; do sleep 0.1; done
 \`\`\`
 
-\`\`\`sql {id=sql-after continue-on-error timeout=20s}
+\`\`\`sql {id=sql-after keep-going timeout=20s}
 SELECT 1 AS ok;
 \`\`\`
 
-\`\`\`redis {id=redis-after continue-on-error timeout=20s}
+\`\`\`redis {id=redis-after keep-going timeout=20s}
 PING
 \`\`\`
 
-\`\`\`ts {id=ts-after continue-on-error timeout=20s}
+\`\`\`ts {id=ts-after keep-going timeout=20s}
 await sql\`SELECT 3\`
 \`\`\`
 
-\`\`\`ts {id=ts-redis-after continue-on-error timeout=20s}
+\`\`\`ts {id=ts-redis-after keep-going timeout=20s}
 await redis.ping()
 \`\`\`
 `,

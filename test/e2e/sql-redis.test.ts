@@ -138,10 +138,10 @@ describe('a stopped server', () => {
     const deadPg = `postgres://runner:s3cr3t-pw@127.0.0.1:${port}/appdb`
     const deadRedis = `redis://:s3cr3t-pw@127.0.0.1:${port}/4`
     const body = [
-      fence('sql {id=pg-step continue-on-error}', 'SELECT 1;'),
-      fence('redis {id=redis-step continue-on-error}', 'PING'),
-      fence('ts {id=ts-sql continue-on-error}', 'await sql`SELECT 1`'),
-      fence('ts {id=ts-redis continue-on-error}', "await redis.get('x')"),
+      fence('sql {id=pg-step keep-going}', 'SELECT 1;'),
+      fence('redis {id=redis-step keep-going}', 'PING'),
+      fence('ts {id=ts-sql keep-going}', 'await sql`SELECT 1`'),
+      fence('ts {id=ts-redis keep-going}', "await redis.get('x')"),
     ].join('\n')
     const { dir, file, reports } = runbookFile(body)
     const started = Date.now()

@@ -27,6 +27,12 @@ describe('parseInfo: brace syntax', () => {
     })
   })
 
+  test('keep-going is a flag; rechecks names a step', () => {
+    expect(parseInfo('ts {id=recheck keep-going rechecks=detect}').attrs).toEqual({ id: 'recheck', keepGoing: true, rechecks: 'detect' })
+    expect(parseInfo('ts {rechecks}').problems).toHaveLength(1)
+    expect(parseInfo('ts {keep-going=sometimes}').problems).toHaveLength(1)
+  })
+
   test('double-quoted values keep their spaces, and may hold braces and the other quote', () => {
     expect(parseInfo(`bash {destructive="restarts the rails app" probe="docker info --format '{{.ServerVersion}}'"}`).attrs).toEqual({
       destructive: 'restarts the rails app',
@@ -40,7 +46,7 @@ describe('parseInfo: brace syntax', () => {
 
   test('every attribute of the table', () => {
     const { attrs, problems } = parseInfo(
-      'sql {id=a critical safe="x" timeout=1m30s continue-on-error requires=psql probe="pg_isready" db=REPORT_DB redis=CACHE max-rows=100 max-display=20 redact-columns=email,Phone autocommit cwd=/tmp interactive skip}',
+      'sql {id=a critical safe="x" timeout=1m30s continue-on-error keep-going rechecks=detect requires=psql probe="pg_isready" db=REPORT_DB redis=CACHE max-rows=100 max-display=20 redact-columns=email,Phone autocommit cwd=/tmp interactive skip}',
     )
     expect(problems).toEqual([])
     expect(attrs).toEqual({
@@ -49,6 +55,8 @@ describe('parseInfo: brace syntax', () => {
       safe: 'x',
       timeout: '1m30s',
       continueOnError: true,
+      keepGoing: true,
+      rechecks: 'detect',
       requires: ['psql'],
       probe: 'pg_isready',
       db: 'REPORT_DB',

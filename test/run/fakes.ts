@@ -106,6 +106,10 @@ export interface WalkOptions {
   guard?: SandboxGuard
   /** The run's secrets (as secretValues gives them). */
   secrets?: string[]
+  /** The record to start from (a resume): default, a fresh one. */
+  initial?: RunRecord
+  /** The probe runner (default: every probe passes, silently). */
+  probe?: RunDeps['probe']
 }
 
 /** executeRun with fakes around it; returns the record, the events and what the terminal showed. */
@@ -113,7 +117,7 @@ export async function walkInProcess(runbook: Runbook, plan: Plan, opts: WalkOpti
   const events: RunEvent[] = []
   let screen = ''
   let log = ''
-  const initial: RunRecord = { ...initialRecord(runbook), operator: OPERATOR, steps: plan.steps.map(blankStep) }
+  const initial: RunRecord = opts.initial ?? { ...initialRecord(runbook), operator: OPERATOR, steps: plan.steps.map(blankStep) }
   const settings: RunSettings = {
     dryRun: false,
     yes: false,
@@ -138,7 +142,7 @@ export async function walkInProcess(runbook: Runbook, plan: Plan, opts: WalkOpti
     secrets: opts.secrets ?? [],
     now: fixedClock,
     onPath: () => true,
-    probe: async () => ({ ok: true, output: '' }),
+    probe: opts.probe ?? (async () => ({ ok: true, output: '' })),
     guard: opts.guard ?? fakeGuard('allows'),
   }
   const record = await executeRun(plan, runbook, initial, settings, deps)

@@ -35,7 +35,7 @@ function runbookText(declared: Declared, detected: boolean, language = 'bash'): 
 const passed = (consent?: Consent['by'], asked?: string[]): Outcome => ({ ran: true, step: 'passed', consent, run: 'passed', exit: EXIT.ok, asked })
 const blocked: Outcome = { ran: false, step: 'blocked', run: 'blocked', exit: EXIT.blocked }
 const skipped = (asked?: string[]): Outcome => ({ ran: false, step: 'skipped', run: 'passed', exit: EXIT.ok, asked })
-const declined: Outcome = { ran: false, step: 'declined', run: 'blocked', exit: EXIT.blocked }
+const declined: Outcome = { ran: false, step: 'declined', run: 'incomplete', exit: EXIT.blocked }
 const quit: Outcome = { ran: false, step: 'not-run', run: 'aborted', exit: EXIT.blocked, asked: ['stepAction'] }
 
 const CASES: [Declared, boolean, Flag, Terminal, Sandbox, Outcome][] = [
@@ -67,7 +67,8 @@ const CASES: [Declared, boolean, Flag, Terminal, Sandbox, Outcome][] = [
   ['none', true, 'none', 'no', 'none', { ...declined, asked: ['stepAction', 'confirmDestructive'] }],
   ['destructive', false, 'none', 'yes', 'none', passed('operator', ['stepAction', 'confirmDestructive'])],
   ['destructive', false, 'none', 'no', 'none', declined],
-  ['destructive', false, 'none', 'skip', 'none', skipped(['stepAction'])],
+  // Skipping a destructive step declines it: the run is incomplete (issue 16).
+  ['destructive', false, 'none', 'skip', 'none', { ...declined, asked: ['stepAction'] }],
   ['destructive', false, 'none', 'quit', 'none', quit],
   ['destructive', false, 'auto', 'yes', 'none', passed('operator', ['stepAction', 'confirmDestructive'])],
   ['destructive', false, 'yes', 'yes', 'none', passed('flag', [])],

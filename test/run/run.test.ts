@@ -119,7 +119,7 @@ state.seen = true
 test "$BACKUP_FILE" = /var/backups/x.sql.gz
 \`\`\`
 
-\`\`\`ts {id=checks continue-on-error}
+\`\`\`ts {id=checks keep-going}
 check('one', true)
 check('two', false)
 check('three', false)

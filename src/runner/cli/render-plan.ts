@@ -29,6 +29,8 @@ export function planToJson(plan: Plan) {
       probeVerdict: s.probeDetection ? { readOnly: probeRefusals(s.probeDetection).length === 0, reasons: probeRefusals(s.probeDetection) } : null,
       interactive: s.step.attrs.interactive === true,
       continueOnError: s.step.attrs.continueOnError === true,
+      keepGoing: s.step.attrs.keepGoing === true,
+      rechecks: s.step.attrs.rechecks ?? null,
     })),
     env: plan.env.map((e) => ({
       name: e.name,

@@ -9,7 +9,7 @@ export const EXIT = {
   failed: 1,
   /** Usage error, unreadable or invalid runbook, missing input or env. */
   usage: 2,
-  /** Blocked, declined or quit by the operator. */
+  /** Blocked, declined (the run is incomplete) or quit by the operator. */
   blocked: 3,
   /** A bug in the runner (an error nobody anticipated); sysexits' EX_SOFTWARE. */
   internal: 70,
@@ -26,7 +26,9 @@ export const RUN_STATUS_EXIT: Record<RunStatus, ExitCode> = {
   blocked: EXIT.blocked,
   aborted: EXIT.blocked,
   interrupted: EXIT.interrupted,
-  incomplete: EXIT.failed,
+  // A destructive step the operator declined (or a run that died before its end): not all of it
+  // was done, which is neither a pass nor a failure of what ran.
+  incomplete: EXIT.blocked,
   running: EXIT.failed,
 }
 

@@ -4,6 +4,10 @@ import type { PlannedStep, StepKind } from './runbook.js'
 
 export type StepStatus =
   | 'passed'
+  /** Failed, then a later step that `rechecks` it passed: found and fixed. */
+  | 'fixed'
+  /** Failed with `continue-on-error`: a warning, the run does not fail. */
+  | 'tolerated'
   | 'failed'
   | 'skipped'
   | 'blocked'

@@ -54,7 +54,13 @@ export interface StepAttributes {
   critical?: boolean
   safe?: string
   timeout?: string
+  /** GitHub Actions' meaning: a failure is tolerated (a warning), the run does not fail. */
   continueOnError?: boolean
+  /** The walk goes on after a failure without asking; the failure still fails the run. */
+  keepGoing?: boolean
+  /** The id of an earlier step this one verifies again: when this passes, that step's failure
+   * is recorded as found and fixed. */
+  rechecks?: string
   requires?: string[]
   probe?: string
   /** Paths a non-destructive step writes (`writes=$BACKUP_DIR,/srv/x`): writable in the OS guard's read-only view. */

@@ -81,6 +81,15 @@ export const STEP_RULES: Record<string, StepRule> = {
     findSlowRedisCommands(s.kind, s.step.code).map((c) =>
       warning(codeLine(s, c.line), 'redis-slow-command', msg.judge.redis.slowCommand(s.id, c.command, c.better)),
     ),
+  'rechecks-earlier-step': (s, ctx) => {
+    const target = s.step.attrs.rechecks
+    if (target === undefined) return []
+    // A recheck verifies what an earlier step found: a later step (or itself) has not failed yet.
+    const earlier = ctx.plan.steps.slice(0, ctx.plan.steps.indexOf(s))
+    return earlier.some((e) => e.id === target) ? [] : [error(s.line, 'rechecks-earlier-step', msg.lint.rechecksUnknown(s.id, target))]
+  },
+  'keep-going-or-continue': (s) =>
+    s.step.attrs.keepGoing && s.step.attrs.continueOnError ? [error(s.line, 'keep-going-or-continue', msg.lint.keepGoingAndContinue(s.id))] : [],
   'sql-only-attributes': (s) =>
     s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined || s.step.attrs.redactColumns !== undefined)
       ? [warning(s.line, 'sql-only-attributes', msg.lint.sqlOnlyAttributes(s.id))]

@@ -91,7 +91,7 @@ function consentText(c: Consent): string {
   return `${by} ${escapeText(c.who)} · ${escapeText(c.how)} · ${escapeText(c.at)}`
 }
 
-const RAN: StepStatus[] = ['passed', 'failed', 'timed-out', 'interrupted', 'previewed']
+const RAN: StepStatus[] = ['passed', 'fixed', 'tolerated', 'failed', 'timed-out', 'interrupted', 'previewed']
 
 /** Whether the report shows only part of the step's output (then the .log, which it names, is kept). */
 export function outputCutInReport(step: StepRecord): boolean {

@@ -7,6 +7,8 @@ import type { RunRecord, RunStatus, StepRecord, StepStatus } from '../model/run-
 
 export const STEP_MARK: Record<StepStatus, string> = {
   passed: '✅',
+  fixed: '🛠️',
+  tolerated: '⚠️',
   failed: '❌',
   skipped: '⏭',
   blocked: '⛔',
@@ -30,6 +32,8 @@ export const RUN_MARK: Record<RunStatus, string> = {
 /** Order of step statuses in counts and the status line. */
 export const STEP_STATUSES: StepStatus[] = [
   'passed',
+  'fixed',
+  'tolerated',
   'failed',
   'timed-out',
   'interrupted',

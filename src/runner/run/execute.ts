@@ -2,7 +2,7 @@
 // runs each step (step.ts) and records every result before the next starts; at a terminal it
 // offers retry / skip / abort after a failure and ticks the checklist on the way.
 // The terminal, prompts, executors, clock and report writer are passed in (deps.ts).
-import { renderStepHeader, renderStepResult } from '../terminal/console-view.js'
+import { renderStepHeader, renderStepResult, STATUS_MARK } from '../terminal/console-view.js'
 import { applyEvent } from '../report/fold.js'
 import { localIso } from '../report/time.js'
 import { msg } from '../terminal/messages/index.js'
@@ -28,7 +28,7 @@ export const sandboxGuard: SandboxGuard = {
 }
 
 /** Statuses a resume does not run again. */
-const SETTLED: StepStatus[] = ['passed', 'skipped', 'previewed']
+const SETTLED: StepStatus[] = ['passed', 'fixed', 'tolerated', 'skipped', 'previewed']
 
 /** The walk in progress: the record so far and how it grows. */
 interface Walk extends AttemptContext {
@@ -79,9 +79,10 @@ export async function executeRun(plan: Plan, runbook: Runbook, initial: RunRecor
     else {
       const [status, reason]: [StepStatus, string] =
         'skip' in gate ? ['skipped', gate.skip] : 'block' in gate ? ['blocked', gate.block] : 'fail' in gate ? ['failed', gate.fail] : ['declined', gate.decline]
-      await show(w, finishedWithout(planned, record, status, reason, localIso(deps.now())))
+      const finished = tolerate(planned, finishedWithout(planned, record, status, reason, localIso(deps.now())))
+      await show(w, finished)
       if (status === 'blocked') w.stopped = 'blocked'
-      if (status === 'failed' && !planned.step.attrs.continueOnError) w.stopped = 'failed'
+      if (finished.step.status === 'failed' && !planned.step.attrs.keepGoing) w.stopped = 'failed'
       if (status === 'declined') w.sawDecline = true
     }
   }
@@ -93,7 +94,7 @@ export async function executeRun(plan: Plan, runbook: Runbook, initial: RunRecor
 }
 
 async function show(w: Walk, finished: FinishedStep): Promise<void> {
-  w.deps.view.write(renderStepResult(finished.step, w.deps.c, { reasonIsChecks: finished.reasonIsChecks }))
+  w.deps.view.write(renderStepResult(finished.step, w.deps.c, { reasonIsChecks: finished.reasonIsChecks, checksShown: true }))
   await w.emit(finished.event)
 }
 
@@ -102,8 +103,9 @@ async function runAttempts(w: Walk, planned: PlannedStep, index: number, consent
   const { deps } = w
   const { prompts } = deps
   for (let attempt = 1; ; attempt++) {
-    const finished = await runStep(planned, index, attempt, consent, w)
+    const finished = tolerate(planned, await runStep(planned, index, attempt, consent, w))
     await show(w, finished)
+    if (finished.step.status === 'passed') await markFixed(w, planned)
     if (finished.outputs && Object.keys(finished.outputs).length > 0) Object.assign(w.env, finished.outputs)
 
     const status = finished.step.status
@@ -124,7 +126,10 @@ async function runAttempts(w: Walk, planned: PlannedStep, index: number, consent
     }
     if (status === 'declined') w.sawDecline = true
     if (status !== 'failed' && status !== 'timed-out') return
-    if (planned.step.attrs.continueOnError) return
+    if (planned.step.attrs.keepGoing) {
+      deps.view.write(`${deps.c.dim(`    ${msg.run.keptGoing}`)}\n`)
+      return
+    }
     if (!prompts) {
       w.stopped = 'failed'
       return
@@ -153,9 +158,31 @@ async function tickChecklistBefore(w: Walk, line: number): Promise<void> {
   }
 }
 
+/** `continue-on-error`: a failure (or a time-out) is tolerated, recorded as a warning. */
+function tolerate(planned: PlannedStep, finished: FinishedStep): FinishedStep {
+  const status = finished.step.status
+  if (!planned.step.attrs.continueOnError || (status !== 'failed' && status !== 'timed-out')) return finished
+  const step = { ...finished.step, status: 'tolerated' as const }
+  return { ...finished, step, event: { type: 'step-finished', at: step.finished!, step } }
+}
+
+/** A passed step that `rechecks` an earlier one: that step's failure was found and fixed. */
+async function markFixed(w: Walk, planned: PlannedStep): Promise<void> {
+  const target = planned.step.attrs.rechecks
+  const earlier = target === undefined ? undefined : w.record().steps.find((s) => s.id === target)
+  if (!earlier || !['failed', 'timed-out', 'tolerated'].includes(earlier.status)) return
+  const step = { ...earlier, status: 'fixed' as const, reason: msg.run.foundAndFixed(planned.id, earlier.reason) }
+  w.deps.view.write(`${w.deps.c.green(`  ${STATUS_MARK.fixed} ${msg.run.fixedLine(earlier.id, planned.id)}`)}\n`)
+  await w.emit({ type: 'step-finished', at: step.finished ?? localIso(w.deps.now()), step })
+}
+
+/** The run's status from its steps (see the status table in docs/runbook-format.md): a failure
+ * fails it, a declined step leaves it incomplete, a blocked one blocks it. Fixed and tolerated
+ * steps do not fail it. */
 function finalStatus(record: RunRecord, sawDecline: boolean): RunStatus {
   const statuses = record.steps.map((s) => s.status)
   if (statuses.some((s) => s === 'failed' || s === 'timed-out' || s === 'interrupted')) return 'failed'
-  if (sawDecline || statuses.some((s) => s === 'blocked' || s === 'declined')) return 'blocked'
+  if (statuses.some((s) => s === 'blocked')) return 'blocked'
+  if (sawDecline || statuses.some((s) => s === 'declined')) return 'incomplete'
   return 'passed'
 }

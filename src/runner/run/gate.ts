@@ -6,6 +6,7 @@ import { localIso } from '../report/time.js'
 import { renderStepIntro } from '../terminal/console-view.js'
 import { judgeProbe, probeRefusals } from '../plan/probe.js'
 import { showControlChars } from '../parse/control-chars.js'
+import { showTouches } from './touch-show.js'
 import type { Answer, Consent, Question } from '../model/run-record.js'
 import type { PlannedStep } from '../model/runbook.js'
 import type { Prompts } from '../terminal/prompts.js'
@@ -76,6 +77,7 @@ async function askToRun(planned: PlannedStep, g: GateContext, prompts: Prompts):
   // --auto runs safe steps without a pause; a destructive step always pauses.
   if (!planned.destructive && settings.auto) return { run: true }
   deps.view.write(renderStepIntro(planned, (language, code) => deps.highlight(language, code), deps.c))
+  if (planned.destructive && planned.kind === 'shell') await showTouches(planned, g)
   await g.beforeAsking()
   let action
   try {
@@ -84,7 +86,8 @@ async function askToRun(planned: PlannedStep, g: GateContext, prompts: Prompts):
     return { quit: true }
   }
   if (action === 'quit') return { quit: true }
-  if (action === 'skip') return { skip: msg.run.operatorSkipped }
+  // Skipping a destructive step is declining it: what it was to change is left undone.
+  if (action === 'skip') return planned.destructive ? { decline: msg.run.operatorSkippedDestructive } : { skip: msg.run.operatorSkipped }
   // Previewable SQL asks again before it commits (see answerQuestion).
   if (!planned.destructive || previewable(planned)) return { run: true }
   const critical = planned.declared === 'critical'

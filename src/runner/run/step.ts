@@ -8,6 +8,7 @@ import { findLeftovers } from './leftovers.js'
 import { emptyResults } from '../report/fold.js'
 import { localIso } from '../report/time.js'
 import { msg } from '../terminal/messages/index.js'
+import { renderCheck, renderNote, renderTable } from '../terminal/step-said.js'
 import { answerQuestion, type GateContext } from './gate.js'
 import { chooseStepGuard } from '../executors/guard/choose.js'
 import type { Answer, Consent, Question, RunEvent, RunRecord, StepOutcome, StepRecord, StepStatus } from '../model/run-record.js'
@@ -69,6 +70,12 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
     capture.add(text)
     deps.recorder.appendLog(planned.id, text)
   }
+  const columns = deps.view.columns?.()
+  const say = (text: string) => {
+    const safe = maskUrlSecrets(redact(text, deps.secrets))
+    if (deps.view.said) deps.view.said(safe)
+    else deps.view.output(safe)
+  }
   const label = `[${index + 1}] ${planned.id}`
   deps.view.stepStarted(label)
   const signal = deps.interrupts.stepSignal()
@@ -103,9 +110,21 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
       ...(choice && 'confine' in choice ? { confine: choice.confine } : {}),
       io: {
         output: (text) => showOutput(maskUrlSecrets(redactor.push(visible.push(text)))),
-        check: (check) => rec.checks.push(check),
-        note: (md) => rec.notes.push(md),
-        table: (t) => rec.tables.push(t),
+        // Shown as they are said, not only in the report: a note or a table is often what the
+        // next question or checklist item refers to.
+        check: (check) => {
+          rec.checks.push(check)
+          say(renderCheck(check, deps.c, columns))
+        },
+        note: (md) => {
+          rec.notes.push(md)
+          say(renderNote(md, deps.c, columns))
+        },
+        table: (t) => {
+          rec.tables.push(t)
+          // SQL and Redis steps print their results as output already.
+          if (planned.kind === 'ts' || planned.kind === 'js') say(renderTable(t, deps.c, columns))
+        },
         command: (cmd) => rec.commands.push(cmd),
         statement: (s) => rec.statements.push(s),
         process: (pgid) => {

@@ -11,6 +11,8 @@ import type { PlannedStep } from '../model/runbook.js'
 
 export const STATUS_MARK: Record<StepStatus, string> = {
   passed: '✔',
+  fixed: '✔',
+  tolerated: '⚠',
   failed: '✘',
   skipped: '↷',
   blocked: '⛔',
@@ -22,9 +24,9 @@ export const STATUS_MARK: Record<StepStatus, string> = {
 }
 
 function statusColor(c: ChalkInstance, status: StepStatus): ChalkInstance {
-  if (status === 'passed' || status === 'previewed') return c.green
+  if (status === 'passed' || status === 'fixed' || status === 'previewed') return c.green
   if (status === 'skipped' || status === 'not-run') return c.dim
-  if (status === 'declined' || status === 'blocked') return c.yellow
+  if (status === 'declined' || status === 'blocked' || status === 'tolerated') return c.yellow
   return c.red
 }
 
@@ -56,6 +58,8 @@ export function renderStepIntro(p: PlannedStep, highlight: (language: string, co
 export interface StepResultOptions {
   /** The reason only names the failed checks: they are listed already, so it is left out. */
   reasonIsChecks?: boolean
+  /** The checks were shown as they were made: only the failed ones are repeated. */
+  checksShown?: boolean
 }
 
 export function renderStepResult(r: StepRecord, c: ChalkInstance, options: StepResultOptions = {}): string {
@@ -64,10 +68,11 @@ export function renderStepResult(r: StepRecord, c: ChalkInstance, options: StepR
   if (r.exitCode !== undefined && r.exitCode !== null && r.status !== 'passed') parts.push(msg.run.exitCode(r.exitCode))
   if (r.durationMs !== undefined) parts.push(formatDuration(r.durationMs))
   const lines = [`  ${parts.join(c.dim(' · '))}`]
-  for (const check of r.checks) {
+  for (const check of options.checksShown ? r.checks.filter((ch) => !ch.ok) : r.checks) {
     lines.push(`    ${check.ok ? c.green('✔') : c.red('✘')} ${check.name}${check.detail ? c.dim(` — ${check.detail}`) : ''}`)
   }
   if (r.reason && r.status !== 'passed' && !options.reasonIsChecks) lines.push(`    ${color(r.reason)}`)
+  if (r.status === 'tolerated') lines.push(c.dim(`    ${msg.run.toleratedHint}`))
   if (r.consent) lines.push(c.dim(`    ${msg.run.consentLine(r.consent.who, r.consent.how)}`))
   return lines.join('\n') + '\n'
 }
@@ -85,6 +90,11 @@ export interface ConsoleView {
   stepStarted(label: string): void
   output(text: string): void
   stepEnded(): void
+  /** What a step says besides its output (a note, a table, a check), already rendered and
+   * redacted: shown on a line of its own inside the gutter. Absent: shown through `output`. */
+  said?(text: string): void
+  /** The terminal's width, when it has one. */
+  columns?(): number | undefined
   /** The reader went away (`runbook run … | head`): nothing more is shown, the run goes on. */
   closed(): boolean
 }
@@ -122,8 +132,15 @@ export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, 
     if (statusShown) put('\r\x1b[2K')
     statusShown = false
   }
-  return {
+  const view: ConsoleView = {
     closed: () => closed,
+    columns: () => (tty && stream.columns ? stream.columns : undefined),
+    said(text) {
+      clearStatus()
+      if (!atLineStart) put('\n')
+      atLineStart = true
+      view.output(text)
+    },
     write(text) {
       clearStatus()
       if (!atLineStart) put('\n')
@@ -158,4 +175,5 @@ export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, 
       atLineStart = true
     },
   }
+  return view
 }

@@ -41,6 +41,10 @@ export const ko = {
   error: '오류',
   warning: '경고',
   summary: (files: number, errors: number, warnings: number) => `런북 ${files}개 검사: 오류 ${errors}개, 경고 ${warnings}개`,
+
+  // Failure attributes (issue 16)
+  rechecksUnknown: (id: string, target: string) => `단계 "${id}": rechecks 대상 "${target}" — 이 단계보다 앞에 그런 단계가 없습니다`,
+  keepGoingAndContinue: (id: string) => `단계 "${id}": keep-going, continue-on-error 속성이 함께 있습니다. 실패를 실행 결과에 남길지(keep-going) 허용할지(continue-on-error) 하나만 고르세요`,
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -83,4 +87,8 @@ export const en: typeof ko = {
   error: 'error',
   warning: 'warning',
   summary: (files, errors, warnings) => `${plural(files, 'runbook')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`,
+
+  // Failure attributes (issue 16)
+  rechecksUnknown: (id, target) => `step "${id}": rechecks "${target}", but no earlier step has that id`,
+  keepGoingAndContinue: (id) => `step "${id}" has both keep-going and continue-on-error; choose whether its failure fails the run (keep-going) or is tolerated (continue-on-error)`,
 }

@@ -10,6 +10,8 @@ export const ko = {
   stepStatus: (status: StepStatus | 'running') =>
     ({
       passed: '통과',
+      fixed: '발견 후 조치됨',
+      tolerated: '실패 허용됨',
       failed: '실패',
       skipped: '건너뜀',
       blocked: '차단됨',
@@ -152,6 +154,20 @@ export const ko = {
   lockSinceUnknown: '알 수 없음',
   lockUnavailable: (message: string) => `실행 lock을 잡을 수 없음: ${message}`,
   lockRetry: (runbook: string) => `실행 lock을 잡지 못함 (런북 ${runbook}). 다시 시도하세요`,
+
+  // Statuses that say what happened (issue 16)
+  operatorSkippedDestructive: '운영자가 위험 단계를 건너뜀 (실행하지 않음)',
+  foundAndFixed: (recheck: string, first?: string) => `발견 후 조치됨: 재확인 단계 ${recheck} 통과${first ? ` (처음 결과: ${first})` : ''}`,
+  fixedLine: (id: string, recheck: string) => `단계 ${id}: 발견 후 조치됨 (재확인 단계 ${recheck} 통과)`,
+  toleratedHint: 'continue-on-error: 경고로 기록, 실행 결과는 실패가 아님',
+  keptGoing: 'keep-going: 다음 단계로 계속 (이 실패는 실행 결과에 남음)',
+
+  // What a destructive shell step will touch, found before the question without running it
+  touchHeader: '이 단계가 건드릴 대상 (실행하지 않고 확인함):',
+  touchFiles: (pattern: string) => `일치하는 파일 (${pattern}):`,
+  touchNoFiles: (pattern: string) => `일치하는 파일 없음 (${pattern})`,
+  touchNamed: (kind: 'unit' | 'container' | 'host') => ({ unit: 'systemd 유닛:', container: 'Docker 컨테이너:', host: '접속 호스트:' })[kind],
+  touchMore: (n: number) => `… 외 ${n}개`,
 }
 
 export const en: typeof ko = {
@@ -279,4 +295,18 @@ export const en: typeof ko = {
   lockSinceUnknown: 'unknown',
   lockUnavailable: (message) => `cannot take the run lock: ${message}`,
   lockRetry: (runbook) => `could not take the run lock for ${runbook}; try again`,
+
+  // Statuses that say what happened (issue 16)
+  operatorSkippedDestructive: 'the operator skipped the destructive step (not run)',
+  foundAndFixed: (recheck, first) => `found and fixed: recheck ${recheck} passed${first ? ` (first: ${first})` : ''}`,
+  fixedLine: (id, recheck) => `step ${id}: found and fixed (recheck ${recheck} passed)`,
+  toleratedHint: 'continue-on-error: recorded as a warning, the run does not fail',
+  keptGoing: 'keep-going: the walk goes on (this failure still fails the run)',
+
+  // What a destructive shell step will touch, found before the question without running it
+  touchHeader: 'what this step will touch (found without running it):',
+  touchFiles: (pattern) => `files matching ${pattern}:`,
+  touchNoFiles: (pattern) => `no file matches ${pattern}`,
+  touchNamed: (kind) => ({ unit: 'systemd units:', container: 'Docker containers:', host: 'hosts:' })[kind],
+  touchMore: (n) => `… and ${n} more`,
 }
