@@ -71,9 +71,9 @@ describe('max-rows counts what the server changed, per table (--yes)', () => {
     await db.query('INSERT INTO parent VALUES (1)')
     await db.query('INSERT INTO child SELECT g, 1 FROM generate_series(1, 500) g')
     const body = [
-      fence('sql {id=cte destructive max-rows=5 continue-on-error}', 'WITH d AS (DELETE FROM t WHERE id > 0 RETURNING 1) SELECT count(*) FROM d;'),
-      fence('sql {id=cascade destructive max-rows=5 continue-on-error}', 'DELETE FROM parent WHERE id = 1;'),
-      fence('sql {id=truncate destructive max-rows=5 continue-on-error}', 'TRUNCATE t;'),
+      fence('sql {id=cte destructive max-rows=5 keep-going}', 'WITH d AS (DELETE FROM t WHERE id > 0 RETURNING 1) SELECT count(*) FROM d;'),
+      fence('sql {id=cascade destructive max-rows=5 keep-going}', 'DELETE FROM parent WHERE id = 1;'),
+      fence('sql {id=truncate destructive max-rows=5 keep-going}', 'TRUNCATE t;'),
     ].join('\n')
     const { r, report } = await run(body, ['--yes'])
     expect(r.code).toBe(1)
