@@ -1,5 +1,6 @@
 // What the operator sees while a run goes on. Pure render* functions build the text; the view
 // object writes it, streams step output with a gutter, and shows elapsed time while a step is quiet.
+import { inGutter } from './gutter.js'
 import type { ChalkInstance } from 'chalk'
 import { formatDuration } from '../parse/duration.js'
 import { hasControlChars, showControlChars } from '../parse/control-chars.js'
@@ -111,6 +112,8 @@ export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, 
   const ms = () => now().getTime()
   const tty = Boolean(stream.isTTY)
   let atLineStart = true
+  /** Columns used on the current output line after the gutter (terminal only). */
+  let column = 0
   let ticker: NodeJS.Timeout | undefined
   let started = 0
   let lastOutput = 0
@@ -139,12 +142,14 @@ export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, 
       clearStatus()
       if (!atLineStart) put('\n')
       atLineStart = true
+      column = 0
       view.output(text)
     },
     write(text) {
       clearStatus()
       if (!atLineStart) put('\n')
       atLineStart = true
+      column = 0
       put(redact(text, secrets))
     },
     stepStarted(label) {
@@ -163,7 +168,17 @@ export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, 
       // One write per chunk, the gutter put in by a native replace: a step printing millions of
       // short lines must cost neither a syscall nor a JS loop turn per line.
       if (text === '') return
-      const out = (atLineStart && text[0] !== '\n' ? gutter : '') + text.replace(/\n(?=[^\n])/g, `\n${gutter}`)
+      if (tty && stream.columns) {
+        // At a terminal: wrapped inside the gutter (a long line or a wide table would start the
+        // continuation at column 0), and a `\r` keeps the gutter. What a terminal shows is worth a
+        // loop; a pipe gets the fast path below.
+        const wrapped = inGutter(text, gutter, { atLineStart, column }, stream.columns - 4)
+        atLineStart = wrapped.state.atLineStart
+        column = wrapped.state.column
+        put(wrapped.out)
+        return
+      }
+      const out = (atLineStart && text[0] !== '\n' ? gutter : '') + text.replace(/\n(?=[^\n])/g, `\n${gutter}`).replace(/\r(?=[^\n])/g, `\r${gutter}`)
       atLineStart = text.endsWith('\n')
       put(out)
     },
@@ -173,6 +188,7 @@ export function createConsoleView(stream: NodeJS.WriteStream, c: ChalkInstance, 
       clearStatus()
       if (!atLineStart) put('\n')
       atLineStart = true
+      column = 0
     },
   }
   return view
