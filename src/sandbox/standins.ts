@@ -2,6 +2,7 @@
 // started detached (their own session, output to a file) so they outlive the command that
 // started them, and stopped by their recorded pid, only when it is really our process.
 // Node built-ins only: the shim program bundles this to restart them.
+import http from 'node:http'
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -65,6 +66,18 @@ export function runningStandin(root: string, role: Role): StandinInfo | undefine
 
 export function portAnswers(port: number, timeoutMs = 500): Promise<boolean> {
   return canConnect('127.0.0.1', port, timeoutMs)
+}
+
+/** Whether `GET path` answers 200: what a health check sees (a stand-in in a drill answers 503). */
+export function healthAnswers(port: number, path: string, timeoutMs = 800): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path, timeout: timeoutMs }, (res) => {
+      res.resume()
+      resolve(res.statusCode === 200)
+    })
+    req.on('timeout', () => req.destroy())
+    req.on('error', () => resolve(false))
+  })
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {

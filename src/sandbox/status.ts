@@ -7,7 +7,7 @@ import { reconcileFaults } from './faults.js'
 import { activeFaults, cpuFigures, diskFigures, memoryFigures, type FaultName, type HostState } from './host.js'
 import { layout } from './paths.js'
 import { pgClient } from './postgres.js'
-import { portAnswers, ROLES, runningStandin, type Role } from './standins.js'
+import { healthAnswers, ROLES, runningStandin, type Role } from './standins.js'
 import { maskUrl, readState, type PgState, type RedisState } from './state.js'
 
 export interface ServerStatus {
@@ -87,7 +87,9 @@ export async function sandboxStatus(root: string, now: Clock = systemClock): Pro
   const standins = {} as SandboxStatus['standins']
   for (const role of ROLES) {
     const info = existsSync(root) ? runningStandin(root, role) : undefined
-    const ok = info ? await portAnswers(info.port, 800) : false
+    // Its health endpoint, not only its port: during the formula-engine-down drill the port answers
+    // and /health says 503, and status must say what a health check would.
+    const ok = info ? await healthAnswers(info.port, role === 'app' ? '/up' : '/health') : false
     standins[role] = { url: info ? `http://127.0.0.1:${info.port}` : null, pid: info?.pid ?? null, ok }
   }
   const up = Boolean(state && envUp)

@@ -370,10 +370,16 @@ describe('sandbox on this machine\'s PostgreSQL and Redis', () => {
     let health = await s.run(HEALTH)
     expect(health.code).toBe(1)
     expect(stepStatus(health.json!)).toEqual({ 'app-up': 'passed', 'formula-engine-health': 'failed', 'db-ping': 'passed', 'redis-ping': 'passed' })
+    // `sandbox status` says what a health check sees: FormulaEngine ✘ during the drill.
+    let status = await s.status()
+    expect(status.standins['formula-engine'].ok).toBe(false)
+    expect(status.healthy).toBe(false)
     const shims = { ...process.env, ...s.envFile() }
     expect(sh('docker', ['ps'], shims)).toContain('(unhealthy)')
     sh('docker', ['restart', 'formula-engine'], shims)
     expect(sh('docker', ['ps'], shims)).toContain('(healthy)')
+    status = await s.status()
+    expect(status.standins['formula-engine'].ok).toBe(true)
 
     // Slow app: /up after 6 s, beyond the check's 5 s; `systemctl restart excelapp-rails` heals it.
     await s.sb(['break', 'slow-app'])
