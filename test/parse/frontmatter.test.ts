@@ -9,7 +9,7 @@ import { lineOf, parseFixture, readFixture } from '../fixture-helpers.js'
 
 const located = (ds: Diagnostic[]) => ds.map((d) => `${d.line} ${d.rule}: ${d.message}`)
 const SCHEDULES = ['daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'on-demand', 'incident']
-const KNOWN_KEYS = 'id, title, owner, schedule, cron, review, tags, env, inputs, requires, defaults, exclusive, approvals'
+const KNOWN_KEYS = 'id, title, owner, schedule, cron, review, tags, env, inputs, requires, defaults, exclusive, approvals, source'
 /** A message exactly. */
 const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)
 
@@ -132,6 +132,24 @@ describe('schema errors name their line (frontmatter/bad-values.md)', () => {
     expect(runbook.meta.id).toBe('bad-values')
     expect(runbook.meta.schedule).toBeUndefined()
     expect(runbook.meta.approvals).toBe(1)
+  })
+
+  test('source: the guide, its section and the guide\'s own review dates become meta.source', () => {
+    const r = parseRunbook('---\nreview: { last: 2026-11-26, next: 2027-02-26 }\nsource: { guide: docs/guide/g.ko.md, section: "백업 및 복구 > 3. 복구 절차", reviewed: 2025-07-19, next: 2025-10-19 }\n---\n', 'x.md')
+    expect(r.diagnostics).toEqual([])
+    expect(r.meta.source).toEqual({ guide: 'docs/guide/g.ko.md', section: '백업 및 복구 > 3. 복구 절차', reviewed: '2025-07-19', next: '2025-10-19' })
+    expect(r.meta.review).toEqual({ last: '2026-11-26', next: '2027-02-26' })
+  })
+
+  test.each([
+    ['source:\n  section: x', 3, `source.guide: ${msg.parse.wrongType('string', 'undefined')}`],
+    ['source:\n  guide: g.md\n  next: soon', 4, `source.next: ${msg.parse.expectedDate}`],
+    ['source:\n  guide: g.md\n  reviewd: 2025-07-19', 4, msg.parse.unknownKey('source.reviewd')],
+    ['source: docs/guide/g.md', 2, `source: ${msg.parse.wrongType('object', 'string')}`],
+  ])('a bad source fails closed: %j', (yaml, line, message) => {
+    const r = parseRunbook(`---\n${yaml}\n---\n`, 'x.md')
+    expect(located(r.diagnostics)).toEqual([`${line} front-matter-schema: ${message}`])
+    expect(r.meta.source).toBeUndefined()
   })
 
   test('an unknown key nested in a block mapping is reported at that key', () => {

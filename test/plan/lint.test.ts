@@ -357,6 +357,18 @@ const CASES: Case[] = [
     clean: [doc('owner: 운영팀\nreview: { last: 2024-01-01, next: 2099-12-31 }', step('bash {id=a}', 'echo ok'))],
   },
   {
+    name: 'the source document is past its own review date, while the runbook is current',
+    rule: 'source-overdue',
+    severity: 'warning',
+    bad: doc('review: { last: 2025-05-01, next: 2099-12-31 }\nsource: { guide: docs/guide/g.md, section: "백업", reviewed: 2025-01-19, next: 2025-04-19 }', step('bash {id=a}', 'echo ok')),
+    at: 'source: {',
+    message: pattern(msg.lint.sourceOverdue('docs/guide/g.md', '2025-04-19')),
+    clean: [
+      doc('source: { guide: docs/guide/g.md, reviewed: 2025-01-19, next: 2025-06-01 }', step('bash {id=a}', 'echo ok')),
+      doc('source: { guide: docs/guide/g.md }', step('bash {id=a}', 'echo ok')),
+    ],
+  },
+  {
     name: 'a probe that is not proven read-only',
     rule: 'probe-not-read-only',
     severity: 'error',

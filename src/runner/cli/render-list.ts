@@ -15,6 +15,8 @@ export interface CatalogueEntry {
   review: { next: string | null; status: 'ok' | 'due-soon' | 'overdue' | 'none' }
   lastRun: { started: string; status: string; report: string } | null
   problems: number
+  /** The document the runbook was derived from and that document's own review state. */
+  source: { guide: string; section: string | null } & CatalogueEntry['review'] | null
 }
 
 const DUE_SOON_DAYS = 14
@@ -29,7 +31,7 @@ export function reviewStatus(next: string | undefined, today: string): Catalogue
 export function renderList(entries: CatalogueEntry[], c: ChalkInstance): string {
   if (entries.length === 0) return c.dim(msg.cli.noRunbooks) + '\n'
   const h = msg.cli.listHead
-  const head = [h.id, h.title, h.schedule, h.owner, h.steps, h.destructive, h.review, h.lastRun].map((text) => c.dim(text))
+  const head = [h.id, h.title, h.schedule, h.owner, h.steps, h.destructive, h.review, msg.cli.listSourceHead, h.lastRun].map((text) => c.dim(text))
   const rows = entries.map((e) => [
     e.problems > 0 ? c.red(msg.cli.invalidEntry(e.id)) : e.id,
     e.title,
@@ -38,6 +40,7 @@ export function renderList(entries: CatalogueEntry[], c: ChalkInstance): string 
     String(e.steps),
     e.destructive > 0 ? c.red(String(e.destructive)) : '0',
     renderReview(e.review, c),
+    e.source ? renderSourceReview(e.source, c) : c.dim('—'),
     e.lastRun ? `${e.lastRun.started.slice(0, 16).replace('T', ' ')} ${e.lastRun.status}` : c.dim(msg.cli.never),
   ])
   return table([head, ...rows]) + '\n'
@@ -53,5 +56,19 @@ function renderReview(review: CatalogueEntry['review'], c: ChalkInstance): strin
       return c.yellow(msg.cli.reviewDueSoon(review.next ?? ''))
     case 'ok':
       return msg.cli.reviewNext(review.next ?? '')
+  }
+}
+
+/** The source's review in its own column, so a freshly reviewed runbook cannot hide a late guide. */
+function renderSourceReview(source: NonNullable<CatalogueEntry['source']>, c: ChalkInstance): string {
+  switch (source.status) {
+    case 'none':
+      return c.dim('—')
+    case 'overdue':
+      return c.red(msg.cli.sourceOverdue(source.next ?? ''))
+    case 'due-soon':
+      return c.yellow(msg.cli.sourceDueSoon(source.next ?? ''))
+    case 'ok':
+      return msg.cli.sourceNext(source.next ?? '')
   }
 }

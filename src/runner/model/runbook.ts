@@ -37,6 +37,8 @@ export interface RunbookMeta {
   schedule?: Schedule
   cron?: string
   review?: { last?: string; next?: string }
+  /** Where the runbook came from: a guide, its section, and the guide's own review dates. */
+  source?: RunbookSource
   tags: string[]
   env: EnvSpec[]
   inputs: InputSpec[]
@@ -44,6 +46,13 @@ export interface RunbookMeta {
   defaults: { timeoutMs?: number }
   exclusive: boolean
   approvals: number
+}
+
+export interface RunbookSource {
+  guide: string
+  section?: string
+  reviewed?: string
+  next?: string
 }
 
 /** Attributes written after the language of a fence, e.g. `{id=x destructive timeout=30s}`. */

@@ -62,6 +62,16 @@ export const frontMatterSchema = z.strictObject({
     .optional(),
   exclusive: z.boolean().optional(),
   approvals: z.number().int().min(1).max(10).optional(),
+  // The document a runbook was derived from, with that document's own review dates: a runbook
+  // can be freshly reviewed while its source is long overdue, and both must be visible.
+  source: z
+    .strictObject({
+      guide: z.string().min(1),
+      section: z.string().min(1).optional(),
+      reviewed: isoDate.optional(),
+      next: isoDate.optional(),
+    })
+    .optional(),
 })
 
 type FrontMatter = z.infer<typeof frontMatterSchema>
@@ -299,5 +309,6 @@ function toMeta(data: FrontMatter, fallbackId: string): RunbookMeta {
     defaults: { timeoutMs: data.defaults ? parseDuration(data.defaults.timeout) : undefined },
     exclusive: data.exclusive ?? false,
     approvals: data.approvals ?? 1,
+    ...(data.source ? { source: data.source } : {}),
   }
 }

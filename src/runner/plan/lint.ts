@@ -111,6 +111,13 @@ export const RUNBOOK_RULES: Record<string, RunbookRule> = {
       ? [warning(frontMatterLine(runbook, 'next', 'review'), 'review-overdue', msg.lint.reviewOverdue(next))]
       : []
   },
+  'source-overdue': ({ runbook, today }) => {
+    // A warning, not an error: the runbook is fine, the document it was derived from is late.
+    const source = runbook.meta.source
+    return source?.next && source.next < today
+      ? [warning(frontMatterLine(runbook, 'source'), 'source-overdue', msg.lint.sourceOverdue(source.guide, source.next))]
+      : []
+  },
   'no-steps': ({ runbook }) =>
     runbook.steps.length === 0 && runbook.checklist.length === 0
       ? [warning(1, 'no-steps', msg.lint.noSteps)]

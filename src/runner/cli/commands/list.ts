@@ -1,5 +1,6 @@
 // `runbook list`: the catalogue of runbooks with their schedule, review state and last run.
 import { RunbookError } from '../../model/errors.js'
+import type { RunbookSource } from '../../model/runbook.js'
 import { localDate } from '../../plan/lint.js'
 import { openDetectionCache } from '../../plan/judge-cache.js'
 import { lastRuns, readHistory, reportsDir } from '../../report/history.js'
@@ -39,6 +40,7 @@ export async function listCommand(cwd: string, options: ListOptions, io: Command
         review: reviewStatus(runbook.meta.review?.next, today),
         lastRun: lastRunOf(last.get(runbook.meta.id)),
         problems: runbook.diagnostics.filter((d) => d.severity === 'error').length,
+        source: sourceOf(runbook.meta.source, today),
       })
     } catch (e) {
       // An unreadable file is named and skipped: the rest of the catalogue is still useful.
@@ -48,6 +50,10 @@ export async function listCommand(cwd: string, options: ListOptions, io: Command
   }
   io.stdout.write(options.json ? JSON.stringify(entries, null, 2) + '\n' : renderList(entries, chalkFor(io.stdout)))
   return done()
+}
+
+function sourceOf(source: RunbookSource | undefined, today: string): CatalogueEntry['source'] {
+  return source ? { guide: source.guide, section: source.section ?? null, ...reviewStatus(source.next, today) } : null
 }
 
 function lastRunOf(entry: { started: string; status: string; report: string } | undefined): CatalogueEntry['lastRun'] {

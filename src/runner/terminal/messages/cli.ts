@@ -106,6 +106,12 @@ export const ko = {
   approvalsFromRunbook: (where: string) => `필요한 승인 수 출처: 커밋된 런북 ${where}`,
   approvalsFromVerifier: (why: string) => `필요한 승인 수 출처: 검증자 (--approvals)${why ? `. 런북의 값을 쓰지 못한 이유: ${why}` : ''}`,
   badApprovals: (value: string) => `--approvals 값은 정수여야 함 (범위 1–10): ${value}`,
+
+  // list: the review of the document a runbook was derived from (issue 18)
+  listSourceHead: '원본 검토',
+  sourceOverdue: (next: string) => `원본 지남 (예정일 ${next})`,
+  sourceDueSoon: (next: string) => `원본 곧 (${next})`,
+  sourceNext: (next: string) => `원본 다음 ${next}`,
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -212,4 +218,10 @@ export const en: typeof ko = {
   approvalsFromRunbook: (where) => `approvals required by the committed runbook ${where}`,
   approvalsFromVerifier: (why) => `approvals required as given by the verifier (--approvals)${why ? `; the runbook's own number was not used: ${why}` : ''}`,
   badApprovals: (value) => `--approvals takes a whole number from 1 to 10, not ${value}`,
+
+  // list: the review of the document a runbook was derived from (issue 18)
+  listSourceHead: 'source review',
+  sourceOverdue: (next) => `source overdue since ${next}`,
+  sourceDueSoon: (next) => `source due ${next}`,
+  sourceNext: (next) => `source next ${next}`,
 }

@@ -45,6 +45,10 @@ export const ko = {
   // Failure attributes (issue 16)
   rechecksUnknown: (id: string, target: string) => `단계 "${id}": rechecks 대상 "${target}" — 이 단계보다 앞에 그런 단계가 없습니다`,
   keepGoingAndContinue: (id: string) => `단계 "${id}": keep-going, continue-on-error 속성이 함께 있습니다. 실패를 실행 결과에 남길지(keep-going) 허용할지(continue-on-error) 하나만 고르세요`,
+
+  // Source review (issue 18)
+  sourceOverdue: (guide: string, next: string) =>
+    `원본 문서 검토 기한 지남 (문서 ${guide}, 예정일 ${next}): 런북 문제가 아니라 원본 문서를 검토할 차례입니다. 검토한 뒤 source.reviewed, source.next 값을 바꾸세요`,
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -91,4 +95,8 @@ export const en: typeof ko = {
   // Failure attributes (issue 16)
   rechecksUnknown: (id, target) => `step "${id}": rechecks "${target}", but no earlier step has that id`,
   keepGoingAndContinue: (id) => `step "${id}" has both keep-going and continue-on-error; choose whether its failure fails the run (keep-going) or is tolerated (continue-on-error)`,
+
+  // Source review (issue 18)
+  sourceOverdue: (guide, next) =>
+    `the source document ${guide} was due for review on ${next}: the runbook is not at fault, the document it comes from is; after reviewing it, update source.reviewed and source.next`,
 }
