@@ -27,11 +27,12 @@ describe('list', () => {
     expect(r.code, r.stderr).toBe(EXIT.ok)
     expect(r.stderr).toBe('')
     const lines = r.stdout.trimEnd().split('\n')
-    expect(lines[0]).toMatch(new RegExp(`^${Object.values(msg.cli.listHead).join('\\s+')}$`))
+    const { lastRun, ...before } = msg.cli.listHead
+    expect(lines[0]).toMatch(new RegExp(`^${[...Object.values(before), msg.cli.listSourceHead, lastRun].join('\\s+')}$`))
     expect(lines).toHaveLength(3)
     const row = (...cells: string[]) => new RegExp(`^${cells.map((c) => c.replace(/[()]/g, '\\$&')).join('\\s+')}$`, 'm')
-    expect(r.stdout).toMatch(row('overdue-review', 'Overdue review', 'monthly', '운영팀', '3', '2', msg.cli.reviewOverdue('2020-04-01'), msg.cli.never))
-    expect(r.stdout).toMatch(row('current-review', 'Current review', 'daily', 'DBA팀', '1', '0', msg.cli.reviewNext('2099-12-31'), msg.cli.never))
+    expect(r.stdout).toMatch(row('overdue-review', 'Overdue review', 'monthly', '운영팀', '3', '2', msg.cli.reviewOverdue('2020-04-01'), '—', msg.cli.never))
+    expect(r.stdout).toMatch(row('current-review', 'Current review', 'daily', 'DBA팀', '1', '0', msg.cli.reviewNext('2099-12-31'), '—', msg.cli.never))
     expect(r.stdout).not.toContain('Not a runbook')
   })
 
@@ -39,6 +40,28 @@ describe('list', () => {
     const r = await outcome('list', (io) => listCommand(ROOT, { dir: fixture('list'), json: true, reports: noReports }, io), { now: new Date(2099, 11, 20) })
     const entries = JSON.parse(r.stdout) as { id: string; review: { status: string } }[]
     expect(entries.find((e) => e.id === 'current-review')!.review.status).toBe('due-soon')
+  })
+
+  test("a runbook reviewed on time still shows its guide's own review as overdue, in its own column", async () => {
+    const at = (now: Date) => outcome('list', (io) => listCommand(ROOT, { dir: fixture('list-source'), reports: noReports }, io), { now })
+    const row = (...cells: string[]) => new RegExp(`^${cells.map((c) => c.replace(/[()>]/g, '\\$&')).join('\\s+')}$`, 'm')
+    const late = await at(new Date(2026, 10, 28))
+    expect(late.code, late.stderr).toBe(EXIT.ok)
+    expect(late.stdout).toMatch(row('derived-from-guide', 'Derived from the guide', 'monthly', '—', '1', '0', msg.cli.reviewNext('2027-02-26'), msg.cli.sourceOverdue('2025-10-19'), msg.cli.never))
+    expect(late.stdout).toMatch(row('own-runbook', 'Not derived', 'daily', '—', '1', '0', msg.cli.reviewNext('2027-02-26'), '—', msg.cli.never))
+    // Before the guide's date it is not overdue: the mark follows the clock, not the data.
+    const early = await at(new Date(2025, 9, 10))
+    expect(early.stdout).toMatch(row('derived-from-guide', 'Derived from the guide', 'monthly', '—', '1', '0', msg.cli.reviewNext('2027-02-26'), msg.cli.sourceDueSoon('2025-10-19'), msg.cli.never))
+    expect(early.stdout).not.toContain(msg.cli.sourceOverdue('2025-10-19'))
+    const json = await outcome('list', (io) => listCommand(ROOT, { dir: fixture('list-source'), json: true, reports: noReports }, io), { now: new Date(2026, 10, 28) })
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({
+        id: 'derived-from-guide',
+        review: { next: '2027-02-26', status: 'ok' },
+        source: { guide: 'docs/guide/operations-guide.ko.md', section: '백업 및 복구 > 3. 복구 절차', next: '2025-10-19', status: 'overdue' },
+      }),
+      expect.objectContaining({ id: 'own-runbook', source: null }),
+    ])
   })
 
   test('--json', async () => {
@@ -67,6 +90,16 @@ describe('list', () => {
     const entries = JSON.parse(r.stdout) as { path: string }[]
     expect(entries.length).toBeGreaterThan(0)
     for (const e of entries) expect(e.path.startsWith('runbooks/')).toBe(true)
+  })
+
+  test("every project runbook names the guide section it came from, and the guide's overdue review shows", async () => {
+    const r = await outcome('list', (io) => listCommand(ROOT, { json: true, reports: noReports }, io), { now: new Date(2026, 10, 28) })
+    const entries = JSON.parse(r.stdout) as { path: string; source: { guide: string; section: string | null; next: string; status: string } | null }[]
+    expect(entries.length).toBeGreaterThanOrEqual(29)
+    for (const e of entries) {
+      expect(e.source, e.path).toMatchObject({ guide: 'docs/guide/operations-guide.ko.md', next: '2025-10-19', status: 'overdue' })
+      expect(e.source!.section, e.path).toMatch(/\S/)
+    }
   })
 
   test('paths are read relative to the folder the command works in, and shown as typed', async () => {
