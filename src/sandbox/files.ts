@@ -114,7 +114,7 @@ export function seedHostFiles(root: string, now: Date): void {
   mkdirSync(path.join(l.host, 'logrotate.d'), { recursive: true })
   writeFileSync(
     path.join(l.host, 'logrotate.d', 'excelapp-rails'),
-    `${l.log}/*.log {\n    daily\n    missingok\n    rotate 30\n    compress\n    delaycompress\n    notifempty\n    create 0644 deploy deploy\n    postrotate\n        systemctl reload excelapp-rails\n    endscript\n}\n`,
+    `${l.log}/*.log {\n    daily\n    missingok\n    rotate 30\n    compress\n    delaycompress\n    notifempty\n    create 0640 deploy deploy\n    postrotate\n        systemctl reload excelapp-rails\n    endscript\n}\n`,
   )
   seedSecurityFiles(root, now)
 }
