@@ -30,6 +30,8 @@ export function sandboxEnvValues(root: string, state: SandboxState, basePath: st
     AUTH_LOG: l.authLog,
     SYSLOG: l.syslog,
     SYSTEM_LOG_DIR: l.hostLog,
+    // The app's logrotate entry, read by capacity/disk's permission check (logrotate itself is a shim).
+    LOGROTATE_CONF: path.join(l.host, 'logrotate.d', 'excelapp-rails'),
     RAILS_ENV: 'production',
     PGHOST: pgUrl.hostname,
     PGPORT: pgUrl.port || '5432',
