@@ -4,7 +4,8 @@ import { renderUsage, runCommand } from 'citty'
 import { rejectBadBooleans, rejectUnknownFlags } from './args.js'
 import { definitions, type AnyCommand } from './definitions.js'
 import { EXIT, RunbookError, type ExitCode } from '../model/errors.js'
-import { msg } from '../terminal/messages/index.js'
+import { chooseLanguage, isLanguage, msg, setLanguage, setRecordLanguage } from '../terminal/messages/index.js'
+import { settingsLanguage } from '../report/settings.js'
 import type { CommandIo } from './io.js'
 import { isVersionFlag, VERSION, versionLine } from './version.js'
 
@@ -18,7 +19,12 @@ export async function main(argv: string[], cwd: string, io: CommandIo): Promise<
   }
 }
 
-async function dispatch(argv: string[], cwd: string, io: CommandIo): Promise<ExitCode> {
+async function dispatch(args: string[], cwd: string, io: CommandIo): Promise<ExitCode> {
+  const { lang, argv } = takeLang(args)
+  // The terminal speaks the operator's language; the reports speak the repository's.
+  setLanguage(chooseLanguage(lang, io.env))
+  if (lang !== undefined && !isLanguage(lang)) throw new RunbookError(msg.cli.badLanguage(lang), EXIT.usage)
+  setRecordLanguage(settingsLanguage(cwd))
   const [name, ...rest] = argv
   if (isVersionFlag(name)) {
     io.stdout.write(versionLine())
@@ -41,6 +47,25 @@ async function dispatch(argv: string[], cwd: string, io: CommandIo): Promise<Exi
   rejectBadBooleans(rest, (command.args ?? {}) as never, name)
   await runCommand(command, { rawArgs: rest })
   return result()?.exitCode ?? EXIT.ok
+}
+
+/** `--lang ko|en` (or `--lang=…`), accepted by every command: taken out before the command parses. */
+export function takeLang(args: string[]): { lang?: string; argv: string[] } {
+  const argv: string[] = []
+  let lang: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === '--') {
+      argv.push(...args.slice(i))
+      break
+    }
+    if (arg === '--lang') {
+      lang = args[i + 1] ?? ''
+      i++
+    } else if (arg.startsWith('--lang=')) lang = arg.slice('--lang='.length)
+    else argv.push(arg)
+  }
+  return { lang, argv }
 }
 
 /** A RunbookError is `file:line: message` and its code; citty's usage errors are usage errors; anything else is a bug. */

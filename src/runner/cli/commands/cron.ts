@@ -1,4 +1,5 @@
 // `runbook cron`: crontab lines for the runbooks that have a `cron` time (unattended runs with --yes).
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT, RunbookError } from '../../model/errors.js'
 import { findRunbookFiles, loadRunbook } from '../../parse/load.js'
@@ -21,6 +22,11 @@ export async function cronCommand(cwd: string, options: CronOptions, io: Command
   const target = options.sandbox ? undefined : (options.target ?? 'production')
   if (target !== undefined && !/^[\w.-]+$/.test(target)) throw new RunbookError(msg.cli.badTarget(target), EXIT.usage)
   const repo = path.resolve(cwd)
+  // The scheduled runs read environments/NAME.env: without it every run would fail at night.
+  if (target !== undefined) {
+    const envFile = path.join('environments', `${target}.env`)
+    if (!existsSync(path.join(repo, envFile))) throw new RunbookError(msg.cli.cronNoEnvFile(target, envFile), EXIT.usage)
+  }
   const entries: CronEntry[] = []
   for (const file of await findRunbookFiles([options.dir ?? 'runbooks'], cwd)) {
     try {

@@ -12,12 +12,14 @@ export interface HistoryOptions {
   /** Reports folder (default $RUNBOOK_REPORTS or reports/). */
   reports?: string
   json?: boolean
+  /** Only runs against this target (`sandbox`, `local`, an environments/ name). */
+  target?: string
 }
 
 export async function historyCommand(cwd: string, options: HistoryOptions, io: CommandIo): Promise<CommandResult> {
   const wanted = options.runbook?.replace(/^.*\//, '').replace(/\.md$/, '')
   const all = await readHistory(fromCwd(cwd, reportsDir(options.reports ?? io.env.RUNBOOK_REPORTS)))
-  const entries = all.filter((e) => !wanted || e.runbook === wanted || e.report.includes(`/${wanted}-`))
+  const entries = all.filter((e) => (!wanted || e.runbook === wanted || e.report.includes(`/${wanted}-`)) && (options.target === undefined || e.target === options.target))
   if (options.json) io.stdout.write(JSON.stringify(entries, null, 2) + '\n')
   else io.stdout.write(renderHistory(entries, chalkFor(io.stdout)))
   return done()
@@ -28,6 +30,7 @@ export function renderHistory(entries: HistoryEntry[], c: ChalkInstance): string
   const rows = entries.map((e) => [
     e.started.replace('T', ' ').slice(0, 19),
     e.runbook,
+    e.target,
     (e.status === 'passed' ? c.green(e.status) : e.status === 'failed' || e.status === 'incomplete' ? c.red(e.status) : c.yellow(e.status)) +
       (e.partial ? c.yellow(` (${msg.cli.partialRun(e.partial)})`) : ''),
     e.operator,
@@ -35,5 +38,5 @@ export function renderHistory(entries: HistoryEntry[], c: ChalkInstance): string
     e.report,
   ])
   const h = msg.cli.historyHead
-  return table([[h.started, h.runbook, h.status, h.operator, h.signoff, h.report].map((text) => c.dim(text)), ...rows]) + '\n'
+  return table([[h.started, h.runbook, msg.cli.historyTarget, h.status, h.operator, h.signoff, h.report].map((text) => c.dim(text)), ...rows]) + '\n'
 }

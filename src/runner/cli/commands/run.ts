@@ -1,6 +1,7 @@
 // `runbook run FILE`: walk through a runbook into a dated report; at a terminal, offer to sign it.
 import { runRunbook, type RunOptions } from '../../run/run.js'
 import { msg } from '../../terminal/messages/index.js'
+import { runbookFile } from '../runbook-name.js'
 import { fromCwd, type CommandIo, type CommandResult } from '../io.js'
 
 /** `runbook run`'s options: the runner's own, with paths as the operator typed them, and --json. */
@@ -33,7 +34,7 @@ const realDeps: RunDeps = {
 export async function runCommand(cwd: string, options: RunCommandOptions, io: CommandIo, deps: RunDeps = realDeps): Promise<CommandResult> {
   const at = (file: string | undefined) => (file === undefined ? undefined : fromCwd(cwd, file))
   const result = await deps.runRunbook({
-    file: fromCwd(cwd, options.file),
+    file: fromCwd(cwd, await runbookFile(cwd, options.file)),
     step: options.step,
     from: options.from,
     auto: options.auto,

@@ -100,6 +100,12 @@ export const ko = {
   noFaultActive: '활성화된 장애가 없었습니다',
   /** `faults` starts with its separator: a newline before a table, a space before a short list. */
   unknownFault: (name: string, faults: string) => `알 수 없는 장애 "${name}". 장애 목록:${faults}`,
+
+  // The interface's language and the runbook a command is given
+  badLanguage: (value: string) => `--lang 값이 잘못됨: "${value}" (ko 또는 en)`,
+  noSuchRunbook: (name: string, dir: string) => `런북 없음: ${name} (파일도 아니고, ${dir} 폴더의 런북 id도 아님)`,
+  historyTarget: '대상',
+  cronNoEnvFile: (target: string, file: string) => `대상 ${target}: 환경 파일 없음 (${file}). 파일을 만들거나 --target으로 다른 대상을 고르세요`,
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -200,4 +206,8 @@ export const en: typeof ko = {
   healed: (faults) => `healed: ${faults}`,
   noFaultActive: 'no fault was active',
   unknownFault: (name, faults) => `unknown fault "${name}"; faults:${faults}`,
+  badLanguage: (value) => `bad --lang "${value}" (ko or en)`,
+  noSuchRunbook: (name, dir) => `no runbook ${name}: neither a file nor the id of a runbook under ${dir}`,
+  historyTarget: 'target',
+  cronNoEnvFile: (target, file) => `target ${target} has no env file (${file}): create it or choose another --target`,
 }
