@@ -74,6 +74,11 @@ export function reportError(error: unknown, command: string | undefined, io: Com
     io.stderr.write(`runbook: ${error.located}\n`)
     return error.exitCode
   }
+  // Ctrl-C at a question before a walk started (an input, an env value) or after it ended.
+  if (error instanceof Error && error.name === 'PromptInterrupted') {
+    io.stderr.write(`runbook: ${msg.cli.interrupted}\n`)
+    return EXIT.interrupted
+  }
   if (error instanceof Error && error.name === 'CLIError') {
     io.stderr.write(`runbook: ${msg.cli.seeHelp(error.message, command ?? '')}\n`)
     return EXIT.usage

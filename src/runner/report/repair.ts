@@ -14,7 +14,7 @@ import { accessOf } from './access.js'
 import { foldEvents } from './fold.js'
 import { renderReportJson } from './render-json.js'
 import { renderReportMarkdown } from './render-md.js'
-import { allMessages } from '../terminal/messages/index.js'
+import { allMessages, inRecordLanguage } from '../terminal/messages/index.js'
 import { atomicWrite, ignoreMissing, loadReport, parseJournal, reportPaths, syncDir } from './writer.js'
 
 export interface RepairResult {
@@ -77,8 +77,9 @@ export async function repairReport(file: string, runbookOf: (record: RunRecord) 
   const ended = await endedButNotRendered(file)
   const runbook = await runbookOf(record)
   const access = await accessOf(paths.md)
-  await atomicWrite(paths.json, renderReportJson(record), access)
-  await atomicWrite(paths.md, renderReportMarkdown(record, runbook, { logName: path.basename(paths.log) }), access)
+  const [json, md] = inRecordLanguage(() => [renderReportJson(record), renderReportMarkdown(record, runbook, { logName: path.basename(paths.log) })])
+  await atomicWrite(paths.json, json, access)
+  await atomicWrite(paths.md, md, access)
   if (ended) {
     if (!record.steps.some((s) => s.outputTruncated)) await unlink(paths.log).catch(ignoreMissing)
     await unlink(paths.journal).catch(ignoreMissing)

@@ -106,6 +106,7 @@ export const ko = {
   noSuchRunbook: (name: string, dir: string) => `런북 없음: ${name} (파일도 아니고, ${dir} 폴더의 런북 id도 아님)`,
   historyTarget: '대상',
   cronNoEnvFile: (target: string, file: string) => `대상 ${target}: 환경 파일 없음 (${file}). 파일을 만들거나 --target으로 다른 대상을 고르세요`,
+  interrupted: '중단됨 (Ctrl-C)',
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -210,4 +211,5 @@ export const en: typeof ko = {
   noSuchRunbook: (name, dir) => `no runbook ${name}: neither a file nor the id of a runbook under ${dir}`,
   historyTarget: 'target',
   cronNoEnvFile: (target, file) => `target ${target} has no env file (${file}): create it or choose another --target`,
+  interrupted: 'interrupted (Ctrl-C)',
 }

@@ -41,6 +41,7 @@ export const ko = {
   error: '오류',
   warning: '경고',
   summary: (files: number, errors: number, warnings: number) => `런북 ${files}개 검사: 오류 ${errors}개, 경고 ${warnings}개`,
+  quietDestructive: (id: string) => `단계 ${id}: quiet 단계는 읽기 전용이어야 합니다 (위험 단계는 묻지 않고 실행할 수 없음). quiet를 빼세요`,
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
@@ -83,4 +84,5 @@ export const en: typeof ko = {
   error: 'error',
   warning: 'warning',
   summary: (files, errors, warnings) => `${plural(files, 'runbook')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`,
+  quietDestructive: (id) => `step "${id}": a quiet step must be read-only (a destructive step is never run without asking); remove quiet`,
 }

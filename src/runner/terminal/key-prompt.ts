@@ -1,0 +1,75 @@
+// A choice answered by one key or by the arrows and Enter: `r` runs, `s` skips, `q` quits, `y`/`n`
+// answer a yes/no question. Written over node:readline rather than the prompt library so that every
+// word on screen (the hint line too) comes from the catalogue and Ctrl-C means what it means
+// everywhere else: the walk stops (PromptInterrupted).
+import { emitKeypressEvents } from 'node:readline'
+import { msg } from './messages/index.js'
+
+/** Ctrl-C at a question: the walk stops as it does for Ctrl-C during a step. */
+export class PromptInterrupted extends Error {
+  constructor() {
+    super('interrupted at a prompt')
+    this.name = 'PromptInterrupted'
+  }
+}
+
+export interface KeyChoice<T> {
+  /** One lowercase letter that picks this choice at once. */
+  key: string
+  name: string
+  value: T
+}
+
+interface Key {
+  name?: string
+  ctrl?: boolean
+  sequence?: string
+}
+
+export interface KeyPromptIo {
+  input: NodeJS.ReadStream
+  output: NodeJS.WriteStream
+}
+
+const defaultIo = (): KeyPromptIo => ({ input: process.stdin, output: process.stdout })
+
+/** Asks `message`; resolves with the chosen value, rejects with PromptInterrupted on Ctrl-C. */
+export function keyPrompt<T>(message: string, choices: KeyChoice<T>[], initial: T, io: KeyPromptIo = defaultIo()): Promise<T> {
+  const { input, output } = io
+  let active = Math.max(0, choices.findIndex((c) => c.value === initial))
+  const hint = msg.run.keysHint(choices.map((c) => c.key).join('/'))
+  const block = () => [...choices.map((c, i) => `${i === active ? '❯' : ' '} ${c.key}  ${c.name}`), `  ${hint}`]
+  let drawn = 0
+  const draw = () => {
+    const lines = block()
+    output.write(`${drawn > 0 ? `\x1b[${drawn}A\r\x1b[0J` : ''}${lines.join('\n')}\n`)
+    drawn = lines.length
+  }
+  output.write(`? ${message}\n`)
+  draw()
+  return new Promise<T>((resolve, reject) => {
+    const wasRaw = input.isRaw
+    emitKeypressEvents(input)
+    if (input.isTTY) input.setRawMode(true)
+    input.resume()
+    const finish = (end: () => void, shown: string) => {
+      input.off('keypress', onKey)
+      if (input.isTTY) input.setRawMode(wasRaw)
+      input.pause()
+      output.write(`\x1b[${drawn}A\r\x1b[0J  → ${shown}\n`)
+      end()
+    }
+    const onKey = (_text: string | undefined, key: Key | undefined) => {
+      const name = key?.name ?? ''
+      if ((key?.ctrl && name === 'c') || key?.sequence === '\x03') return finish(() => reject(new PromptInterrupted()), msg.run.interruptedAnswer)
+      if (name === 'return' || name === 'enter') return finish(() => resolve(choices[active]!.value), choices[active]!.name)
+      if (name === 'up' || name === 'down') {
+        active = (active + (name === 'up' ? choices.length - 1 : 1)) % choices.length
+        return draw()
+      }
+      const picked = choices.find((c) => c.key === name.toLowerCase() && !key?.ctrl)
+      if (picked) finish(() => resolve(picked.value), picked.name)
+    }
+    input.on('keypress', onKey)
+  })
+}
