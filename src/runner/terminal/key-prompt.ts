@@ -26,37 +26,46 @@ interface Key {
   sequence?: string
 }
 
-export interface KeyPromptIo {
-  input: NodeJS.ReadStream
-  output: NodeJS.WriteStream
+export interface KeyPromptConfig<T> {
+  message: string
+  choices: KeyChoice<T>[]
+  /** The choice Enter picks before any arrow is pressed. */
+  default: T
 }
 
-const defaultIo = (): KeyPromptIo => ({ input: process.stdin, output: process.stdout })
+/** Where the prompt reads keys and draws (the prompt library's context shape, so its test screen fits). */
+export interface KeyPromptContext {
+  input?: NodeJS.ReadableStream & { isTTY?: boolean; isRaw?: boolean; setRawMode?(mode: boolean): unknown }
+  output?: NodeJS.WritableStream
+}
 
 /** Asks `message`; resolves with the chosen value, rejects with PromptInterrupted on Ctrl-C. */
-export function keyPrompt<T>(message: string, choices: KeyChoice<T>[], initial: T, io: KeyPromptIo = defaultIo()): Promise<T> {
-  const { input, output } = io
-  let active = Math.max(0, choices.findIndex((c) => c.value === initial))
+export function keyPrompt<T>(config: KeyPromptConfig<T>, context: KeyPromptContext = {}): Promise<T> {
+  const input = context.input ?? process.stdin
+  const output = context.output ?? process.stdout
+  const { message, choices } = config
+  let active = Math.max(0, choices.findIndex((c) => c.value === config.default))
   const hint = msg.run.keysHint(choices.map((c) => c.key).join('/'))
-  const block = () => [...choices.map((c, i) => `${i === active ? '❯' : ' '} ${c.key}  ${c.name}`), `  ${hint}`]
+  // The question and its choices in one write: a redraw replaces all of it.
+  const screen = () => [`? ${message}`, ...choices.map((c, i) => `${i === active ? '❯' : ' '} ${c.key}  ${c.name}`), `  ${hint}`].join('\n')
   let drawn = 0
-  const draw = () => {
-    const lines = block()
-    output.write(`${drawn > 0 ? `\x1b[${drawn}A\r\x1b[0J` : ''}${lines.join('\n')}\n`)
-    drawn = lines.length
+  const draw = (text: string) => {
+    output.write(`${drawn > 0 ? `\x1b[${drawn}A\r\x1b[0J` : ''}${text}\n`)
+    drawn = text.split('\n').length
   }
-  output.write(`? ${message}\n`)
-  draw()
+  draw(screen())
   return new Promise<T>((resolve, reject) => {
-    const wasRaw = input.isRaw
-    emitKeypressEvents(input)
-    if (input.isTTY) input.setRawMode(true)
+    const wasRaw = Boolean(input.isRaw)
+    if (input.isTTY) {
+      emitKeypressEvents(input)
+      input.setRawMode?.(true)
+    }
     input.resume()
     const finish = (end: () => void, shown: string) => {
       input.off('keypress', onKey)
-      if (input.isTTY) input.setRawMode(wasRaw)
+      if (input.isTTY) input.setRawMode?.(wasRaw)
       input.pause()
-      output.write(`\x1b[${drawn}A\r\x1b[0J  → ${shown}\n`)
+      draw(`? ${message} ${shown}`)
       end()
     }
     const onKey = (_text: string | undefined, key: Key | undefined) => {
@@ -65,7 +74,7 @@ export function keyPrompt<T>(message: string, choices: KeyChoice<T>[], initial: 
       if (name === 'return' || name === 'enter') return finish(() => resolve(choices[active]!.value), choices[active]!.name)
       if (name === 'up' || name === 'down') {
         active = (active + (name === 'up' ? choices.length - 1 : 1)) % choices.length
-        return draw()
+        return draw(screen())
       }
       const picked = choices.find((c) => c.key === name.toLowerCase() && !key?.ctrl)
       if (picked) finish(() => resolve(picked.value), picked.name)

@@ -58,19 +58,19 @@ const theme = () => ({
 })
 
 export function inquirerPrompts(): Prompts {
-  const yn = (message: string) => keyPrompt(message, yesNo(), false)
+  const yn = (message: string) => keyPrompt({ message, choices: yesNo(), default: false })
   return {
     stepAction: (message, destructive, folded) =>
-      keyPrompt<StepAction>(
+      keyPrompt<StepAction>({
         message,
-        [
+        choices: [
           { key: 'r', name: destructive ? msg.run.choiceRunDestructive : msg.run.choiceRun, value: 'run' },
           { key: 's', name: msg.run.choiceSkip, value: 'skip' },
           { key: 'q', name: msg.run.choiceQuit, value: 'quit' },
           ...(folded ? [{ key: 'v', name: msg.run.choiceViewCode, value: 'view' as const }] : []),
         ],
-        destructive ? 'skip' : 'run',
-      ),
+        default: destructive ? 'skip' : 'run',
+      }),
     confirmDestructive: yn,
     typeStepId: async (message, stepId) => {
       // The question once; each try only asks for the id again.
@@ -83,24 +83,24 @@ export function inquirerPrompts(): Prompts {
       return false
     },
     afterFailure: (message) =>
-      keyPrompt<FailureAction>(
+      keyPrompt<FailureAction>({
         message,
-        [
+        choices: [
           { key: 'r', name: msg.run.choiceRetry, value: 'retry' },
           { key: 's', name: msg.run.choiceSkipContinue, value: 'skip' },
           { key: 'q', name: msg.run.choiceAbort, value: 'abort' },
         ],
-        'retry',
-      ),
+        default: 'retry',
+      }),
     commit: (message) =>
-      keyPrompt<boolean>(
+      keyPrompt<boolean>({
         message,
-        [
+        choices: [
           { key: 'n', name: msg.run.choiceRollBack, value: false },
           { key: 'y', name: msg.run.choiceCommit, value: true },
         ],
-        false,
-      ),
+        default: false,
+      }),
     confirm: yn,
     askInput: async (spec) => {
       const message = spec.description ? `${spec.name} — ${spec.description}` : spec.name
@@ -138,7 +138,7 @@ export function inquirerPrompts(): Prompts {
 /** The sign-off questions after a run, with the same keys and the same Ctrl-C. */
 export function signoffPrompts(): { confirm(message: string): Promise<boolean>; input(message: string): Promise<string> } {
   return {
-    confirm: (message) => keyPrompt(message, yesNo(), false),
+    confirm: (message) => keyPrompt({ message, choices: yesNo(), default: false }),
     input: async (message) => guarded(input({ message })),
   }
 }
