@@ -5,6 +5,7 @@ import { table } from '../../terminal/style.js'
 import { chalkFor } from '../colour.js'
 import { done, fromCwd, type CommandIo, type CommandResult } from '../io.js'
 import type { ChalkInstance } from 'chalk'
+import type { RunStatus } from '../../model/run-record.js'
 
 export interface HistoryOptions {
   /** Only this runbook (an id or its file). */
@@ -25,13 +26,18 @@ export async function historyCommand(cwd: string, options: HistoryOptions, io: C
   return done()
 }
 
+/** A run's status in the interface's words (the JSON keeps the English name). */
+function shown(status: string): string {
+  return msg.run.runStatus(status as RunStatus) ?? status
+}
+
 export function renderHistory(entries: HistoryEntry[], c: ChalkInstance): string {
   if (entries.length === 0) return c.dim(msg.cli.noRuns) + '\n'
   const rows = entries.map((e) => [
     e.started.replace('T', ' ').slice(0, 19),
     e.runbook,
     e.target,
-    (e.status === 'passed' ? c.green(e.status) : e.status === 'failed' || e.status === 'incomplete' ? c.red(e.status) : c.yellow(e.status)) +
+    (e.status === 'passed' ? c.green(shown(e.status)) : e.status === 'failed' || e.status === 'incomplete' ? c.red(shown(e.status)) : c.yellow(shown(e.status))) +
       (e.partial ? c.yellow(` (${msg.cli.partialRun(e.partial)})`) : ''),
     e.operator,
     e.signedBy.length === 0 ? c.dim(msg.cli.unsigned) : `${e.signedBy.join(', ')}${e.signedBy.length < e.approvals ? c.yellow(` (${e.signedBy.length}/${e.approvals})`) : ''}`,
