@@ -138,7 +138,7 @@ describe('parseInfo: problems', () => {
 describe('ATTRIBUTE_RULES', () => {
   test('lists every attribute of docs/runbook-format.md and nothing else', () => {
     expect(Object.keys(ATTRIBUTE_RULES).sort()).toEqual(
-      ['id', 'name', 'destructive', 'critical', 'safe', 'timeout', 'continue-on-error', 'requires', 'probe', 'writes', 'db', 'redis', 'max-rows', 'max-display', 'autocommit', 'cwd', 'interactive', 'skip'].sort(),
+      ['id', 'name', 'destructive', 'critical', 'safe', 'timeout', 'continue-on-error', 'requires', 'probe', 'writes', 'db', 'redis', 'max-rows', 'max-display', 'autocommit', 'cwd', 'interactive', 'skip', 'quiet'].sort(),
     )
   })
 })
