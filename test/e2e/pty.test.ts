@@ -189,8 +189,8 @@ const EN_WALK = `# Language walk\n\nRead this first.\n\n## Steps\n\n- [ ] alert 
 
 test('under a pty: --lang en walks in English (no Hangul on screen), the report stays Korean', async () => {
   const r = await walkInPty(EN_WALK, ['--lang', 'en'], [
-    { waitFor: allMessages.en.run.stepPrompt('one'), keys: 'r' },
     { waitFor: allMessages.en.run.tickChecklist, keys: ' \r' },
+    { waitFor: allMessages.en.run.stepPrompt('one'), keys: 'r' },
     { waitFor: allMessages.en.run.stepPrompt('two'), keys: 's' },
     { waitFor: allMessages.en.run.skipReasonPrompt, keys: 'not today\r' },
   ])
@@ -204,8 +204,8 @@ test('under a pty: --lang en walks in English (no Hangul on screen), the report 
 
 test('under a pty: --lang ko walks in Korean: no English prompt text of the catalogue', async () => {
   const r = await walkInPty(EN_WALK, ['--lang', 'ko'], [
-    { waitFor: allMessages.ko.run.stepPrompt('one'), keys: 'r' },
     { waitFor: allMessages.ko.run.tickChecklist, keys: ' \r' },
+    { waitFor: allMessages.ko.run.stepPrompt('one'), keys: 'r' },
     { waitFor: allMessages.ko.run.stepPrompt('two'), keys: 's' },
     { waitFor: allMessages.ko.run.skipReasonPrompt, keys: '\r' },
   ], { RUNBOOK_LANG: 'en' })

@@ -155,14 +155,13 @@ async function runAttempts(w: Walk, planned: PlannedStep, index: number, consent
 }
 
 /**
- * Offers the checklist items due before a step at `line` and not offered yet (at a terminal),
- * recording each tick. An item is asked where it stands: when the walk leaves its section (the
- * next heading), so "check the results below" comes after the steps that show them.
+ * Offers the checklist items above `line` not offered yet (at a terminal), recording each tick:
+ * each item is asked where it stands in the document, after the steps above it and before the
+ * steps below it (an item about a step's results is written after that step).
  */
 async function tickChecklistBefore(w: Walk, line: number): Promise<void> {
   const { prompts } = w.deps
-  const sectionEnd = (itemLine: number) => w.runbook.headings.find((h) => h.line > itemLine)?.line ?? Number.POSITIVE_INFINITY
-  const due = w.runbook.checklist.filter((item, i) => i >= w.checklistDone && (line === Number.POSITIVE_INFINITY || sectionEnd(item.line) < line))
+  const due = w.runbook.checklist.filter((item, i) => i >= w.checklistDone && item.line < line)
   w.checklistDone += due.length
   if (due.length === 0 || !prompts || w.stopped) return
   const pending = due.filter((item) => !w.record().checklist.some((t) => t.line === item.line && t.checked))
