@@ -9,7 +9,7 @@ import { settingsLanguage } from '../report/settings.js'
 import type { CommandIo } from './io.js'
 import { isVersionFlag, VERSION, versionLine } from './version.js'
 
-const DESCRIPTION = 'Executable runbooks for ExcelApp operations'
+const DESCRIPTION = 'Executable runbooks for ExcelApp operations (every command takes --lang ko|en: the language of the terminal)'
 
 export async function main(argv: string[], cwd: string, io: CommandIo): Promise<ExitCode> {
   try {
@@ -24,7 +24,6 @@ async function dispatch(args: string[], cwd: string, io: CommandIo): Promise<Exi
   // The terminal speaks the operator's language; the reports speak the repository's.
   setLanguage(chooseLanguage(lang, io.env))
   if (lang !== undefined && !isLanguage(lang)) throw new RunbookError(msg.cli.badLanguage(lang), EXIT.usage)
-  setRecordLanguage(settingsLanguage(cwd))
   const [name, ...rest] = argv
   if (isVersionFlag(name)) {
     io.stdout.write(versionLine())
@@ -36,6 +35,8 @@ async function dispatch(args: string[], cwd: string, io: CommandIo): Promise<Exi
     await showUsage(io, root)
     return name ? EXIT.ok : EXIT.usage
   }
+  // Read once a command is named: a broken settings file does not hide the usage.
+  setRecordLanguage(settingsLanguage(cwd))
   const load = commands[name]
   if (!load) throw new RunbookError(msg.cli.unknownCommand(name, Object.keys(commands).join(', ')), EXIT.usage)
   const command = await load()
