@@ -105,6 +105,14 @@ function expectInterrupted(r: Awaited<ReturnType<typeof walkInPty>>): void {
   expect(r.screen).not.toContain(msg.sign.noSigningKey)
 }
 
+test('under a pty: Ctrl-C while a step runs stops it and the walk: no question, exit 130', async () => {
+  const r = await walkInPty(`# 긴 단계\n\n\`\`\`bash {id=wait}\necho waiting-now; sleep 30\n\`\`\`\n\n\`\`\`bash {id=after}\necho after-step\n\`\`\`\n`, ['--auto'], [
+    { waitFor: 'waiting-now', keys: CTRL_C },
+  ])
+  expectInterrupted(r)
+  expect(r.report!.json.steps.map((s) => s.status)).toEqual(['interrupted', 'not-run'])
+})
+
 const TWO_STEPS = `# 두 단계\n\n## 하나\n\n\`\`\`bash {id=one}\necho first-step\n\`\`\`\n\n## 둘\n\n\`\`\`bash {id=two}\necho second-step\n\`\`\`\n`
 
 test('under a pty: Ctrl-C at the run/skip question stops the walk, saves the report, exits 130', async () => {

@@ -57,7 +57,8 @@ export function renderStepIntro(
   const lines = shown.replace(/\n$/, '').split('\n')
   // Folded: the first lines and how many more, so the question after it stays on screen.
   const kept = fold && lines.length > fold.lines ? lines.slice(0, fold.lines) : lines
-  const more = kept.length < lines.length ? `\n  ${bar}${c.dim(fold!.more(lines.length - kept.length))}` : ''
+  // A colour of the highlighter left open by the cut ends with the cut.
+  const more = kept.length < lines.length ? `${c.level > 0 ? '\x1b[0m' : ''}\n  ${bar}${c.dim(fold!.more(lines.length - kept.length))}` : ''
   const code = kept.map((l) => `  ${bar}${l}`).join('\n')
   return `${prose}${code}${more}\n`
 }
