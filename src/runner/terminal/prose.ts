@@ -18,13 +18,15 @@ export function renderProse(markdown: string, c: ChalkInstance): string {
 }
 
 /**
- * The runbook's introduction: the prose before its first section (a heading below the title) or
- * its first step, what the author wants read before anything runs. Empty when there is none.
+ * The runbook's introduction: the prose before its first section (a heading below the title), what
+ * the author wants read before anything runs. Empty when there is none, and when a step comes
+ * before any section: that prose is then the first step's own, shown with it.
  */
 export function renderIntroduction(runbook: Runbook, c: ChalkInstance): string {
   const parts: string[] = []
   for (const segment of runbook.segments) {
-    if (segment.type === 'step' || (segment.type === 'heading' && segment.heading.level > 1)) break
+    if (segment.type === 'step') return ''
+    if (segment.type === 'heading' && segment.heading.level > 1) break
     if (segment.type === 'prose' && segment.markdown.trim()) parts.push(renderProse(showControlChars(segment.markdown.trim(), (s) => c.inverse.yellow(s)), c))
   }
   return parts.length ? `\n${parts.join('\n\n')}\n` : ''

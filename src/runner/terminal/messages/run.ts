@@ -192,7 +192,7 @@ export const en: typeof ko = {
   choiceQuit: 'quit',
   confirmDestructive: (id, target) => `⚠ destructive step ${id}, target: ${target}. Continue and run it?`,
   typeStepId: (id) => `to confirm, type the step id (${id}):`,
-  afterFailure: (id, status) => `step ${id} failed (${status}). What now?`,
+  afterFailure: (id, status) => `step ${id} did not pass (${status}). What now?`,
   choiceRetry: 'retry',
   choiceSkipContinue: 'skip and continue',
   choiceAbort: 'abort',
