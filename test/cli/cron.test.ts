@@ -6,8 +6,8 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { cronCommand, renderCrontab, shellQuote, type CronEntry } from '../../src/runner/cli/render-cron.js'
 import { cronCommand as runCron, type CronOptions } from '../../src/runner/cli/commands/cron.js'
 import { EXIT } from '../../src/runner/model/errors.js'
-import { msg } from '../../src/runner/terminal/messages/index.js'
-import { outcome, ROOT } from './helpers.js'
+import { msg, setRecordLanguage } from '../../src/runner/terminal/messages/index.js'
+import { cli, outcome, ROOT } from './helpers.js'
 
 /** A repository with the project's runbooks and the env files of the targets named. */
 function repoWith(targets: string[]): string {
@@ -69,9 +69,9 @@ describe('runbook cron', () => {
   test("schedules the guide's 02:00 daily backup and 01:00 Sunday full backup", async () => {
     const r = await cron()
     expect(r.code, r.stderr).toBe(EXIT.ok)
-    expect(r.stdout).toContain(`0 2 * * * cd ${REPO} && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production >> reports/cron.log 2>&1`)
+    expect(r.stdout).toContain(`0 2 * * * cd ${REPO} && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production --lang ko >> reports/cron.log 2>&1`)
     expect(r.stdout).toContain('0 1 * * 0 cd ')
-    expect(r.stdout).toContain('runbooks/backup/weekly-full.md --yes --auto --target production')
+    expect(r.stdout).toContain('runbooks/backup/weekly-full.md --yes --auto --target production --lang ko')
     expect(r.stdout).toContain('0 9 * * * cd ')
     expect(r.stdout).toContain('runbooks/daily/health-check.md')
     // incident runbooks have no cron time
@@ -80,7 +80,7 @@ describe('runbook cron', () => {
 
   test('--sandbox, --target and --dir', async () => {
     const sandbox = await cron({ sandbox: true })
-    expect(sandbox.stdout).toContain('--yes --auto --sandbox')
+    expect(sandbox.stdout).toContain('--yes --auto --sandbox --lang ko')
     const staging = await cron({ target: 'staging', dir: 'runbooks/backup' })
     expect(staging.stdout).toContain('runbooks/backup/daily-database.md --yes --auto --target staging')
     expect(staging.stdout).not.toContain('runbooks/daily/')
@@ -111,10 +111,26 @@ describe('runbook cron', () => {
       writeFileSync(path.join(repo, 'runbooks', 'bad.md'), '---\ncron: "0 4 * * *"\ncolour: red\n---\n# Bad\n')
       const r = await outcome('cron', (io) => runCron(repo, {}, io))
       expect(r.code).toBe(EXIT.ok)
-      expect(r.stdout).toContain(`0 3 * * * cd ${repo} && mkdir -p reports && ./bin/runbook run runbooks/ok.md --yes --auto --target production`)
+      expect(r.stdout).toContain(`0 3 * * * cd ${repo} && mkdir -p reports && ./bin/runbook run runbooks/ok.md --yes --auto --target production --lang ko`)
       expect(r.stdout).not.toContain('bad.md')
       expect(r.stderr).toBe(`runbooks/bad.md: ${msg.cli.notScheduled}\n`)
     } finally {
+      rmSync(repo, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('runbook cron and the record language', () => {
+  test("each run gets the repository's language (`language:` in .runbook/settings.yaml), whatever cron's locale", async () => {
+    const repo = repoWith(['production'])
+    try {
+      mkdirSync(path.join(repo, '.runbook'))
+      writeFileSync(path.join(repo, '.runbook', 'settings.yaml'), 'language: en\n')
+      const r = await cli(['cron'], { cwd: repo })
+      expect(r.code, r.stderr).toBe(EXIT.ok)
+      expect(r.stdout).toContain('runbooks/backup/daily-database.md --yes --auto --target production --lang en >>')
+    } finally {
+      setRecordLanguage('ko')
       rmSync(repo, { recursive: true, force: true })
     }
   })

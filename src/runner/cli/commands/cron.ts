@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT, RunbookError } from '../../model/errors.js'
 import { findRunbookFiles, loadRunbook } from '../../parse/load.js'
-import { msg } from '../../terminal/messages/index.js'
+import { msg, recordLanguage } from '../../terminal/messages/index.js'
 import { renderCrontab, type CronEntry } from '../render-cron.js'
 import { done, type CommandIo, type CommandResult } from '../io.js'
 
@@ -53,6 +53,6 @@ export async function cronCommand(cwd: string, options: CronOptions, io: Command
   // cron's PATH rarely holds node: the crontab names the folder of the node running this command.
   const nodeDir = path.dirname(process.execPath)
   const cronPath = [...new Set([nodeDir, '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'])].join(':')
-  io.stdout.write(renderCrontab(entries, { repo, target, sandbox: options.sandbox, path: cronPath }))
+  io.stdout.write(renderCrontab(entries, { repo, target, sandbox: options.sandbox, path: cronPath, lang: recordLanguage() }))
   return done()
 }
