@@ -2,7 +2,7 @@
 // plain entries (the command loads the runbooks and prints the text).
 //
 // Each line changes into the runbook repository and runs the runbook unattended:
-//   0 2 * * * cd '/srv/runbooks' && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production >> reports/cron.log 2>&1
+//   0 2 * * * cd '/srv/runbooks' && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production --lang ko >> reports/cron.log 2>&1
 // `--yes` because cron has no terminal (a destructive step would otherwise stop the run as
 // blocked), `--auto` for symmetry with an operator's unattended run. The dated report of each run
 // lands in reports/ as usual; cron.log keeps the runner's own output. A runbook whose inputs have
