@@ -113,6 +113,23 @@ test('under a pty: Ctrl-C while a step runs stops it and the walk: no question, 
   expect(r.report!.json.steps.map((s) => s.status)).toEqual(['interrupted', 'not-run'])
 })
 
+test('under a pty: a key typed while a step runs does not answer the next question', async () => {
+  const dir = tempDir('rb-pty-canary-')
+  const canary = path.join(dir, 'canary')
+  const r = await walkInPty(
+    `# 미리 누름\n\n\`\`\`bash {id=slow}\necho started-now; sleep 1\n\`\`\`\n\n\`\`\`bash {id=clean destructive="creates the canary"}\ntouch ${canary}\n\`\`\`\n`,
+    ['--auto'],
+    [
+      { waitFor: 'started-now', keys: 'ry' }, // typed ahead, while `slow` runs
+      { waitFor: msg.run.stepPrompt('clean'), keys: 's' },
+      { waitFor: msg.run.skipReasonPrompt, keys: '\r' },
+    ],
+  )
+  expect(r.code, r.screen).toBe(0)
+  expect(existsSync(canary)).toBe(false)
+  expect(r.report!.json.steps.map((s) => s.status)).toEqual(['passed', 'skipped'])
+})
+
 const TWO_STEPS = `# 두 단계\n\n## 하나\n\n\`\`\`bash {id=one}\necho first-step\n\`\`\`\n\n## 둘\n\n\`\`\`bash {id=two}\necho second-step\n\`\`\`\n`
 
 test('under a pty: Ctrl-C at the run/skip question stops the walk, saves the report, exits 130', async () => {

@@ -39,6 +39,9 @@ export interface KeyPromptContext {
   output?: NodeJS.WritableStream
 }
 
+/** How long after the question is drawn keys are taken as typed ahead and dropped. */
+const TYPE_AHEAD_MS = 60
+
 /** Asks `message`; resolves with the chosen value, rejects with PromptInterrupted on Ctrl-C. */
 export function keyPrompt<T>(config: KeyPromptConfig<T>, context: KeyPromptContext = {}): Promise<T> {
   const input = context.input ?? process.stdin
@@ -61,6 +64,20 @@ export function keyPrompt<T>(config: KeyPromptConfig<T>, context: KeyPromptConte
       input.setRawMode?.(true)
     }
     input.resume()
+    // Keys typed before the question was on screen (while a step ran) arrive at once when the
+    // terminal is read again: they must not answer it (a stray `y` is no consent). Ctrl-C counts.
+    // Ready after some time AND after the event loop has polled the terminal at least once (a
+    // loaded machine may read the typed-ahead keys late).
+    let ready = !input.isTTY
+    const since = Date.now()
+    const arm = () =>
+      setImmediate(() =>
+        setImmediate(() => {
+          if (Date.now() - since >= TYPE_AHEAD_MS) ready = true
+          else setTimeout(arm, TYPE_AHEAD_MS)
+        }),
+      )
+    if (!ready) arm()
     const finish = (end: () => void, shown: string) => {
       input.off('keypress', onKey)
       if (input.isTTY) input.setRawMode?.(wasRaw)
@@ -71,6 +88,7 @@ export function keyPrompt<T>(config: KeyPromptConfig<T>, context: KeyPromptConte
     const onKey = (_text: string | undefined, key: Key | undefined) => {
       const name = key?.name ?? ''
       if ((key?.ctrl && name === 'c') || key?.sequence === '\x03') return finish(() => reject(new PromptInterrupted()), msg.run.interruptedAnswer)
+      if (!ready) return
       if (name === 'return' || name === 'enter') return finish(() => resolve(choices[active]!.value), choices[active]!.name)
       if (name === 'up' || name === 'down') {
         active = (active + (name === 'up' ? choices.length - 1 : 1)) % choices.length
