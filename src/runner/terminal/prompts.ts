@@ -80,6 +80,7 @@ export function inquirerPrompts(): Prompts {
         if (typed.trim() === stepId) return true
         if (left > 1) process.stdout.write(`${msg.run.stepIdMismatch(typed.trim(), left - 1)}\n`)
       }
+      process.stdout.write(`${msg.run.stepIdGaveUp(STEP_ID_TRIES)}\n`)
       return false
     },
     afterFailure: (message) =>
