@@ -54,7 +54,7 @@ const yesNo = (): KeyChoice<boolean>[] => [
 
 /** The prompt library's hint lines and words, from the catalogue. */
 const theme = () => ({
-  style: { keysHelpTip: (keys: [string, string][]) => keys.map(([key, action]) => `${key} ${msg.run.keyAction(action)}`).join(' • ') },
+  style: { keysHelpTip: (keys: [string, string][]) => keys.map(([key, action]) => `${msg.run.keyName(key)} ${msg.run.keyAction(action)}`).join(' • ') },
 })
 
 export function inquirerPrompts(): Prompts {

@@ -165,6 +165,7 @@ export const ko = {
   interruptedAtPrompt: '질문에 답하는 중에 중단됨 (Ctrl-C)',
   codeFolded: (more: number) => `… 아래 ${more}줄 더 (v: 전체 보기)`,
   quietStep: '기록만 하는 단계(quiet): 묻지 않고 실행',
+  keyName: (key: string) => ({ space: '스페이스' })[key] ?? key,
 }
 
 export const en: typeof ko = {
@@ -303,4 +304,5 @@ export const en: typeof ko = {
   interruptedAtPrompt: 'interrupted at a prompt (Ctrl-C)',
   codeFolded: (more) => `… ${plural(more, 'more line', 'more lines')} (v: view all)`,
   quietStep: 'a step that only records (quiet): runs without asking',
+  keyName: (key) => key,
 }
