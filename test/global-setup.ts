@@ -10,7 +10,7 @@ import { canConnect, startThrowawayPostgres, startThrowawayRedis, type StartedSe
 /**
  * Tests never see the developer's own git config, signing key or ssh-agent: HOME is an empty
  * folder, git reads no global or system config, and no agent socket is inherited. Workers and
- * every child they spawn inherit this environment.
+ * every child they spawn inherit this environment, and the interface's language.
  */
 function isolate(dir: string): void {
   const home = path.join(dir, 'home')
@@ -22,6 +22,9 @@ function isolate(dir: string): void {
   delete process.env.SSH_AUTH_SOCK
   delete process.env.SSH_AGENT_PID
   delete process.env.XDG_CONFIG_HOME
+  // The suite reads the interface in Korean (tests that check English say --lang en), whatever
+  // the developer's locale.
+  process.env.RUNBOOK_LANG = 'ko'
 }
 
 export default async function setup(): Promise<() => Promise<void>> {

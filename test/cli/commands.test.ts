@@ -13,12 +13,13 @@ import type { RunRecord } from '../../src/runner/model/run-record.js'
 import type { SignoffStatement } from '../../src/runner/report/signoff.js'
 import type { VerifyResult } from '../../src/runner/sign/sign.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
+import { PromptInterrupted } from '../../src/runner/terminal/prompts.js'
 import { cli, NOW, outcome, ROOT } from './helpers.js'
 
 const record = (status: RunRecord['status']) => ({ status, runId: 'run-1' }) as unknown as RunRecord
 
-function fakeRun(status: RunRecord['status'], exitCode: ExitCode, answers: { sign?: boolean; fail?: string } = {}) {
-  const calls: { run: Parameters<RunDeps['runRunbook']>[0][]; signed: unknown[] } = { run: [], signed: [] }
+function fakeRun(status: RunRecord['status'], exitCode: ExitCode, answers: { sign?: boolean; fail?: string; noKey?: boolean; ctrlC?: boolean } = {}) {
+  const calls: { run: Parameters<RunDeps['runRunbook']>[0][]; signed: unknown[]; asked: string[] } = { run: [], signed: [], asked: [] }
   const deps: RunDeps = {
     runRunbook: async (opts) => {
       calls.run.push(opts)
@@ -29,7 +30,20 @@ function fakeRun(status: RunRecord['status'], exitCode: ExitCode, answers: { sig
       if (answers.fail) throw new Error(answers.fail)
       return { statement: { principal: 'kim@example.com' } }
     },
-    prompts: async () => ({ confirm: async () => answers.sign === true, input: async () => 'looks good' }),
+    prompts: async () => ({
+      confirm: async (m) => {
+        calls.asked.push(m)
+        return answers.sign === true
+      },
+      input: async (m) => {
+        calls.asked.push(m)
+        if (answers.ctrlC) throw new PromptInterrupted()
+        return 'looks good'
+      },
+    }),
+    findKey: async () => {
+      if (answers.noKey) throw new Error(msg.sign.noSigningKey)
+    },
   }
   return { deps, calls }
 }
@@ -70,8 +84,25 @@ describe('run', () => {
     expect(failed.stderr).toBe(`${msg.cli.signFailed('no key', 'reports/2025-06-01/x.md')}\n`)
   })
 
-  test('no offer without a terminal, after an interrupted run, or when declined', async () => {
-    for (const [status, interactive, sign] of [['passed', false, true], ['interrupted', true, true], ['passed', true, false]] as const) {
+  test('without a usable key nothing is asked: the reason is said, and how to sign later', async () => {
+    const { deps, calls } = fakeRun('passed', EXIT.ok, { sign: true, noKey: true })
+    const r = await outcome('run', (io) => runCommand(ROOT, { file: 'x.md' }, io, deps), { interactive: true })
+    expect(calls.asked).toEqual([])
+    expect(calls.signed).toEqual([])
+    expect(r.code).toBe(EXIT.ok)
+    expect(r.stderr).toBe(`${msg.cli.signFailed(msg.sign.noSigningKey, 'reports/2025-06-01/x.md')}\n`)
+  })
+
+  test('Ctrl-C at the signing comment signs nothing and exits 130', async () => {
+    const { deps, calls } = fakeRun('passed', EXIT.ok, { sign: true, ctrlC: true })
+    const r = await outcome('run', (io) => runCommand(ROOT, { file: 'x.md' }, io, deps), { interactive: true })
+    expect(calls.asked).toEqual([msg.cli.signNow, msg.cli.signComment])
+    expect(calls.signed).toEqual([])
+    expect(r.code).toBe(EXIT.interrupted)
+  })
+
+  test('no offer without a terminal, after an interrupted or aborted run, or when declined', async () => {
+    for (const [status, interactive, sign] of [['passed', false, true], ['interrupted', true, true], ['aborted', true, true], ['passed', true, false]] as const) {
       const { deps, calls } = fakeRun(status, EXIT.ok, { sign })
       const r = await outcome('run', (io) => runCommand(ROOT, { file: 'x.md' }, io, deps), { interactive })
       expect(calls.signed, status).toEqual([])

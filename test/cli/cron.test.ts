@@ -1,15 +1,26 @@
 // renderCrontab(entries, options) → crontab text, and `runbook cron` (in-process) over the project's runbooks.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { afterAll, describe, expect, test } from 'vitest'
 import { cronCommand, renderCrontab, shellQuote, type CronEntry } from '../../src/runner/cli/render-cron.js'
 import { cronCommand as runCron, type CronOptions } from '../../src/runner/cli/commands/cron.js'
 import { EXIT } from '../../src/runner/model/errors.js'
-import { msg } from '../../src/runner/terminal/messages/index.js'
-import { outcome, ROOT } from './helpers.js'
+import { msg, setRecordLanguage } from '../../src/runner/terminal/messages/index.js'
+import { cli, outcome, ROOT } from './helpers.js'
 
-const cron = (options: CronOptions = {}) => outcome('cron', (io) => runCron(ROOT, options, io))
+/** A repository with the project's runbooks and the env files of the targets named. */
+function repoWith(targets: string[]): string {
+  const repo = mkdtempSync(path.join(tmpdir(), 'runbook-cron-'))
+  symlinkSync(path.join(ROOT, 'runbooks'), path.join(repo, 'runbooks'))
+  mkdirSync(path.join(repo, 'environments'))
+  for (const t of targets) writeFileSync(path.join(repo, 'environments', `${t}.env`), 'APP_URL=http://localhost\n')
+  return repo
+}
+const REPO = repoWith(['production', 'staging'])
+afterAll(() => rmSync(REPO, { recursive: true, force: true }))
+
+const cron = (options: CronOptions = {}, repo = REPO) => outcome('cron', (io) => runCron(repo, options, io))
 
 const daily: CronEntry = { id: 'backup-daily-database', title: '일일 데이터베이스 백업', path: 'runbooks/backup/daily-database.md', cron: '0 2 * * *', schedule: 'daily' }
 const weekly: CronEntry = { id: 'backup-weekly-full', title: '주간 전체 백업', path: 'runbooks/backup/weekly-full.md', cron: '0 1 * * 0', schedule: 'weekly' }
@@ -58,9 +69,9 @@ describe('runbook cron', () => {
   test("schedules the guide's 02:00 daily backup and 01:00 Sunday full backup", async () => {
     const r = await cron()
     expect(r.code, r.stderr).toBe(EXIT.ok)
-    expect(r.stdout).toContain(`0 2 * * * cd ${ROOT.replace(/\/$/, '')} && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production >> reports/cron.log 2>&1`)
+    expect(r.stdout).toContain(`0 2 * * * cd ${REPO} && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production --lang ko >> reports/cron.log 2>&1`)
     expect(r.stdout).toContain('0 1 * * 0 cd ')
-    expect(r.stdout).toContain('runbooks/backup/weekly-full.md --yes --auto --target production')
+    expect(r.stdout).toContain('runbooks/backup/weekly-full.md --yes --auto --target production --lang ko')
     expect(r.stdout).toContain('0 9 * * * cd ')
     expect(r.stdout).toContain('runbooks/daily/health-check.md')
     // incident runbooks have no cron time
@@ -69,7 +80,7 @@ describe('runbook cron', () => {
 
   test('--sandbox, --target and --dir', async () => {
     const sandbox = await cron({ sandbox: true })
-    expect(sandbox.stdout).toContain('--yes --auto --sandbox')
+    expect(sandbox.stdout).toContain('--yes --auto --sandbox --lang ko')
     const staging = await cron({ target: 'staging', dir: 'runbooks/backup' })
     expect(staging.stdout).toContain('runbooks/backup/daily-database.md --yes --auto --target staging')
     expect(staging.stdout).not.toContain('runbooks/daily/')
@@ -77,18 +88,49 @@ describe('runbook cron', () => {
     expect(await cron({ target: '../etc' })).toEqual({ code: EXIT.usage, stdout: '', stderr: `runbook: ${msg.cli.badTarget('../etc')}\n` })
   })
 
+  test('a target without its env file is refused, naming the file: the scheduled runs could not start', async () => {
+    const none = repoWith([])
+    try {
+      const envFile = path.join('environments', 'production.env')
+      expect(await cron({}, none)).toEqual({ code: EXIT.usage, stdout: '', stderr: `runbook: ${msg.cli.cronNoEnvFile('production', envFile)}\n` })
+      expect((await cron({ target: 'staging' }, none)).stderr).toContain(path.join('environments', 'staging.env'))
+      // The sandbox has no env file of its own to check here: `sandbox up` writes it.
+      expect((await cron({ sandbox: true }, none)).code).toBe(EXIT.ok)
+    } finally {
+      rmSync(none, { recursive: true, force: true })
+    }
+  })
+
   test('the repository is the folder the command works in; an invalid runbook is named and not scheduled', async () => {
     const repo = mkdtempSync(path.join(tmpdir(), 'runbook-cron-'))
     try {
       mkdirSync(path.join(repo, 'runbooks'))
+      mkdirSync(path.join(repo, 'environments'))
+      writeFileSync(path.join(repo, 'environments', 'production.env'), '')
       writeFileSync(path.join(repo, 'runbooks', 'ok.md'), '---\ncron: "0 3 * * *"\n---\n# OK\n\n```bash\necho ok\n```\n')
       writeFileSync(path.join(repo, 'runbooks', 'bad.md'), '---\ncron: "0 4 * * *"\ncolour: red\n---\n# Bad\n')
       const r = await outcome('cron', (io) => runCron(repo, {}, io))
       expect(r.code).toBe(EXIT.ok)
-      expect(r.stdout).toContain(`0 3 * * * cd ${repo} && mkdir -p reports && ./bin/runbook run runbooks/ok.md --yes --auto --target production`)
+      expect(r.stdout).toContain(`0 3 * * * cd ${repo} && mkdir -p reports && ./bin/runbook run runbooks/ok.md --yes --auto --target production --lang ko`)
       expect(r.stdout).not.toContain('bad.md')
       expect(r.stderr).toBe(`runbooks/bad.md: ${msg.cli.notScheduled}\n`)
     } finally {
+      rmSync(repo, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('runbook cron and the record language', () => {
+  test("each run gets the repository's language (`language:` in .runbook/settings.yaml), whatever cron's locale", async () => {
+    const repo = repoWith(['production'])
+    try {
+      mkdirSync(path.join(repo, '.runbook'))
+      writeFileSync(path.join(repo, '.runbook', 'settings.yaml'), 'language: en\n')
+      const r = await cli(['cron'], { cwd: repo })
+      expect(r.code, r.stderr).toBe(EXIT.ok)
+      expect(r.stdout).toContain('runbooks/backup/daily-database.md --yes --auto --target production --lang en >>')
+    } finally {
+      setRecordLanguage('ko')
       rmSync(repo, { recursive: true, force: true })
     }
   })

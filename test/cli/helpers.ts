@@ -34,7 +34,8 @@ export function fakeIo(world: FakeWorld = {}): CommandIo & { captured(): { stdou
   return {
     stdout: { write: (text) => void (stdout += text), colorLevel: level, columns: world.columns },
     stderr: { write: (text) => void (stderr += text), colorLevel: level },
-    env: world.env ?? {},
+    // The interface in Korean unless a test chooses (main() picks the language from the env).
+    env: { RUNBOOK_LANG: 'ko', ...world.env },
     now: () => new Date((world.now ?? NOW).getTime()),
     interactive: world.interactive ?? false,
     captured: () => ({ stdout, stderr }),

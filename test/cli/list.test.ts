@@ -134,16 +134,19 @@ describe('history', () => {
       new Chalk({ level: 0 }),
     )
     const lines = text.trimEnd().split('\n')
-    expect(lines[0]).toMatch(new RegExp(`^${Object.values(msg.cli.historyHead).join('\\s+')}$`))
-    expect(lines[1]).toMatch(new RegExp(`^2025-06-01 10:00:00\\s+a\\s+passed\\s+Kim <kim@example.com>\\s+${msg.cli.unsigned}\\s+reports/2025-06-01/a.md$`))
-    expect(lines[2]).toMatch(/^2025-06-01 09:00:00\s+b\s+failed\s+Lee <lee@example.com>\s+kim@example.com \(1\/2\)\s+reports\/2025-06-01\/a.md$/)
+    const h = msg.cli.historyHead
+    expect(lines[0]).toMatch(new RegExp(`^${[h.started, h.runbook, msg.cli.historyTarget, h.status, h.operator, h.signoff, h.report].join('\\s+')}$`))
+    const passed = msg.run.runStatus('passed')
+    const failed = msg.run.runStatus('failed')
+    expect(lines[1]).toMatch(new RegExp(`^2025-06-01 10:00:00\\s+a\\s+production\\s+${passed}\\s+Kim <kim@example.com>\\s+${msg.cli.unsigned}\\s+reports/2025-06-01/a.md$`))
+    expect(lines[2]).toMatch(new RegExp(`^2025-06-01 09:00:00\\s+b\\s+production\\s+${failed}\\s+Lee <lee@example.com>\\s+kim@example.com \\(1/2\\)\\s+reports/2025-06-01/a.md$`))
   })
 
   test('a --step or dry run is told apart from a full one, and is never a runbook\'s last run', () => {
     const base = { runId: 'r', title: 't', finished: null, target: 'production', report: 'reports/2025-06-01/a.md', operator: 'Kim <kim@example.com>', signedBy: [], approvals: 1 }
     const partial = { ...base, runbook: 'a', status: 'passed', started: '2025-06-02T10:00:00+09:00', partial: '--step vacuum' }
     const full = { ...base, runbook: 'a', status: 'failed', started: '2025-06-01T10:00:00+09:00' }
-    expect(renderHistory([partial, full], new Chalk({ level: 0 }))).toContain(`passed (${msg.cli.partialRun('--step vacuum')})`)
+    expect(renderHistory([partial, full], new Chalk({ level: 0 }))).toContain(`${msg.run.runStatus('passed')} (${msg.cli.partialRun('--step vacuum')})`)
     expect(lastRuns([partial, full]).get('a')).toBe(full)
   })
 })

@@ -10,11 +10,18 @@ import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import type { Redis } from 'ioredis'
 import type pg from 'pg'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { freePort } from '../../src/sandbox/servers.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook, type CliResult } from '../helpers/cli.js'
 import { clearKeys, connectRedis, createItems, expectWritesCommitted, itemCount, randomSuffix, REDIS_URL, resetItems, resetKeys, scratchDatabase, writesStepCode } from '../helpers/servers.js'
+
+// The runner's own single-key prompt drawn on the same test screen as the library's prompts.
+vi.mock('../../src/runner/terminal/key-prompt.js', async (importOriginal) => {
+  const { wrapPrompt } = await import('@inquirer/testing/vitest')
+  const actual = await importOriginal<typeof import('../../src/runner/terminal/key-prompt.js')>()
+  return { ...actual, keyPrompt: wrapPrompt(actual.keyPrompt as never) }
+})
 
 const { runRunbook } = await import('../../src/runner/run/run.js')
 const { inquirerPrompts } = await import('../../src/runner/terminal/prompts.js')

@@ -273,6 +273,15 @@ const CASES: Case[] = [
     clean: [doc('', step('bash {id=both keep-going}', 'echo hi')), doc('', step('bash {id=both continue-on-error}', 'echo hi'))],
   },
   {
+    name: 'quiet on a destructive step: a question cannot be left out there',
+    rule: 'quiet-needs-read-only',
+    severity: 'error',
+    bad: doc('', step('bash {id=cleanup quiet}', 'rm -rf "$RUNBOOK_TMP/old"')),
+    at: '```bash {id=cleanup',
+    message: pattern(msg.lint.quietDestructive('cleanup')),
+    clean: [doc('', step('bash {id=cleanup quiet}', 'echo recorded')), doc('', step('ts {id=mark quiet}', "state.done = true\nnote('stage done')"))],
+  },
+  {
     name: 'KEYS in a redis step: a warning naming SCAN',
     rule: 'redis-slow-command',
     severity: 'warning',

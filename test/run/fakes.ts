@@ -49,7 +49,6 @@ export function scriptedPrompts(answering: Answering): Prompts & { asked: string
       asked.push('afterFailure')
       return 'abort'
     },
-    afterInterrupt: async () => 'quit',
     askInput: async () => '',
     askEnv: async () => '',
     tick: async (items) => items.map(() => answering === 'yes'),

@@ -1,7 +1,7 @@
 // `runRunbook` and `resumeRun` in-process, without a terminal (as cron runs them): temp folders,
 // the real shell and TS executors, a fixed clock. The real binary's exit codes, signals and pty are
 // the end-to-end tier's (test/e2e/run.test.ts).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { EXIT, RunbookError } from '../../src/runner/model/errors.js'
@@ -140,6 +140,19 @@ check('three', false)
     const error = await refusal(run(file, path.join(dir, 'afile', 'reports')))
     expect(error.exitCode).toBe(EXIT.usage)
     expect(existsSync(canary)).toBe(false)
+  })
+})
+
+describe('links', () => {
+  test("a runbook's relative link leads to the same file from the report", async () => {
+    const dir = tempDir('rb-links-')
+    mkdirSync(path.join(dir, 'runbooks', 'incident'), { recursive: true })
+    writeFileSync(path.join(dir, 'runbooks', 'incident', 'triage.md'), '# 분류\n')
+    const file = writeRunbook(path.join(dir, 'runbooks', 'incident'), 'db.md', '# DB\n\n[분류](triage.md)를 함께 보세요.\n\n```bash {id=a}\ntrue\n```\n')
+    const { reportPath } = await run(file, path.join(dir, 'reports'))
+    const target = /\[분류\]\(([^)]+)\)/.exec(readReport(reportPath).md)![1]!
+    expect(target).not.toBe('triage.md')
+    expect(existsSync(path.resolve(path.dirname(reportPath), target))).toBe(true)
   })
 })
 

@@ -203,11 +203,12 @@ const history: Define = ({ cwd, io, finish }) =>
     args: {
       runbook: { type: 'positional', description: 'only this runbook (id or file)', required: false },
       reports: { type: 'string', description: REPORTS },
+      target: { type: 'string', description: 'only runs against this target (sandbox, local, an environments/ name)' },
       json: { type: 'boolean', description: 'print JSON' },
     },
     run: async ({ args }) => {
       const { historyCommand } = await import('./commands/history.js')
-      return finish(historyCommand(cwd, { runbook: args.runbook, reports: args.reports, json: args.json }, io))
+      return finish(historyCommand(cwd, { runbook: args.runbook, reports: args.reports, json: args.json, target: args.target }, io))
     },
   })
 

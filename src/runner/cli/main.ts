@@ -4,11 +4,12 @@ import { renderUsage, runCommand } from 'citty'
 import { rejectBadBooleans, rejectUnknownFlags } from './args.js'
 import { definitions, type AnyCommand } from './definitions.js'
 import { EXIT, RunbookError, type ExitCode } from '../model/errors.js'
-import { msg } from '../terminal/messages/index.js'
+import { chooseLanguage, isLanguage, msg, setLanguage, setRecordLanguage } from '../terminal/messages/index.js'
+import { settingsLanguage } from '../report/settings.js'
 import type { CommandIo } from './io.js'
 import { isVersionFlag, VERSION, versionLine } from './version.js'
 
-const DESCRIPTION = 'Executable runbooks for ExcelApp operations'
+const DESCRIPTION = 'Executable runbooks for ExcelApp operations (every command takes --lang ko|en: the language of the terminal)'
 
 export async function main(argv: string[], cwd: string, io: CommandIo): Promise<ExitCode> {
   try {
@@ -18,7 +19,11 @@ export async function main(argv: string[], cwd: string, io: CommandIo): Promise<
   }
 }
 
-async function dispatch(argv: string[], cwd: string, io: CommandIo): Promise<ExitCode> {
+async function dispatch(args: string[], cwd: string, io: CommandIo): Promise<ExitCode> {
+  const { lang, argv } = takeLang(args)
+  // The terminal speaks the operator's language; the reports speak the repository's.
+  setLanguage(chooseLanguage(lang, io.env))
+  if (lang !== undefined && !isLanguage(lang)) throw new RunbookError(msg.cli.badLanguage(lang), EXIT.usage)
   const [name, ...rest] = argv
   if (isVersionFlag(name)) {
     io.stdout.write(versionLine())
@@ -30,6 +35,8 @@ async function dispatch(argv: string[], cwd: string, io: CommandIo): Promise<Exi
     await showUsage(io, root)
     return name ? EXIT.ok : EXIT.usage
   }
+  // Read once a command is named: a broken settings file does not hide the usage.
+  setRecordLanguage(settingsLanguage(cwd))
   const load = commands[name]
   if (!load) throw new RunbookError(msg.cli.unknownCommand(name, Object.keys(commands).join(', ')), EXIT.usage)
   const command = await load()
@@ -43,11 +50,35 @@ async function dispatch(argv: string[], cwd: string, io: CommandIo): Promise<Exi
   return result()?.exitCode ?? EXIT.ok
 }
 
+/** `--lang ko|en` (or `--lang=…`), accepted by every command: taken out before the command parses. */
+export function takeLang(args: string[]): { lang?: string; argv: string[] } {
+  const argv: string[] = []
+  let lang: string | undefined
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === '--') {
+      argv.push(...args.slice(i))
+      break
+    }
+    if (arg === '--lang') {
+      lang = args[i + 1] ?? ''
+      i++
+    } else if (arg.startsWith('--lang=')) lang = arg.slice('--lang='.length)
+    else argv.push(arg)
+  }
+  return { lang, argv }
+}
+
 /** A RunbookError is `file:line: message` and its code; citty's usage errors are usage errors; anything else is a bug. */
 export function reportError(error: unknown, command: string | undefined, io: CommandIo): ExitCode {
   if (error instanceof RunbookError) {
     io.stderr.write(`runbook: ${error.located}\n`)
     return error.exitCode
+  }
+  // Ctrl-C at a question before a walk started (an input, an env value) or after it ended.
+  if (error instanceof Error && error.name === 'PromptInterrupted') {
+    io.stderr.write(`runbook: ${msg.cli.interrupted}\n`)
+    return EXIT.interrupted
   }
   if (error instanceof Error && error.name === 'CLIError') {
     io.stderr.write(`runbook: ${msg.cli.seeHelp(error.message, command ?? '')}\n`)

@@ -2,7 +2,7 @@
 // plain entries (the command loads the runbooks and prints the text).
 //
 // Each line changes into the runbook repository and runs the runbook unattended:
-//   0 2 * * * cd '/srv/runbooks' && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production >> reports/cron.log 2>&1
+//   0 2 * * * cd '/srv/runbooks' && mkdir -p reports && ./bin/runbook run runbooks/backup/daily-database.md --yes --auto --target production --lang ko >> reports/cron.log 2>&1
 // `--yes` because cron has no terminal (a destructive step would otherwise stop the run as
 // blocked), `--auto` for symmetry with an operator's unattended run. The dated report of each run
 // lands in reports/ as usual; cron.log keeps the runner's own output. A runbook whose inputs have
@@ -34,6 +34,9 @@ export interface CrontabOptions {
   runner?: string
   /** Where the runner's own output goes, relative to the repository (default reports/cron.log). */
   log?: string
+  /** `--lang` of each run: the repository's record language, so cron's runs (and the reasons they
+   * record) read like an operator's, whatever cron's locale. */
+  lang?: string
 }
 
 /** Quotes a word for sh when it needs it. */
@@ -52,7 +55,8 @@ export function cronCommand(entry: Pick<CronEntry, 'path'>, options: CrontabOpti
   const runner = options.runner ?? './bin/runbook'
   const log = options.log ?? 'reports/cron.log'
   const where = options.sandbox ? ['--sandbox'] : options.target ? ['--target', options.target] : []
-  const run = [runner, 'run', entry.path, '--yes', '--auto', ...where].map(shellQuote).join(' ')
+  const lang = options.lang ? ['--lang', options.lang] : []
+  const run = [runner, 'run', entry.path, '--yes', '--auto', ...where, ...lang].map(shellQuote).join(' ')
   const logDir = log.includes('/') ? log.slice(0, log.lastIndexOf('/')) : ''
   const mkdir = logDir ? `mkdir -p ${shellQuote(logDir)} && ` : ''
   return cronEscape(`cd ${shellQuote(options.repo)} && ${mkdir}${run} >> ${shellQuote(log)} 2>&1`)

@@ -1,5 +1,6 @@
 // `runbook list`: the catalogue, as rows of plain data and a pure text renderer.
 import type { ChalkInstance } from 'chalk'
+import type { RunStatus } from '../model/run-record.js'
 import { msg } from '../terminal/messages/index.js'
 import { table } from '../terminal/style.js'
 
@@ -41,7 +42,7 @@ export function renderList(entries: CatalogueEntry[], c: ChalkInstance): string 
     e.destructive > 0 ? c.red(String(e.destructive)) : '0',
     renderReview(e.review, c),
     e.source ? renderSourceReview(e.source, c) : c.dim('—'),
-    e.lastRun ? `${e.lastRun.started.slice(0, 16).replace('T', ' ')} ${e.lastRun.status}` : c.dim(msg.cli.never),
+    e.lastRun ? `${e.lastRun.started.slice(0, 16).replace('T', ' ')} ${msg.run.runStatus(e.lastRun.status as RunStatus) ?? e.lastRun.status}` : c.dim(msg.cli.never),
   ])
   return table([head, ...rows]) + '\n'
 }

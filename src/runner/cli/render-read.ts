@@ -2,6 +2,7 @@
 import type { ChalkInstance } from 'chalk'
 import { renderEnv, renderInput, safetyLabel } from './render-plan.js'
 import { msg } from '../terminal/messages/index.js'
+import { renderProse } from '../terminal/prose.js'
 import { hasControlChars, showControlChars } from '../parse/control-chars.js'
 import type { Plan, Runbook } from '../model/runbook.js'
 
@@ -60,18 +61,5 @@ function gutter(code: string, mark: string): string {
   return code
     .split('\n')
     .map((l) => `  ${mark}${l}`)
-    .join('\n')
-}
-
-function renderProse(markdown: string, c: ChalkInstance): string {
-  return markdown
-    .split('\n')
-    .map((line) =>
-      line
-        .replace(/^(\s*)[-*+] \[ \] /, '$1☐ ')
-        .replace(/^(\s*)[-*+] \[[xX]\] /, '$1☑ ')
-        .replace(/\*\*([^*]+)\*\*/g, (_m, t: string) => c.bold(t))
-        .replace(/`([^`]+)`/g, (_m, t: string) => c.cyan(t)),
-    )
     .join('\n')
 }

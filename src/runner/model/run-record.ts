@@ -222,6 +222,9 @@ export interface RunRecord {
     approvals?: number
     /** Checklist items in the runbook, to tell a finished checklist from an unfinished one. */
     checklistItems?: number
+    /** The runbook's folder relative to the report's (`../../runbooks/incident`): the report
+     * rewrites the runbook's relative links with it. Absent in older records: links kept as written. */
+    linkBase?: string
   }
   target: string
   operator: string

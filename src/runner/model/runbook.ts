@@ -86,6 +86,8 @@ export interface StepAttributes {
   cwd?: string
   interactive?: boolean
   skip?: boolean
+  /** Runs without a run/skip question (a step that only records); only when judged read-only. */
+  quiet?: boolean
 }
 
 export interface Step {

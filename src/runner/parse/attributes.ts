@@ -29,6 +29,7 @@ export const ATTRIBUTE_RULES: Record<string, { kind: Kind; key: keyof StepAttrib
   cwd: { kind: 'text', key: 'cwd', help: 'working directory' },
   interactive: { kind: 'flag', key: 'interactive', help: 'needs the terminal' },
   skip: { kind: 'flag', key: 'skip', help: 'shown, never run' },
+  quiet: { kind: 'flag', key: 'quiet', help: 'only records (state, notes): runs without its own question when read-only' },
 }
 
 export interface ParsedInfo {

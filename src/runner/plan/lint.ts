@@ -94,6 +94,8 @@ export const STEP_RULES: Record<string, StepRule> = {
     s.kind !== 'sql' && (s.step.attrs.maxRows !== undefined || s.step.attrs.maxDisplay !== undefined || s.step.attrs.redactColumns !== undefined)
       ? [warning(s.line, 'sql-only-attributes', msg.lint.sqlOnlyAttributes(s.id))]
       : [],
+  // `quiet` runs a step without its question: only for what the judge proves read-only.
+  'quiet-needs-read-only': (s) => (s.step.attrs.quiet && s.destructive ? [error(s.line, 'quiet-needs-read-only', msg.lint.quietDestructive(s.id))] : []),
 }
 
 export const RUNBOOK_RULES: Record<string, RunbookRule> = {

@@ -2,6 +2,7 @@
 // checklist tick written into its item; results that find no place come back as orphans. Pure.
 import { showControlChars } from '../parse/control-chars.js'
 import { msg } from '../terminal/messages/index.js'
+import { rewriteLinks } from './links.js'
 import { escapeText } from './markdown-text.js'
 import { resultBlock } from './render-step.js'
 import type { RunRecord, StepRecord } from '../model/run-record.js'
@@ -43,7 +44,7 @@ export function bodyWithResults(
   runbook: Runbook,
   logName: string,
 ): { lines: string[]; orphans: StepRecord[]; unplacedTicks: RunRecord['checklist'] } {
-  const source = runbook.source.split('\n')
+  const source = rewriteLinks(runbook.source.split('\n'), record.runbook.linkBase)
   const start = Math.max(0, runbook.bodyLine - 1)
   const byId = new Map(record.steps.map((s) => [s.id, s]))
   const placed = new Set<string>()

@@ -15,7 +15,7 @@ import { outputCutInReport } from './render-step.js'
 import { foldEvents } from './fold.js'
 import { renderReportJson } from './render-json.js'
 import { renderReportMarkdown } from './render-md.js'
-import { allMessages } from '../terminal/messages/index.js'
+import { allMessages, inRecordLanguage } from '../terminal/messages/index.js'
 import { atomicWrite, ignoreMissing, loadReport, parseJournal, reportPaths, syncDir } from './writer.js'
 
 export interface RepairResult {
@@ -78,8 +78,9 @@ export async function repairReport(file: string, runbookOf: (record: RunRecord) 
   const ended = await endedButNotRendered(file)
   const runbook = await runbookOf(record)
   const access = await accessOf(paths.md)
-  await atomicWrite(paths.json, renderReportJson(record), access)
-  await atomicWrite(paths.md, renderReportMarkdown(record, runbook, { logName: path.basename(paths.log) }), access)
+  const [json, md] = inRecordLanguage(() => [renderReportJson(record), renderReportMarkdown(record, runbook, { logName: path.basename(paths.log) })])
+  await atomicWrite(paths.json, json, access)
+  await atomicWrite(paths.md, md, access)
   if (ended) {
     if (!record.steps.some(outputCutInReport)) await unlink(paths.log).catch(ignoreMissing)
     await unlink(paths.journal).catch(ignoreMissing)

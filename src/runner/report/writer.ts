@@ -19,7 +19,7 @@ import { fdatasyncSync, writeSync } from 'node:fs'
 import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { EXIT, RunbookError } from '../model/errors.js'
-import { msg } from '../terminal/messages/index.js'
+import { inRecordLanguage, msg } from '../terminal/messages/index.js'
 import type { RunEvent, RunRecord } from '../model/run-record.js'
 import type { Runbook } from '../model/runbook.js'
 import { accessOf, applyDirAccess, applyFileAccess, PRIVATE_ACCESS, type ReportAccess } from './access.js'
@@ -221,8 +221,8 @@ export class ReportWriter {
     const rb = runbook ?? this.runbook
     if (!rb) return Promise.reject(new Error('ReportWriter.render needs the runbook (pass it to render, create or reopen)'))
     this.runbook = rb
-    const md = renderReportMarkdown(record, rb, { logName: path.basename(this.logPath) })
-    const json = renderReportJson(record)
+    // The report speaks the repository's language, whoever runs it (the terminal speaks theirs).
+    const [md, json] = inRecordLanguage(() => [renderReportMarkdown(record, rb, { logName: path.basename(this.logPath) }), renderReportJson(record)])
     return this.enqueue(async () => {
       await atomicWrite(this.jsonPath, json, this.access)
       await atomicWrite(this.mdPath, md, this.access)

@@ -42,6 +42,8 @@ export interface Interrupts {
   /** 'terminate' after SIGTERM (stop without asking), 'interrupt' after Ctrl-C, else null. */
   pending(): 'interrupt' | 'terminate' | null
   clear(): void
+  /** Ctrl-C at a prompt: the same as the signal (the step's signal aborts, `pending` says so). */
+  raise?(): void
 }
 
 /** Safety rule 5 in --sandbox runs: what a step or a command would change outside the sandbox. */

@@ -7,6 +7,7 @@ import { applyEvent } from '../report/fold.js'
 import { localIso } from '../report/time.js'
 import { msg } from '../terminal/messages/index.js'
 import { gateStep, selectionGate } from './gate.js'
+import { isPromptInterrupted } from '../terminal/prompts.js'
 import { finishedWithout, redactDeep, runStep, type AttemptContext, type FinishedStep } from './step.js'
 import type { ChecklistTick, Consent, RunEvent, RunRecord, RunStatus, StepStatus } from '../model/run-record.js'
 import type { Plan, PlannedStep, Runbook } from '../model/runbook.js'
@@ -63,34 +64,54 @@ export async function executeRun(plan: Plan, runbook: Runbook, initial: RunRecor
   }
   const startIndex = settings.from ? plan.steps.findIndex((s) => s.id === settings.from) : 0
   for (const [index, planned] of plan.steps.entries()) {
-    if (deps.interrupts.pending() === 'terminate') w.stopped = 'interrupted'
+    // A signal that came between steps (not during one) stops the walk too.
+    if (deps.interrupts.pending()) w.stopped = 'interrupted'
     if (w.stopped) break
     const previous = record.steps[index]
     if (previous && SETTLED.includes(previous.status) && previous.attempts > 0) continue
-    await tickChecklistBefore(w, planned.line)
-    if (w.stopped) break
-    deps.view.write(`\n${renderStepHeader(planned, index + 1, plan.steps.length, settings.target, deps.c)}\n`)
-    const gate = selectionGate(planned, index, startIndex, settings) ?? (await gateStep(planned, w))
-    if ('quit' in gate) {
-      w.stopped = 'aborted'
-      break
-    }
-    if ('run' in gate) await runAttempts(w, planned, index, gate.consent)
-    else {
-      const [status, reason]: [StepStatus, string] =
-        'skip' in gate ? ['skipped', gate.skip] : 'block' in gate ? ['blocked', gate.block] : 'fail' in gate ? ['failed', gate.fail] : ['declined', gate.decline]
-      const finished = tolerate(planned, finishedWithout(planned, record, status, reason, localIso(deps.now())))
-      await show(w, finished)
-      if (status === 'blocked') w.stopped = 'blocked'
-      if (finished.step.status === 'failed' && !planned.step.attrs.keepGoing) w.stopped = 'failed'
-      if (status === 'declined') w.sawDecline = true
-    }
+    // Ctrl-C at any prompt (PromptInterrupted) stops the walk like Ctrl-C during a step.
+    const stepDone = await untilInterrupted(w, () => walkStep(w, planned, index, startIndex))
+    if (!stepDone) break
   }
-  if (!w.stopped) await tickChecklistBefore(w, Number.POSITIVE_INFINITY)
+  if (!w.stopped) await untilInterrupted(w, () => tickChecklistBefore(w, Number.POSITIVE_INFINITY))
   const status: RunStatus = w.stopped ?? finalStatus(record, w.sawDecline)
   const notes = deps.view.closed() ? [msg.run.outputClosed] : []
   await w.emit({ type: 'run-finished', at: localIso(deps.now()), status, ...(notes.length ? { notes } : {}) })
   return record
+}
+
+/** Runs `work`; Ctrl-C at a prompt inside it stops the walk (`interrupted`). False when stopped. */
+async function untilInterrupted(w: Walk, work: () => Promise<void>): Promise<boolean> {
+  try {
+    await work()
+  } catch (e) {
+    if (!isPromptInterrupted(e)) throw e
+    w.stopped = 'interrupted'
+  }
+  return !w.stopped
+}
+
+/** One step of the walk: the checklist items due before it, its header, its gate, its attempts. */
+async function walkStep(w: Walk, planned: PlannedStep, index: number, startIndex: number): Promise<void> {
+  const { deps, settings, plan } = w
+  await tickChecklistBefore(w, planned.line)
+  if (w.stopped) return
+  deps.view.write(`\n${renderStepHeader(planned, index + 1, plan.steps.length, settings.target, deps.c)}\n`)
+  const gate = selectionGate(planned, index, startIndex, settings) ?? (await gateStep(planned, w))
+  if ('quit' in gate) {
+    w.stopped = 'aborted'
+    return
+  }
+  if ('run' in gate) await runAttempts(w, planned, index, gate.consent)
+  else {
+    const [status, reason]: [StepStatus, string] =
+      'skip' in gate ? ['skipped', gate.skip] : 'block' in gate ? ['blocked', gate.block] : 'fail' in gate ? ['failed', gate.fail] : ['declined', gate.decline]
+    const finished = tolerate(planned, finishedWithout(planned, w.record(), status, reason, localIso(deps.now())))
+    await show(w, finished)
+    if (status === 'blocked') w.stopped = 'blocked'
+    if (finished.step.status === 'failed' && !planned.step.attrs.keepGoing) w.stopped = 'failed'
+    if (status === 'declined') w.sawDecline = true
+  }
 }
 
 async function show(w: Walk, finished: FinishedStep): Promise<void> {
@@ -110,14 +131,10 @@ async function runAttempts(w: Walk, planned: PlannedStep, index: number, consent
 
     const status = finished.step.status
     const signal = deps.interrupts.pending()
+    // Ctrl-C, SIGTERM or SIGHUP: the walk stops (resume continues it), whatever was running.
     if (status === 'interrupted' || signal) {
       deps.interrupts.clear()
-      if (signal === 'terminate' || !prompts) w.stopped = 'interrupted'
-      else {
-        await w.beforeAsking()
-        const choice = await prompts.afterInterrupt().catch(() => 'quit' as const)
-        if (choice === 'quit') w.stopped = 'interrupted'
-      }
+      w.stopped = 'interrupted'
       return
     }
     if (status === 'blocked') {
@@ -142,7 +159,11 @@ async function runAttempts(w: Walk, planned: PlannedStep, index: number, consent
   }
 }
 
-/** Offers the checklist items above `line` not offered yet (at a terminal), recording each tick. */
+/**
+ * Offers the checklist items above `line` not offered yet (at a terminal), recording each tick:
+ * each item is asked where it stands in the document, after the steps above it and before the
+ * steps below it (an item about a step's results is written after that step).
+ */
 async function tickChecklistBefore(w: Walk, line: number): Promise<void> {
   const { prompts } = w.deps
   const due = w.runbook.checklist.filter((item, i) => i >= w.checklistDone && item.line < line)

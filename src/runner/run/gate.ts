@@ -9,7 +9,7 @@ import { showControlChars } from '../parse/control-chars.js'
 import { showTouches } from './touch-show.js'
 import type { Answer, Consent, Question } from '../model/run-record.js'
 import type { PlannedStep } from '../model/runbook.js'
-import type { Prompts } from '../terminal/prompts.js'
+import { isPromptInterrupted, type Prompts, type StepAction } from '../terminal/prompts.js'
 import type { RunDeps, RunSettings, SandboxGuard } from './deps.js'
 import { formatSample } from '../executors/sql/render.js'
 import { SAMPLE_ROWS } from '../executors/sql/sample.js'
@@ -76,27 +76,65 @@ async function askToRun(planned: PlannedStep, g: GateContext, prompts: Prompts):
   if (planned.destructive && settings.yes) return { run: true, consent: consent(g, 'flag', msg.run.howFlag) }
   // --auto runs safe steps without a pause; a destructive step always pauses.
   if (!planned.destructive && settings.auto) return { run: true }
-  deps.view.write(renderStepIntro(planned, (language, code) => deps.highlight(language, code), deps.c))
-  if (planned.destructive && planned.kind === 'shell') await showTouches(planned, g)
-  await g.beforeAsking()
-  let action
-  try {
-    action = await prompts.stepAction(msg.run.stepPrompt(planned.id), planned.destructive)
-  } catch {
-    return { quit: true }
+  // A step that only records (`quiet`, proven read-only by the judge) runs without a question.
+  if (attrsQuiet(planned) && !planned.destructive) {
+    deps.view.write(`${deps.c.dim(`  ${msg.run.quietStep}`)}\n`)
+    return { run: true }
   }
+  const action = await askStepAction(planned, g, prompts)
   if (action === 'quit') return { quit: true }
-  // Skipping a destructive step is declining it: what it was to change is left undone.
-  if (action === 'skip') return planned.destructive ? { decline: msg.run.operatorSkippedDestructive } : { skip: msg.run.operatorSkipped }
+  if (action === 'skip') {
+    const why = (await prompts.skipReason?.()) ?? ''
+    // Skipping a destructive step is declining it: what it was to change is left undone.
+    if (planned.destructive) return { decline: why ? msg.run.operatorSkippedWhy(why) : msg.run.operatorSkippedDestructive }
+    return { skip: why ? msg.run.operatorSkippedWhy(why) : msg.run.operatorSkipped }
+  }
   // Previewable SQL asks again before it commits (see answerQuestion).
   if (!planned.destructive || previewable(planned)) return { run: true }
   const critical = planned.declared === 'critical'
   const message = msg.run.confirmDestructive(planned.id, settings.target)
   const ok = critical
-    ? await prompts.typeStepId(message, planned.id).catch(() => false)
-    : await prompts.confirmDestructive(message).catch(() => false)
+    ? await prompts.typeStepId(message, planned.id).catch(noUnlessInterrupted)
+    : await prompts.confirmDestructive(message).catch(noUnlessInterrupted)
   if (!ok) return { decline: msg.run.operatorDeclinedStep }
   return { run: true, consent: consent(g, 'operator', critical ? msg.run.howTypedId : msg.run.howPromptYes) }
+}
+
+/** The step shown (its code folded when long, whole on `v`) and the run / skip / quit question. */
+async function askStepAction(planned: PlannedStep, g: GateContext, prompts: Prompts): Promise<Exclude<StepAction, 'view'>> {
+  const { deps } = g
+  const highlight = (language: string, code: string) => deps.highlight(language, code)
+  const folded = foldedLines(planned.step.code)
+  deps.view.write(renderStepIntro(planned, highlight, deps.c, folded ? { lines: FOLD_LINES, more: msg.run.codeFolded } : undefined))
+  if (planned.destructive && planned.kind === 'shell') await showTouches(planned, g)
+  await g.beforeAsking()
+  for (;;) {
+    // A failed prompt (not Ctrl-C) stops the walk rather than guessing an answer.
+    const action = await prompts.stepAction(msg.run.stepPrompt(planned.id), planned.destructive, folded).catch((e: unknown) => {
+      if (isPromptInterrupted(e)) throw e
+      return 'quit' as const
+    })
+    if (action !== 'view') return action
+    deps.view.write(renderStepIntro(planned, highlight, deps.c))
+  }
+}
+
+/** Code longer than this is shown folded before the question, so the question stays on screen. */
+export const FOLD_LINES = 12
+
+function foldedLines(code: string): boolean {
+  // Folding that hides only a line or two is not worth a key.
+  return code.replace(/\n$/, '').split('\n').length > FOLD_LINES + 3
+}
+
+function attrsQuiet(planned: PlannedStep): boolean {
+  return planned.step.attrs.quiet === true
+}
+
+/** A question that failed counts as "no"; Ctrl-C at it stops the walk (PromptInterrupted). */
+function noUnlessInterrupted(e: unknown): false {
+  if (isPromptInterrupted(e)) throw e
+  return false
 }
 
 function consent(g: GateContext, by: Consent['by'], how: string): Consent {
@@ -115,7 +153,7 @@ async function answerConfirm(message: string, g: GateContext): Promise<Answer> {
   const { prompts } = g.deps
   if (!prompts) return { allow: false, reason: msg.run.noTtyToConfirm, status: 'blocked' }
   await g.beforeAsking()
-  const ok = await prompts.confirm(message).catch(() => false)
+  const ok = await prompts.confirm(message).catch(noUnlessInterrupted)
   return ok ? { allow: true, consent: consent(g, 'operator', msg.run.howConfirmed(message)) } : { allow: false, reason: msg.run.operatorDeclined, status: 'declined' }
 }
 
@@ -132,8 +170,8 @@ async function answerCommit(question: Extract<Question, { kind: 'commit' }>, pla
   await g.beforeAsking()
   const message = msg.run.commitPrompt(settings.target)
   const ok = question.critical
-    ? await prompts.typeStepId(message, planned.id).catch(() => false)
-    : await prompts.commit(message).catch(() => false)
+    ? await prompts.typeStepId(message, planned.id).catch(noUnlessInterrupted)
+    : await prompts.commit(message).catch(noUnlessInterrupted)
   if (!ok) return { allow: false, reason: msg.run.operatorRolledBack, status: 'declined' }
   return { allow: true, consent: consent(g, 'operator', question.critical ? msg.run.howCommittedTypedId : msg.run.howCommitted) }
 }
@@ -160,8 +198,8 @@ async function answerIrreversible(
   await g.beforeAsking()
   const message = msg.run.runWithoutPreviewPrompt(settings.target)
   const ok = question.critical
-    ? await prompts.typeStepId(message, planned.id).catch(() => false)
-    : await prompts.confirmDestructive(message).catch(() => false)
+    ? await prompts.typeStepId(message, planned.id).catch(noUnlessInterrupted)
+    : await prompts.confirmDestructive(message).catch(noUnlessInterrupted)
   if (!ok) return { allow: false, reason: msg.run.operatorDeclinedStep, status: 'declined' }
   return { allow: true, consent: consent(g, 'operator', question.critical ? msg.run.howTypedId : msg.run.howPromptYes) }
 }
@@ -194,7 +232,7 @@ async function answerCommand(
   if (!prompts) return { allow: false, reason: msg.run.undeclaredCommand(question.command, question.reasons), status: 'blocked' }
   deps.view.write(deps.c.red(msg.run.dangerousCommand(question.command, question.reasons)))
   await g.beforeAsking()
-  const ok = await prompts.confirmDestructive(msg.run.commandPrompt(settings.target)).catch(() => false)
+  const ok = await prompts.confirmDestructive(msg.run.commandPrompt(settings.target)).catch(noUnlessInterrupted)
   if (!ok) return { allow: false, reason: msg.run.operatorDeclinedCommand(question.command), status: 'declined' }
   return { allow: true, consent: consent(g, 'operator', msg.run.howCommand(question.command)) }
 }

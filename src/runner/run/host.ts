@@ -36,7 +36,7 @@ export async function runProbe(command: string, env: Record<string, string>, tmp
   return { ok, output, ...(sudoLine !== undefined ? { error: msg.executors.probeSudoFailed(sudoLine) } : {}) }
 }
 
-/** First Ctrl-C stops the running step and asks; SIGTERM stops it and ends the run. */
+/** Ctrl-C (here, or at a prompt: `raise`), SIGTERM and SIGHUP stop the running step and end the walk. */
 export function installInterrupts(): Interrupts & { dispose(): void } {
   let controller = new AbortController()
   let pending: 'interrupt' | 'terminate' | null = null
@@ -55,6 +55,7 @@ export function installInterrupts(): Interrupts & { dispose(): void } {
   process.on('exit', onExit)
   return {
     stepSignal: () => controller.signal,
+    raise: onInt,
     pending: () => pending,
     clear: () => {
       pending = null

@@ -102,6 +102,9 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
       gitDirty: git.dirty,
       approvals: runbook.meta.approvals,
       checklistItems: runbook.checklist.length,
+      // Where the runbook's folder is seen from the report's: its relative links are rewritten
+      // with it, so they work from the report (a pure function of the record, for verify too).
+      linkBase: path.relative(path.dirname(path.resolve(writer.mdPath)), path.dirname(path.resolve(runbook.path))).split(path.sep).join('/'),
     },
     target,
     operator,

@@ -10,6 +10,7 @@ import { localIso } from '../report/time.js'
 import { msg } from '../terminal/messages/index.js'
 import { renderCheck, renderNote, renderTable } from '../terminal/step-said.js'
 import { answerQuestion, type GateContext } from './gate.js'
+import { isPromptInterrupted } from '../terminal/prompts.js'
 import { chooseStepGuard } from '../executors/guard/choose.js'
 import type { Answer, Consent, Question, RunEvent, RunRecord, StepOutcome, StepRecord, StepStatus } from '../model/run-record.js'
 import type { PlannedStep } from '../model/runbook.js'
@@ -79,9 +80,16 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
   const label = `[${index + 1}] ${planned.id}`
   deps.view.stepStarted(label)
   const signal = deps.interrupts.stepSignal()
+  let interruptedAtPrompt = false
   const ask = async (question: Question): Promise<Answer> => {
     deps.view.stepEnded()
-    const answer = await answerQuestion(question, planned, consent, w)
+    const answer = await answerQuestion(question, planned, consent, w).catch((e: unknown): Answer => {
+      // Ctrl-C at the step's question (commit, confirm): the step stops as for Ctrl-C while it runs.
+      if (!isPromptInterrupted(e)) throw e
+      interruptedAtPrompt = true
+      deps.interrupts.raise?.()
+      return { allow: false, reason: msg.run.interruptedAtPrompt, status: 'declined' }
+    })
     if (answer.allow && answer.consent) rec.consent = answer.consent
     deps.view.stepStarted(label)
     return answer
@@ -142,7 +150,7 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
   deps.view.stepEnded()
 
   const ended = deps.now()
-  const { status, reason, reasonIsChecks } = settle(outcome, rec, signal.aborted)
+  const { status, reason, reasonIsChecks } = settle(outcome, rec, signal.aborted || interruptedAtPrompt)
   const step: StepRecord = {
     ...rec,
     status,
@@ -175,7 +183,7 @@ class RefusedByGuard extends Error {}
  * check fails a passed step; a step that failed only by its checks gives them as the reason. */
 function settle(outcome: StepOutcome, rec: StepRecord, aborted: boolean): { status: StepStatus; reason?: string; reasonIsChecks: boolean } {
   let status = outcome.status
-  if (aborted && (status === 'failed' || status === 'passed')) status = 'interrupted'
+  if (aborted && (status === 'failed' || status === 'passed' || status === 'declined')) status = 'interrupted'
   const failed = rec.checks.filter((ch) => !ch.ok).map((ch) => ch.name)
   if (status === 'passed' && failed.length > 0) status = 'failed'
   const checksOnly = failed.length > 0 && (outcome.failedChecks !== undefined || !outcome.reason)

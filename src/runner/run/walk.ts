@@ -13,6 +13,7 @@ import { inputsAsEnv } from './inputs.js'
 import { secretValues } from './redact.js'
 import { msg } from '../terminal/messages/index.js'
 import { makeChalk } from '../terminal/style.js'
+import { renderIntroduction } from '../terminal/prose.js'
 import type { Clock } from '../model/clock.js'
 import type { RunRecord } from '../model/run-record.js'
 import type { Plan, Runbook } from '../model/runbook.js'
@@ -82,6 +83,8 @@ export async function walk(s: WalkStart): Promise<RunResult> {
     probe: (command, probeEnv) => runProbe(command, { ...probeEnv, ...s.env.values, RUNBOOK_TMP: tmpDir }, tmpDir, osGuard),
   }
   view.write(`${c.bold(runbook.meta.title)} ${c.dim(`(${runbook.meta.id})`)}\n${c.dim(`${msg.run.banner(initial.target, initial.operator, writer.mdPath, Boolean(s.flags.dryRun))}\n`)}`)
+  // The runbook's introduction before anything runs: what the author wants read first.
+  if (s.prompts) view.write(renderIntroduction(runbook, c))
   view.write(`${c.dim(msg.executors.guardHeader(s.osGuard.available ? msg.executors.guardAvailable(s.osGuard.bwrap) : msg.executors.guardUnavailableHeader(s.osGuard.why)))}\n`)
   try {
     record = await executeRun(

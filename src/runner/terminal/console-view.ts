@@ -46,14 +46,24 @@ export function renderStepHeader(p: PlannedStep, n: number, total: number, targe
  * (an escape that clears the line, a lone CR, a bidi override) are shown as visible marks, and code
  * that holds any is not highlighted, so no colour of the highlighter can pass for a mark.
  */
-export function renderStepIntro(p: PlannedStep, highlight: (language: string, code: string) => string, c: ChalkInstance): string {
+export function renderStepIntro(
+  p: PlannedStep,
+  highlight: (language: string, code: string) => string,
+  c: ChalkInstance,
+  fold?: { lines: number; more: (n: number) => string },
+): string {
   const mark = (shown: string) => c.inverse.yellow(shown)
   const proseText = showControlChars(p.step.prose, mark)
   const prose = proseText ? `${proseText.split('\n').map((l) => `  ${l}`).join('\n')}\n` : ''
   const bar = p.destructive ? c.red('┃ ') : c.cyan('│ ')
   const shown = hasControlChars(p.step.code) ? showControlChars(p.step.code, mark) : highlight(p.language, p.step.code)
-  const code = shown.replace(/\n$/, '').split('\n').map((l) => `  ${bar}${l}`).join('\n')
-  return `${prose}${code}\n`
+  const lines = shown.replace(/\n$/, '').split('\n')
+  // Folded: the first lines and how many more, so the question after it stays on screen.
+  const kept = fold && lines.length > fold.lines ? lines.slice(0, fold.lines) : lines
+  // A colour of the highlighter left open by the cut ends with the cut.
+  const more = kept.length < lines.length ? `${c.level > 0 ? '\x1b[0m' : ''}\n  ${bar}${c.dim(fold!.more(lines.length - kept.length))}` : ''
+  const code = kept.map((l) => `  ${bar}${l}`).join('\n')
+  return `${prose}${code}${more}\n`
 }
 
 export interface StepResultOptions {

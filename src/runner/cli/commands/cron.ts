@@ -1,8 +1,9 @@
 // `runbook cron`: crontab lines for the runbooks that have a `cron` time (unattended runs with --yes).
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT, RunbookError } from '../../model/errors.js'
 import { findRunbookFiles, loadRunbook } from '../../parse/load.js'
-import { msg } from '../../terminal/messages/index.js'
+import { msg, recordLanguage } from '../../terminal/messages/index.js'
 import { renderCrontab, type CronEntry } from '../render-cron.js'
 import { done, type CommandIo, type CommandResult } from '../io.js'
 
@@ -21,6 +22,11 @@ export async function cronCommand(cwd: string, options: CronOptions, io: Command
   const target = options.sandbox ? undefined : (options.target ?? 'production')
   if (target !== undefined && !/^[\w.-]+$/.test(target)) throw new RunbookError(msg.cli.badTarget(target), EXIT.usage)
   const repo = path.resolve(cwd)
+  // The scheduled runs read environments/NAME.env: without it every run would fail at night.
+  if (target !== undefined) {
+    const envFile = path.join('environments', `${target}.env`)
+    if (!existsSync(path.join(repo, envFile))) throw new RunbookError(msg.cli.cronNoEnvFile(target, envFile), EXIT.usage)
+  }
   const entries: CronEntry[] = []
   for (const file of await findRunbookFiles([options.dir ?? 'runbooks'], cwd)) {
     try {
@@ -47,6 +53,6 @@ export async function cronCommand(cwd: string, options: CronOptions, io: Command
   // cron's PATH rarely holds node: the crontab names the folder of the node running this command.
   const nodeDir = path.dirname(process.execPath)
   const cronPath = [...new Set([nodeDir, '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'])].join(':')
-  io.stdout.write(renderCrontab(entries, { repo, target, sandbox: options.sandbox, path: cronPath }))
+  io.stdout.write(renderCrontab(entries, { repo, target, sandbox: options.sandbox, path: cronPath, lang: recordLanguage() }))
   return done()
 }

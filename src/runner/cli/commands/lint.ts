@@ -6,6 +6,7 @@ import { findRunbookFiles, loadRunbook } from '../../parse/load.js'
 import { plan } from '../../plan/plan.js'
 import { msg } from '../../terminal/messages/index.js'
 import { chalkFor } from '../colour.js'
+import { runbookFile } from '../runbook-name.js'
 import { done, type CommandIo, type CommandResult } from '../io.js'
 import type { Diagnostic } from '../../model/runbook.js'
 
@@ -29,7 +30,7 @@ export async function lintCommand(cwd: string, options: LintOptions, io: Command
   const found: string[] = []
   for (const p of paths) {
     try {
-      found.push(...(await findRunbookFiles([p], cwd)))
+      found.push(...(await findRunbookFiles([await runbookFile(cwd, p)], cwd)))
     } catch (e) {
       unreadable(e, p)
     }

@@ -3,6 +3,7 @@ import { assertValid, loadRunbook } from '../../parse/load.js'
 import { plan } from '../../plan/plan.js'
 import { planToJson, renderPlan } from '../render-plan.js'
 import { chalkFor } from '../colour.js'
+import { runbookFile } from '../runbook-name.js'
 import { done, type CommandIo, type CommandResult } from '../io.js'
 
 export interface PlanOptions {
@@ -11,7 +12,7 @@ export interface PlanOptions {
 }
 
 export async function planCommand(cwd: string, options: PlanOptions, io: CommandIo): Promise<CommandResult> {
-  const runbook = assertValid(await loadRunbook(options.file, cwd))
+  const runbook = assertValid(await loadRunbook(await runbookFile(cwd, options.file), cwd))
   const result = await plan(runbook)
   io.stdout.write(options.json ? JSON.stringify(planToJson(result), null, 2) + '\n' : renderPlan(result, chalkFor(io.stdout)))
   return done()

@@ -4,6 +4,7 @@ import { assertValid, loadRunbook } from '../../parse/load.js'
 import { plan } from '../../plan/plan.js'
 import { renderRead } from '../render-read.js'
 import { chalkFor } from '../colour.js'
+import { runbookFile } from '../runbook-name.js'
 import { done, type CommandIo, type CommandResult } from '../io.js'
 
 export interface ReadOptions {
@@ -11,7 +12,7 @@ export interface ReadOptions {
 }
 
 export async function readCommand(cwd: string, options: ReadOptions, io: CommandIo): Promise<CommandResult> {
-  const runbook = assertValid(await loadRunbook(options.file, cwd))
+  const runbook = assertValid(await loadRunbook(await runbookFile(cwd, options.file), cwd))
   const c = chalkFor(io.stdout)
   const [planned, highlight] = await Promise.all([plan(runbook), loadHighlighter(c)])
   io.stdout.write(renderRead(runbook, planned, { c, highlight, width: io.stdout.columns ?? 100 }))

@@ -106,6 +106,12 @@ export const ko = {
   approvalsFromRunbook: (where: string) => `필요한 승인 수 출처: 커밋된 런북 ${where}`,
   approvalsFromVerifier: (why: string) => `필요한 승인 수 출처: 검증자 (--approvals)${why ? `. 런북의 값을 쓰지 못한 이유: ${why}` : ''}`,
   badApprovals: (value: string) => `--approvals 값은 정수여야 함 (범위 1–10): ${value}`,
+  // The interface's language and the runbook a command is given
+  badLanguage: (value: string) => `--lang 값이 잘못됨: "${value}" (ko 또는 en)`,
+  noSuchRunbook: (name: string, dir: string) => `런북 없음: ${name} (파일도 아니고, ${dir} 폴더의 런북 id도 아님)`,
+  historyTarget: '대상',
+  cronNoEnvFile: (target: string, file: string) => `대상 ${target}: 환경 파일 없음 (${file}). 파일을 만들거나 --target으로 다른 대상을 고르세요`,
+  interrupted: '중단됨 (Ctrl-C)',
 
   // list: the review of the document a runbook was derived from (issue 18)
   listSourceHead: '원본 검토',
@@ -218,6 +224,11 @@ export const en: typeof ko = {
   approvalsFromRunbook: (where) => `approvals required by the committed runbook ${where}`,
   approvalsFromVerifier: (why) => `approvals required as given by the verifier (--approvals)${why ? `; the runbook's own number was not used: ${why}` : ''}`,
   badApprovals: (value) => `--approvals takes a whole number from 1 to 10, not ${value}`,
+  badLanguage: (value) => `bad --lang "${value}" (ko or en)`,
+  noSuchRunbook: (name, dir) => `no runbook ${name}: neither a file nor the id of a runbook under ${dir}`,
+  historyTarget: 'target',
+  cronNoEnvFile: (target, file) => `target ${target} has no env file (${file}): create it or choose another --target`,
+  interrupted: 'interrupted (Ctrl-C)',
 
   // list: the review of the document a runbook was derived from (issue 18)
   listSourceHead: 'source review',

@@ -24,14 +24,56 @@ export type Language = keyof typeof catalogues
 export type Messages = (typeof catalogues)['ko']
 
 let active: Language = 'ko'
+/** The language of the record (the report's words): the repository's, set from its settings. */
+let record: Language = 'ko'
 
-/** The language of the interface for this process (Korean until the operator's choice is wired). */
+/** The language of the interface for this process (the operator's: see `chooseLanguage`). */
 export function setLanguage(language: Language): void {
   active = language
 }
 
 export function language(): Language {
   return active
+}
+
+/** The language reports are written in (the project's `language:` setting; Korean by default). */
+export function setRecordLanguage(language: Language): void {
+  record = language
+}
+
+export function recordLanguage(): Language {
+  return record
+}
+
+export function isLanguage(value: string | undefined): value is Language {
+  return value === 'ko' || value === 'en'
+}
+
+/**
+ * The operator's language: `--lang`, then RUNBOOK_LANG, then the locale (LC_ALL, LC_MESSAGES,
+ * LANG: Korean for `ko_*`, else English). A value that is not a language is ignored here; the
+ * CLI refuses a bad `--lang` itself.
+ */
+export function chooseLanguage(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): Language {
+  if (isLanguage(flag)) return flag
+  const setting = env.RUNBOOK_LANG?.trim().toLowerCase()
+  if (isLanguage(setting)) return setting
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || ''
+  return /^ko([_.@-]|$)/i.test(locale) ? 'ko' : 'en'
+}
+
+/**
+ * Runs `render` with the record's catalogue active: the report reads the same whoever ran it. The
+ * render must be synchronous, so no other text is built in the wrong language meanwhile.
+ */
+export function inRecordLanguage<T>(render: () => T): T {
+  const before = active
+  active = record
+  try {
+    return render()
+  } finally {
+    active = before
+  }
 }
 
 /**

@@ -45,6 +45,7 @@ export const ko = {
   // Failure attributes (issue 16)
   rechecksUnknown: (id: string, target: string) => `단계 "${id}": rechecks 대상 "${target}" — 이 단계보다 앞에 그런 단계가 없습니다`,
   keepGoingAndContinue: (id: string) => `단계 "${id}": keep-going, continue-on-error 속성이 함께 있습니다. 실패를 실행 결과에 남길지(keep-going) 허용할지(continue-on-error) 하나만 고르세요`,
+  quietDestructive: (id: string) => `단계 ${id}: quiet 단계는 읽기 전용이어야 합니다 (위험 단계는 묻지 않고 실행할 수 없음). quiet를 빼세요`,
 
   // Source review (issue 18)
   sourceOverdue: (guide: string, next: string) =>
@@ -95,6 +96,7 @@ export const en: typeof ko = {
   // Failure attributes (issue 16)
   rechecksUnknown: (id, target) => `step "${id}": rechecks "${target}", but no earlier step has that id`,
   keepGoingAndContinue: (id) => `step "${id}" has both keep-going and continue-on-error; choose whether its failure fails the run (keep-going) or is tolerated (continue-on-error)`,
+  quietDestructive: (id) => `step "${id}": a quiet step must be read-only (a destructive step is never run without asking); remove quiet`,
 
   // Source review (issue 18)
   sourceOverdue: (guide, next) =>

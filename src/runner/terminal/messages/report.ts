@@ -186,7 +186,7 @@ export const en: typeof ko = {
   rows: (n) => `${n} ${n === 1 ? 'row' : 'rows'}`,
   outputLabel: 'Output',
   outputNone: 'none',
-  outputCut: (log, bytes) => `long; only part of it is shown. Full output: ${log}${bytes ? ` (${bytes} bytes)` : ''}`,
+  outputCut: (log, bytes) => `long; only part of it is shown. Full output: ${log}${bytes ? ` (${bytes} ${String(bytes) === '1' ? 'byte' : 'bytes'})` : ''}`,
   noteShownRaw: 'shown as written, since it could look like the report’s structure',
   noColumns: (rows) => `no columns, ${rows} ${rows === 1 ? 'row' : 'rows'}`,
   noRows: '0 rows',

@@ -186,7 +186,7 @@ export const en: typeof ko = {
   notSetUp: 'not set up',
   notRunning: 'not running',
   none: 'none',
-  rows: (n) => `${n} rows`,
+  rows: (n) => `${n} ${String(n) === '1' ? 'row' : 'rows'}`,
   keys: (n) => plural(n, 'key', 'keys'),
   noPgStatStatements: ' · no pg_stat_statements',
   hostFigures: (memory, disk, cpu) => `memory ${memory} % · disk ${disk} % · CPU ${cpu} %`,

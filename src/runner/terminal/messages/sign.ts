@@ -92,7 +92,7 @@ export const en: typeof ko = {
   // Problems verify finds
   malformedBlock: (line) => `a sign-off block at line ${line} is malformed`,
   who: (index, principal) => `sign-off ${index} (${principal})`,
-  coversTooMuch: (who, bytes) => `${who}: covers ${bytes} bytes but the report is shorter`,
+  coversTooMuch: (who, bytes) => `${who}: covers ${bytes} ${bytes === 1 ? 'byte' : 'bytes'} but the report is shorter`,
   insertedBefore: (who) => `${who}: text was inserted or removed before it`,
   markdownChanged: (who) => `${who}: the Markdown above it was changed (sha256 differs)`,
   markdownChangedAt: (who, line) => `${who}: the Markdown above it was changed at line ${line}`,
