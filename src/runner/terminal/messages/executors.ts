@@ -366,6 +366,6 @@ export const en: typeof ko = {
   sqlCheckInlinedView: (fn, view) => `the body of SQL function ${fn} names view ${view}: what it calls once inlined cannot be followed`,
   sqlCheckInlinedOperator: (fn, op) => `the body of SQL function ${fn} uses the user operator ${op}: what it calls once inlined cannot be followed`,
   sqlCountsHidden: (table) => `row security or a missing SELECT privilege on table ${table}: count(*) cannot see every row TRUNCATE removes`,
-  sqlSampleRunsAs: (line) => `line ${line} runs as (to show a sample of the changed rows):`,
+  sqlSampleRunsAs: (line) => `line ${line}: to show a sample of the changed rows, the statement is run as:`,
   sqlCheckCast: (fn) => `function ${fn} is a cast function neither in pg_catalog nor an extension's: it runs where the plan shows only a cast`,
 }

@@ -100,7 +100,7 @@ export const en: typeof ko = {
   fieldChanged: (who, line, field, value, report) => `${who} changed at line ${line}: its ${field} is ${value}, the report's is ${report}`,
   jsonChanged: (who) => `${who}: the JSON twin was changed (sha256 differs)`,
   logChanged: (who) => `${who}: the log was changed (sha256 differs)`,
-  addedAfter: (line, bytes) => `text was added after the last sign-off (${bytes} bytes from line ${line})`,
+  addedAfter: (line, bytes) => `text was added after the last sign-off (${bytes} ${bytes === 1 ? 'byte' : 'bytes'} from line ${line})`,
   notSigned: 'the report is not signed',
   needsApprovals: (required, counted, principals) =>
     `needs ${signoffs(required)} from different people (different keys and principals); has ${counted} (${principals.join(', ') || 'none valid'})`,
