@@ -87,6 +87,8 @@ function logFormat(root: string, env: Env, now: Date): RailsLogFormat {
 async function upNow(root: string, env: Env, log: Log, deps: SandboxDeps): Promise<UpResult> {
   const t0 = performance.now()
   const now = deps.now()
+  // Checked before anything changes: a bad setting must not leave a half-made sandbox.
+  const format = logFormat(root, env, now)
   mkdirSync(layout(root).run, { recursive: true })
   const previous = readState(root)
   const state: SandboxState = previous ?? { version: 1, root, createdAt: now.toISOString() }
@@ -100,7 +102,6 @@ async function upNow(root: string, env: Env, log: Log, deps: SandboxDeps): Promi
   writeState(root, state)
   await seedRedisDb(redis, root, false, now)
 
-  const format = logFormat(root, env, now)
   seedMissingFiles(root, now, format)
   reconcileFaults(root, now)
   updateHostState(root, now, (s) => {
@@ -193,6 +194,7 @@ async function resetNow(root: string, env: Env, log: Log, deps: SandboxDeps): Pr
   const now = deps.now()
   const state = requireState(root)
   if (!state.pg || !state.redis || !existsSync(layout(root).env)) throw new SandboxError(msg.sandbox.notUp)
+  const format = logFormat(root, env, now)
   await healAll(root, state, now).catch(() => undefined)
   await stopDrillProcesses(root, state)
   for (const role of ROLES) await stopStandin(root, role)
@@ -201,7 +203,6 @@ async function resetNow(root: string, env: Env, log: Log, deps: SandboxDeps): Pr
   log(msg.sandbox.regeneratingData(state.pg.database))
   state.pg.hasPgStatStatements = (await generateData(state.pg.url, scaleFrom(env), now, log)).pgStatStatements
   await seedRedisDb(state.redis, root, true, now)
-  const format = logFormat(root, env, now)
   const l = layout(root)
   rmSync(l.log, { recursive: true, force: true })
   rmSync(l.host, { recursive: true, force: true })
