@@ -91,8 +91,17 @@ env:
 \`\`\`ts {id=error-log keep-going}
 const text = fs.readFileSync(\`\${env.LOG_DIR}/production.log\`, 'utf8')
 const since = Date.now() - 5 * 60_000
-const recent = text.split('\\n').filter((l) => l.startsWith('E, [') && Date.parse(l.slice(4, 27)) > since)
-check('최근 5분 ERROR 20줄 미만', recent.length < 20, \`\${recent.length}줄\`)
+// The current Rails format: a request's time is on its Started line, found by its request id.
+const started = new Map<string, number>()
+let recent = 0
+for (const l of text.split('\\n')) {
+  const m = /^\\[([^\\]]+)\\] (.*)$/.exec(l)
+  if (!m) continue
+  const at = / at (\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d) ([+-]\\d\\d)(\\d\\d)$/.exec(m[2]!)
+  if (m[2]!.startsWith('Started ') && at) started.set(m[1]!, Date.parse(\`\${at[1]}T\${at[2]}\${at[3]}:\${at[4]}\`))
+  if (/^Completed 5\\d\\d /.test(m[2]!) && (started.get(m[1]!) ?? 0) > since) recent++
+}
+check('최근 5분 5xx 20건 미만', recent < 20, \`\${recent}건\`)
 \`\`\`
 
 ## 디스크
@@ -300,10 +309,11 @@ describe('sandbox on this machine\'s PostgreSQL and Redis', () => {
 
     // Files: Rails-style logs with slow requests and stack traces, storage, backups, the bucket, the app.
     const log = readFileSync(path.join(env.LOG_DIR!, 'production.log'), 'utf8')
-    expect(log).toMatch(/INFO -- : \[[0-9a-f-]+\] Started GET "/)
+    expect(log).toMatch(/^\[[0-9a-f-]+\] Started GET "/m) // the current Rails format: no Logger prefix
     expect(log).toMatch(/Completed 200 OK in [5-9]\d\dms/)
     expect(log).toMatch(/Completed 200 OK in [1-9]\d{3}ms/)
-    expect(log).toMatch(/ERROR -- : \[[0-9a-f-]+\] app\/\S+\.rb:\d+:in `/)
+    expect(log).toMatch(/^\[[0-9a-f-]+\] app\/\S+\.rb:\d+:in `/m)
+    expect(log).not.toMatch(/^[IWE], \[/m)
     expect(readFileSync(path.join(env.LOG_DIR!, 'formula_engine.log'), 'utf8')).toMatch(/ERROR [\s\S]*\n {4}at /)
     expect(readdirSync(env.STORAGE_DIR!).length).toBeGreaterThan(10)
     expect(readdirSync(env.BACKUP_DIR!).filter((f) => f.endsWith('.sql.gz'))).toHaveLength(14)
