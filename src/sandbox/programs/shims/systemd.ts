@@ -42,7 +42,7 @@ export function unitStatus(ctx: ShimContext, state: HostState, name: string, isR
     `     Active: ${isRunning ? `active (running) ${when}` : `inactive (dead) ${when}`}`,
   ]
   if (isRunning) lines.push(`     Memory: ${mem}`, `     CGroup: /system.slice/${name}.service`)
-  if (name === 'formula-engine' && state.faults['formula-engine-down']) lines.push('     Status: "container unhealthy: /health answers 503"')
+  if (name === 'formula-engine' && state.faults['formula-engine-down']) lines.push('     Status: "worker pool exhausted: /health answers 503"')
   return lines.join('\n')
 }
 
