@@ -45,8 +45,8 @@ export function ballastFiles(root: string, now: Date): { path: string; gb: numbe
 }
 
 /** Appends the error burst; its region is found after the write (the stand-ins append too). */
-function appendBurst(file: string, now: Date): Record<string, unknown> {
-  const text = Buffer.from(railsErrorBurst(now, BURST_REQUESTS, now.getTime() % 100_000))
+function appendBurst(root: string, file: string, now: Date): Record<string, unknown> {
+  const text = Buffer.from(railsErrorBurst(now, BURST_REQUESTS, now.getTime() % 100_000, readHostState(root, now).railsLogFormat))
   appendFileSync(file, text)
   const offset = readFileSync(file).lastIndexOf(text)
   return { offset, length: text.length, sha256: createHash('sha256').update(text).digest('hex') }
@@ -98,7 +98,7 @@ export async function breakFault(root: string, name: FaultName, sandbox: Sandbox
       break
     }
     case 'error-burst':
-      detail = appendBurst(l.productionLog, now)
+      detail = appendBurst(root, l.productionLog, now)
       message = msg.sandbox.drillErrorBurst(BURST_REQUESTS, l.productionLog)
       break
     case 'disk-full':

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { formulaEngineHistory, railsHistory, rng } from './logs.js'
+import { formulaEngineHistory, railsHistory, rng, type RailsLogFormat } from './logs.js'
 import { layout } from './paths.js'
 
 const DAY = 86_400_000
@@ -29,16 +29,16 @@ function writeAt(file: string, data: string | Buffer, mtime: Date): void {
  */
 const QUIET_HOURS = 1
 
-export function seedLogs(root: string, now: Date): void {
+export function seedLogs(root: string, now: Date, format: RailsLogFormat = 'current'): void {
   const l = layout(root)
   mkdirSync(l.log, { recursive: true })
-  writeFileSync(l.productionLog, railsHistory(now, 36, 20, 1, QUIET_HOURS))
+  writeFileSync(l.productionLog, railsHistory(now, 36, 20, 1, QUIET_HOURS, format))
   writeFileSync(l.formulaEngineLog, formulaEngineHistory(now, 36, 15, 2))
   // Rotated logs: yesterday's plain, older ones compressed (logrotate's delaycompress).
-  writeAt(path.join(l.log, 'production.log.1'), railsHistory(new Date(now.getTime() - 1.5 * DAY), 6, 60, 3), new Date(now.getTime() - DAY))
+  writeAt(path.join(l.log, 'production.log.1'), railsHistory(new Date(now.getTime() - 1.5 * DAY), 6, 60, 3, 0, format), new Date(now.getTime() - DAY))
   for (let i = 2; i <= 40; i += 2) {
     const when = new Date(now.getTime() - i * DAY)
-    writeAt(path.join(l.log, `production.log.${i}.gz`), gzipSync(railsHistory(when, 1, 120, 10 + i)), when)
+    writeAt(path.join(l.log, `production.log.${i}.gz`), gzipSync(railsHistory(when, 1, 120, 10 + i, 0, format)), when)
   }
   writeAt(path.join(l.log, 'formula_engine.log.1'), formulaEngineHistory(new Date(now.getTime() - 1.5 * DAY), 4, 60, 4), new Date(now.getTime() - DAY))
 }
@@ -291,8 +291,8 @@ export function seedApp(root: string, now: Date): boolean {
 }
 
 /** Everything file-based, from scratch (up on a new folder, and reset). */
-export function seedFiles(root: string, now: Date): void {
-  seedLogs(root, now)
+export function seedFiles(root: string, now: Date, format: RailsLogFormat = 'current'): void {
+  seedLogs(root, now, format)
   seedStorage(root, now)
   seedBackups(root, now)
   seedHostFiles(root, now)

@@ -1,28 +1,32 @@
 // What the simulated host's procps and df print (free, df, uptime, top, ps), computed from the
 // host state in the real tools' formats. Node built-ins only: bundled into the shim program.
 import { cpuFigures, diskFigures, memoryFigures, type HostState } from './host.js'
+import { displayWidth, padEndW, padStartW, TOOL_TEXT, type ToolLocale } from './locale.js'
 
+/** `free -h` as procps scales: one decimal below 10 (1.2Gi), whole numbers above (16Gi, 174Mi). */
 function human(mb: number): string {
-  if (mb >= 1024) return `${(mb / 1024).toFixed(1)}Gi`
-  return `${Math.round(mb)}Mi`
+  if (mb === 0) return '0B'
+  const [v, u] = mb >= 1024 ? [mb / 1024, 'Gi'] : [mb, 'Mi']
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)}${u}`
 }
 
-export function formatFree(state: HostState, args: string[]): string {
+/** free as procps-ng 4 prints it: the label padded to 9 columns (display width), cells of 11, one space apart. */
+export function formatFree(state: HostState, args: string[], locale: ToolLocale = 'C'): string {
   const f = memoryFigures(state)
+  const t = TOOL_TEXT[locale]
   const h = args.some((a) => /^-[a-z]*h/.test(a) || a === '--human')
   const unit = args.includes('-g') || args.includes('--gibi') ? 1 / 1024 : args.includes('-m') || args.includes('--mebi') ? 1 : 1024
   const n = (mb: number) => (h ? human(mb) : String(Math.round(mb * unit)))
-  const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(6) : c.padStart(12))).join(' ').trimEnd()
-  return [
-    row(['', 'total', 'used', 'free', 'shared', 'buff/cache', 'available']),
-    row(['Mem:', n(f.totalMb), n(f.usedMb), n(f.freeMb), n(f.sharedMb), n(f.cacheMb), n(f.availableMb)]),
-    row(['Swap:', n(0), n(0), n(0)]),
-  ].join('\n') + '\n'
+  const row = (label: string, cells: string[]) => padEndW(label, 9) + cells.map((c, i) => (i === 0 ? '' : ' ') + c.padStart(11)).join('')
+  return [t.freeHeader, row(t.mem, [n(f.totalMb), n(f.usedMb), n(f.freeMb), n(f.sharedMb), n(f.cacheMb), n(f.availableMb)]), row(t.swap, [n(0), n(0), n(0)])].join('\n') + '\n'
 }
 
-export function formatDf(state: HostState, args: string[]): string {
+/** df as coreutils prints it: columns as wide as their widest cell (display width), -P's POSIX header. */
+export function formatDf(state: HostState, args: string[], locale: ToolLocale = 'C'): string {
   const d = diskFigures(state)
+  const t = TOOL_TEXT[locale]
   const h = args.some((a) => /^-[a-zA-Z]*h/.test(a) || a === '--human-readable')
+  const posix = args.some((a) => /^-[a-zA-Z]*P/.test(a) || a === '--portability')
   const paths = args.filter((a) => !a.startsWith('-'))
   const g = (gb: number) => (h ? (gb === 0 ? '0' : gb < 1 ? `${Math.round(gb * 1024)}M` : `${Math.round(gb)}G`) : String(Math.round(gb * 1024 * 1024)))
   const rows: string[][] = [
@@ -31,9 +35,9 @@ export function formatDf(state: HostState, args: string[]): string {
     ['/dev/nvme0n1p15', g(0.12), g(0.012), g(0.11), '10%', '/boot/efi'],
   ]
   const shown = paths.length === 0 ? rows : rows.slice(0, 1)
-  const header = ['Filesystem', h ? 'Size' : '1K-blocks', 'Used', h ? 'Avail' : 'Available', 'Use%', 'Mounted on']
-  const widths = header.map((_, i) => Math.max(header[i]!.length, ...shown.map((r) => r[i]!.length)))
-  const line = (r: string[]) => r.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ').trimEnd()
+  const header = [t.dfFilesystem, h ? t.dfSize : posix ? t.dfBlocksP : t.dfBlocks, t.dfUsed, h ? t.dfAvail : t.dfAvailable, posix ? t.dfCapacity : t.dfUse, t.dfMounted]
+  const widths = header.map((_, i) => Math.max(displayWidth(header[i]!), ...shown.map((r) => displayWidth(r[i]!))))
+  const line = (r: string[]) => r.map((c, i) => (i === 0 || i === 5 ? padEndW(c, widths[i]!) : padStartW(c, widths[i]!))).join(' ').trimEnd()
   return [line(header), ...shown.map(line)].join('\n') + '\n'
 }
 
@@ -107,17 +111,33 @@ export function formatPs(state: HostState, args: string[]): string {
   return [header, ...rows].join('\n') + '\n'
 }
 
-export function formatTop(state: HostState, now: Date): string {
+/**
+ * `top -b -n N`: N frames, as top prints them. The first frame's CPU line is the average since
+ * boot (top has no earlier sample to compare with), the later ones the current load: a parser
+ * that reads the first frame sees a calm host during the slow-app drill, as on a real one.
+ */
+export function formatTop(state: HostState, now: Date, locale: ToolLocale = 'C', frames = 1): string {
+  const out: string[] = []
+  for (let i = 0; i < Math.max(1, frames); i++) out.push(topFrame(state, now, locale, i === 0))
+  return out.join('\n')
+}
+
+function topFrame(state: HostState, now: Date, locale: ToolLocale, sinceBoot: boolean): string {
+  const t = TOOL_TEXT[locale]
   const u = uptimeText(state, now)
-  const c = cpuFigures(state)
+  const current = cpuFigures(state)
+  const c = sinceBoot ? { user: 3.1, system: 1.2, idle: 95.4, iowait: 0.1 } : current
   const m = memoryFigures(state)
   const list = [...processes(state)].sort((a, b) => b.cpu - a.cpu)
+  const p = (v: number) => v.toFixed(1).padStart(5)
+  const f = (v: number) => v.toFixed(1).padStart(8)
+  const running = current.user > 50 ? 5 : 1
   const lines = [
     `top - ${now.toTimeString().slice(0, 8)} up ${u.up},  2 users,  load average: ${u.load}`,
-    `Tasks: 187 total,   ${c.user > 50 ? 5 : 1} running, 186 sleeping,   0 stopped,   0 zombie`,
-    `%Cpu(s): ${c.user.toFixed(1).padStart(4)} us, ${c.system.toFixed(1).padStart(4)} sy,  0.0 ni, ${c.idle.toFixed(1).padStart(4)} id, ${c.iowait.toFixed(1).padStart(4)} wa,  0.0 hi,  0.2 si,  0.0 st`,
-    `MiB Mem : ${m.totalMb.toFixed(1).padStart(8)} total, ${m.freeMb.toFixed(1).padStart(8)} free, ${m.usedMb.toFixed(1).padStart(8)} used, ${m.cacheMb.toFixed(1).padStart(8)} buff/cache`,
-    `MiB Swap:      0.0 total,      0.0 free,      0.0 used. ${m.availableMb.toFixed(1).padStart(8)} avail Mem`,
+    t.tasks(187, running, 187 - running),
+    `${t.cpu}${p(c.user)} us,${p(c.system)} sy,${p(0)} ni,${p(c.idle)} id,${p(c.iowait)} wa,${p(0)} hi,${p(0.2)} si,${p(0)} st `,
+    t.topMem(f(m.totalMb), f(m.freeMb), f(m.usedMb), f(m.cacheMb)),
+    t.topSwap(f(m.availableMb)),
     '',
     '    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND',
     ...list.map(

@@ -38,6 +38,8 @@ export interface HostState {
   cpu: { user: number; system: number; iowait: number }
   sysctl: Record<string, string>
   packages: { upgradable: PendingPackage[]; lastUpdate: string | null; lastUpgrade: string | null }
+  /** How the app logs (logs.ts RailsLogFormat); unset: the current Rails default. */
+  railsLogFormat?: 'current' | 'tagged'
 }
 
 export const SERVICES = ['excelapp-rails', 'nginx', 'formula-engine', 'solid-queue'] as const

@@ -1,6 +1,7 @@
 // Rails-style production.log and FormulaEngine log lines: the seed history written by `up`, the
 // lines the stand-ins append for each request and for the app's own traffic, and the error burst
-// of the drill. Every function takes the time it writes for (no clock of its own). Node built-ins
+// of the drill. Rails writes them in one of two formats (RailsLogFormat): the current default
+// and the older Logger::Formatter one, which parsers of the library must both read. Every function takes the time it writes for (no clock of its own). Node built-ins
 // only: bundled into the stand-in program too.
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same log. */
@@ -40,9 +41,28 @@ function uuid(r: () => number): string {
 
 const PID = 20121
 
-function railsLine(level: 'I' | 'W' | 'E', d: Date, rid: string, text: string, r: () => number): string {
+/**
+ * `current`: what a new Rails 7.2+/8 app logs in production (`ActiveSupport::TaggedLogging.logger`
+ * with `config.log_tags = [:request_id]`: the request id tag, then the message, no prefix).
+ * `tagged`: the Rails ≤ 7.1 production default (`::Logger::Formatter`), which prefixes
+ * `I, [2026-11-25T09:12:01.123456 #20121]  INFO -- : ` before the tags.
+ */
+export type RailsLogFormat = 'current' | 'tagged'
+
+export const RAILS_LOG_FORMATS: readonly RailsLogFormat[] = ['current', 'tagged']
+
+/** The format a sandbox setting names (SANDBOX_RAILS_LOG_FORMAT); the current one by default. */
+export function railsLogFormatFrom(value: string | undefined): RailsLogFormat | undefined {
+  return RAILS_LOG_FORMATS.find((f) => f === value)
+}
+
+function railsLine(level: 'I' | 'W' | 'E', d: Date, rid: string, text: string, r: () => number, format: RailsLogFormat): string {
   const name = level === 'I' ? ' INFO' : level === 'W' ? ' WARN' : 'ERROR'
-  return `${level}, [${loggerTime(d, Math.floor(r() * 1000))} #${PID + Math.floor(r() * 4)}] ${name} -- : [${rid}] ${text}`
+  // Both formats draw the same random numbers, so one seed gives the same requests in either.
+  const micro = Math.floor(r() * 1000)
+  const pid = PID + Math.floor(r() * 4)
+  if (format === 'current') return `[${rid}] ${text}`
+  return `${level}, [${loggerTime(d, micro)} #${pid}] ${name} -- : [${rid}] ${text}`
 }
 
 interface Endpoint {
@@ -106,6 +126,8 @@ export interface RequestOptions {
   /** The error to log; `false`: a healthy request (no 5xx); unset: the usual 0.6 % of errors. */
   error?: ErrorKind | false
   path?: string
+  /** The log format (the current Rails default unless given). */
+  format?: RailsLogFormat
 }
 
 /** How long a request of the traffic takes: mostly under 400 ms, some slow, a few over a second. */
@@ -133,24 +155,25 @@ export function railsRequestLines(d: Date, r: () => number, opts: RequestOptions
   const ip = `10.0.${Math.floor(r() * 4)}.${10 + Math.floor(r() * 200)}`
   const duration = opts.durationMs ?? requestDuration(r)
   const error = opts.error === false ? undefined : (opts.error ?? (r() < 0.006 ? RAILS_ERRORS[Math.floor(r() * RAILS_ERRORS.length)] : undefined))
+  const f = opts.format ?? 'current'
   const lines = [
-    railsLine('I', d, rid, `Started ${ep.method} "${path}" for ${ip} at ${plainTime(d)}`, r),
-    railsLine('I', d, rid, `Processing by ${ep.controller} as ${ep.format}`, r),
+    railsLine('I', d, rid, `Started ${ep.method} "${path}" for ${ip} at ${plainTime(d)}`, r, f),
+    railsLine('I', d, rid, `Processing by ${ep.controller} as ${ep.format}`, r, f),
   ]
   const end = new Date(d.getTime() + duration)
   if (error) {
-    lines.push(railsLine('I', end, rid, `Completed 500 Internal Server Error in ${duration}ms (ActiveRecord: ${(duration * 0.4).toFixed(1)}ms | Allocations: ${1000 + Math.floor(r() * 90000)})`, r))
-    lines.push(railsLine('E', end, rid, '', r).trimEnd())
-    lines.push(railsLine('E', end, rid, `${error.exception} (${error.message}):`, r))
-    lines.push(railsLine('E', end, rid, '', r).trimEnd())
-    for (const t of error.trace) lines.push(railsLine('E', end, rid, t, r))
+    lines.push(railsLine('I', end, rid, `Completed 500 Internal Server Error in ${duration}ms (ActiveRecord: ${(duration * 0.4).toFixed(1)}ms | Allocations: ${1000 + Math.floor(r() * 90000)})`, r, f))
+    lines.push(railsLine('E', end, rid, '', r, f).trimEnd())
+    lines.push(railsLine('E', end, rid, `${error.exception} (${error.message}):`, r, f))
+    lines.push(railsLine('E', end, rid, '', r, f).trimEnd())
+    for (const t of error.trace) lines.push(railsLine('E', end, rid, t, r, f))
   } else {
     const status = ep.status ?? 200
     const text = status === 200 ? 'OK' : status === 201 ? 'Created' : 'Accepted'
     const views = ep.format === 'HTML' ? `Views: ${(duration * 0.3).toFixed(1)}ms | ` : ''
-    lines.push(railsLine('I', end, rid, `Completed ${status} ${text} in ${duration}ms (${views}ActiveRecord: ${(duration * 0.35).toFixed(1)}ms | Allocations: ${500 + Math.floor(r() * 60000)})`, r))
+    lines.push(railsLine('I', end, rid, `Completed ${status} ${text} in ${duration}ms (${views}ActiveRecord: ${(duration * 0.35).toFixed(1)}ms | Allocations: ${500 + Math.floor(r() * 60000)})`, r, f))
   }
-  if (duration >= 1000 && !error && r() < 0.5) lines.push(railsLine('W', end, rid, `Slow request: ${ep.method} ${path} took ${duration}ms`, r))
+  if (duration >= 1000 && !error && r() < 0.5) lines.push(railsLine('W', end, rid, `Slow request: ${ep.method} ${path} took ${duration}ms`, r, f))
   return lines
 }
 
@@ -160,13 +183,13 @@ export function railsRequestLines(d: Date, r: () => number, opts: RequestOptions
  * the runbooks (the triage's 15 minutes, the log review's hour) starts healthy, whenever after
  * `up` it is read. The drills add the errors.
  */
-export function railsHistory(now: Date, hours: number, everySec: number, seed: number, quietHours = 0): string {
+export function railsHistory(now: Date, hours: number, everySec: number, seed: number, quietHours = 0, format: RailsLogFormat = 'current'): string {
   const r = rng(seed)
   const out: string[] = []
   const quietFrom = now.getTime() - quietHours * 3_600_000
   let t = now.getTime() - hours * 3_600_000
   while (t < now.getTime() - 60_000) {
-    out.push(...railsRequestLines(new Date(t), r, t >= quietFrom ? { error: false } : {}))
+    out.push(...railsRequestLines(new Date(t), r, t >= quietFrom ? { error: false, format } : { format }))
     t += Math.floor(r() * everySec * 2000)
   }
   return out.join('\n') + '\n'
@@ -184,19 +207,19 @@ export function trafficGapMs(r: () => number): number {
  * One request of the app's traffic, completed at `now`: healthy (the drills add the errors), and
  * slow while the slow-app drill is active, as the app's answers are then.
  */
-export function trafficRequestLines(now: Date, r: () => number, extraMs = 0): string[] {
+export function trafficRequestLines(now: Date, r: () => number, extraMs = 0, format: RailsLogFormat = 'current'): string[] {
   const durationMs = requestDuration(r) + extraMs
-  return railsRequestLines(new Date(now.getTime() - durationMs), r, { durationMs, error: false })
+  return railsRequestLines(new Date(now.getTime() - durationMs), r, { durationMs, error: false, format })
 }
 
 /** The error-burst drill: many failing requests in the last minutes. */
-export function railsErrorBurst(now: Date, count: number, seed: number): string {
+export function railsErrorBurst(now: Date, count: number, seed: number, format: RailsLogFormat = 'current'): string {
   const r = rng(seed)
   const out: string[] = []
   for (let i = 0; i < count; i++) {
     const d = new Date(now.getTime() - (count - i) * 4000)
     const error = RAILS_ERRORS[i % 2 === 0 ? 0 : 1 + Math.floor(r() * (RAILS_ERRORS.length - 1))]
-    out.push(...railsRequestLines(d, r, { durationMs: 2000 + Math.floor(r() * 3000), error }))
+    out.push(...railsRequestLines(d, r, { durationMs: 2000 + Math.floor(r() * 3000), error, format }))
   }
   return out.join('\n') + '\n'
 }

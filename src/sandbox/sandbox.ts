@@ -11,7 +11,8 @@ import { SandboxError } from './errors.js'
 import { exclusive } from './exclusive.js'
 import { breakFault, healAll, healFault, reconcileFaults, stopDrillProcesses } from './faults.js'
 import { seedApp, seedBackups, seedFiles, seedHostFiles, seedLogs, seedSecurityFiles, seedStorage } from './files.js'
-import { defaultHostState, hostStatePath, recordHistory, updateHostState, writeHostState, type FaultName } from './host.js'
+import { defaultHostState, hostStatePath, readHostState, recordHistory, updateHostState, writeHostState, type FaultName } from './host.js'
+import { RAILS_LOG_FORMATS, railsLogFormatFrom, type RailsLogFormat } from './logs.js'
 import { DEFAULT_SANDBOX_DIR, layout, projectRoot } from './paths.js'
 import { choosePort } from './ports.js'
 import { createDatabase, dataVersion, dropDatabase, ensurePostgres, generateData, hasPgStatStatements, needsData, removeThrowawayPgData, stopThrowawayPostgres } from './postgres.js'
@@ -58,20 +59,36 @@ async function upPostgres(root: string, state: SandboxState, previous: SandboxSt
 }
 
 /** The files an earlier `up` did not leave (logs, storage, backups, host files, the app). */
-function seedMissingFiles(root: string, now: Date): void {
+function seedMissingFiles(root: string, now: Date, format: RailsLogFormat): void {
   const l = layout(root)
-  if (!existsSync(l.productionLog)) seedLogs(root, now)
+  if (!existsSync(l.productionLog)) seedLogs(root, now, format)
   if (!existsSync(l.storage)) seedStorage(root, now)
   if (!existsSync(l.backups) || !existsSync(l.bucket)) seedBackups(root, now)
   if (!existsSync(l.crontab) && !existsSync(l.history)) seedHostFiles(root, now)
   else if (!existsSync(l.sshdConfig) || !existsSync(l.authLog)) seedSecurityFiles(root, now)
   if (!existsSync(l.app)) seedApp(root, now)
-  if (!existsSync(hostStatePath(root))) writeHostState(root, defaultHostState(now))
+  if (!existsSync(hostStatePath(root))) writeHostState(root, { ...defaultHostState(now), railsLogFormat: format })
+}
+
+/**
+ * The app's log format: SANDBOX_RAILS_LOG_FORMAT (`current` or `tagged`) when set, else what the
+ * sandbox already uses, else the current Rails default. An unknown value is refused, not ignored.
+ */
+function logFormat(root: string, env: Env, now: Date): RailsLogFormat {
+  const asked = env.SANDBOX_RAILS_LOG_FORMAT
+  if (asked) {
+    const f = railsLogFormatFrom(asked)
+    if (!f) throw new SandboxError(msg.sandbox.badLogFormat(asked, RAILS_LOG_FORMATS.join(', ')))
+    return f
+  }
+  return existsSync(hostStatePath(root)) ? (readHostState(root, now).railsLogFormat ?? 'current') : 'current'
 }
 
 async function upNow(root: string, env: Env, log: Log, deps: SandboxDeps): Promise<UpResult> {
   const t0 = performance.now()
   const now = deps.now()
+  // Checked before anything changes: a bad setting must not leave a half-made sandbox.
+  const format = logFormat(root, env, now)
   mkdirSync(layout(root).run, { recursive: true })
   const previous = readState(root)
   const state: SandboxState = previous ?? { version: 1, root, createdAt: now.toISOString() }
@@ -85,7 +102,7 @@ async function upNow(root: string, env: Env, log: Log, deps: SandboxDeps): Promi
   writeState(root, state)
   await seedRedisDb(redis, root, false, now)
 
-  seedMissingFiles(root, now)
+  seedMissingFiles(root, now, format)
   reconcileFaults(root, now)
   updateHostState(root, now, (s) => {
     for (const svc of ['excelapp-rails', 'formula-engine']) if (!s.services[svc]?.active) s.services[svc] = { active: true, since: now.toISOString() }
@@ -177,6 +194,7 @@ async function resetNow(root: string, env: Env, log: Log, deps: SandboxDeps): Pr
   const now = deps.now()
   const state = requireState(root)
   if (!state.pg || !state.redis || !existsSync(layout(root).env)) throw new SandboxError(msg.sandbox.notUp)
+  const format = logFormat(root, env, now)
   await healAll(root, state, now).catch(() => undefined)
   await stopDrillProcesses(root, state)
   for (const role of ROLES) await stopStandin(root, role)
@@ -188,8 +206,8 @@ async function resetNow(root: string, env: Env, log: Log, deps: SandboxDeps): Pr
   const l = layout(root)
   rmSync(l.log, { recursive: true, force: true })
   rmSync(l.host, { recursive: true, force: true })
-  seedFiles(root, now)
-  writeHostState(root, defaultHostState(now))
+  seedFiles(root, now, format)
+  writeHostState(root, { ...defaultHostState(now), railsLogFormat: format })
   const app = await startStandin(root, 'app', state.app!.port, now)
   const fe = await startStandin(root, 'formula-engine', state.formulaEngine!.port, now)
   state.app = { port: app.port, pid: app.pid }

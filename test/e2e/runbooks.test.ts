@@ -1,11 +1,14 @@
 // The runbook library end to end: every runbook under runbooks/ runs against one sandbox without a
 // TTY (--yes where it has destructive steps, --input where it has inputs) and passes; no step is
 // skipped except for the reasons listed below by name. The restore drill proves equal row counts,
-// and each incident runbook detects its sandbox fault and its repair step heals it.
-import { readFileSync } from 'node:fs'
+// and each incident runbook detects its sandbox fault and its repair step heals it. The sandbox is
+// strict (docs/sandbox.md): the operator's locale is Korean, the app logs in the current Rails
+// format, the container has no HEALTHCHECK, and systemctl refuses changes without sudo.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { findRunbookFiles } from '../../src/runner/parse/load.js'
+import { RAILS_ERRORS, railsRequestLines, rng, type RailsLogFormat } from '../../src/sandbox/logs.js'
 import { STEP_MARK } from '../../src/runner/report/status.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { readReport, reportFiles, ROOT, runCli, tempDir, type CliResult, type ReportJson } from '../helpers/cli.js'
@@ -25,6 +28,8 @@ const env: Record<string, string> = {
   // is preloaded when the contrib package is installed; Redis: one database of the test server.
   SANDBOX_LOCAL_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
   SANDBOX_REDIS_URL: REDIS_BASE,
+  // The operator's locale: procps and coreutils print Korean (메모리:, %Cpu:) and the parsers must not care.
+  LANG: 'ko_KR.UTF-8',
 }
 
 const sb = (args: string[], timeoutMs = 180_000): Promise<CliResult> => runCli(['sandbox', ...args], { env, timeoutMs })
@@ -228,4 +233,54 @@ describe.sequential('incident drills: each runbook detects its fault and heals i
 test('the runbook index lists every runbook', async () => {
   const index = readFileSync(path.join(ROOT, 'runbooks', 'README.md'), 'utf8')
   for (const e of LIBRARY) expect(index, e.file).toContain(`(${e.file})`)
+})
+
+// The log review on logs it must not pass: 50 requests in the last half hour, every one a 500 that
+// took 1800 ms, in either Rails format (before the fix, the current format read as "0/0 = 0.00 %"
+// and passed); and a log with no request line it can read fails as "log format not recognised".
+describe('the log review reads both Rails log formats and fails closed', () => {
+  const logDir = (name: string, text: string): string => {
+    const d = path.join(path.dirname(dir), 'logs', name)
+    mkdirSync(d, { recursive: true })
+    writeFileSync(path.join(d, 'production.log'), text)
+    writeFileSync(path.join(d, 'formula_engine.log'), '')
+    return d
+  }
+  const failing = (format: RailsLogFormat): string => {
+    const now = Date.now()
+    const lines: string[] = []
+    for (let i = 0; i < 50; i++) lines.push(...railsRequestLines(new Date(now - (50 - i) * 30_000), rng(i), { durationMs: 1800, error: RAILS_ERRORS[0], path: '/api/v1/excel_files', format }))
+    return lines.join('\n') + '\n'
+  }
+  /** Runs the log review on that folder: its result and its error-log step as recorded. */
+  const review = async (d: string): Promise<CliResult & { step: ReportJson['steps'][number] }> => {
+    const before = new Set(reportFiles(reports))
+    const r = await runCli(['run', 'runbooks/daily/log-review.md', '--set', `LOG_DIR=${d}`, '--reports', reports], { env: { LANG: 'ko_KR.UTF-8' }, timeoutMs: 120_000 })
+    const report = reportFiles(reports).find((f) => !before.has(f))
+    if (!report) throw new Error(`no report (exit ${r.code}):\n${r.stderr.slice(-2000)}`)
+    return { ...r, step: readReport(report).json.steps.find((s) => s.id === 'error-log')! }
+  }
+
+  for (const format of ['current', 'tagged'] as const) {
+    test(`50 requests, all 500 in 1800 ms (${format} format): the error rate fails`, async () => {
+      const text = failing(format)
+      expect(text.split('\n').filter((l) => l.includes('Completed 500'))).toHaveLength(50)
+      const r = await review(logDir(format, text))
+      expect(r.code, r.stderr.slice(-2000)).toBe(1)
+      const step = r.step
+      expect(step.status).toBe('failed')
+      const rate = step.checks.find((c) => c.name.includes('5xx'))!
+      expect(rate.ok).toBe(false)
+      expect(r.stdout).toContain('50/50 요청 = 100.00%')
+    }, 180_000)
+  }
+
+  test('a log with no request line it can read: "log format not recognised", not 0/0', async () => {
+    const r = await review(logDir('unknown', '2026-11-28 09:30:00 GET /up 200 3ms\n'.repeat(50)))
+    expect(r.code).toBe(1)
+    const step = r.step
+    expect(step.status).toBe('failed')
+    expect(step.reason ?? r.stdout).toContain('log format not recognised')
+    expect(r.stdout).not.toContain('0/0')
+  }, 180_000)
 })

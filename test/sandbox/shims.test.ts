@@ -23,7 +23,9 @@ afterEach(() => rmSync(root, { recursive: true, force: true }))
 async function call(command: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = ''
   let stderr = ''
-  const ctx: ShimContext = { root, command, argv: args, env: { PATH: '/usr/bin:/bin' }, now: () => NOW, io: { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) } }
+  // As the sandbox's sudo runs its child (test/sandbox/strict.test.ts covers the unprivileged operator).
+  const env = { PATH: '/usr/bin:/bin', SANDBOX_SUDO_ROOT: root }
+  const ctx: ShimContext = { root, command, argv: args, env, now: () => NOW, io: { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) } }
   const code = await shimFor(command)!(ctx, args)
   return { code, stdout, stderr }
 }

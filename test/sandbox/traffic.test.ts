@@ -5,20 +5,39 @@
 // do with the real one.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { transformSync } from 'esbuild'
 import { describe, expect, test } from 'vitest'
 import { railsErrorBurst, railsHistory, rng, trafficGapMs, trafficRequestLines } from '../../src/sandbox/logs.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
-/** The triage's own pattern of a completed request, read from the runbook. */
-const COMPLETED = new RegExp(/const COMPLETED = \/(.+)\/\n/.exec(readFileSync(path.join(ROOT, 'runbooks', 'incident', 'triage.md'), 'utf8'))![1]!)
+interface RailsLine {
+  time: number
+  id?: string
+  text: string
+}
+
+/**
+ * The triage's own Rails log line reader, taken from the runbook's step (from `const PREFIX` to
+ * the file reader) and compiled: the test reads the log exactly as the runbook does.
+ */
+function triageReader(): (line: string) => RailsLine {
+  const md = readFileSync(path.join(ROOT, 'runbooks', 'incident', 'triage.md'), 'utf8')
+  const start = md.indexOf('const PREFIX = ')
+  const end = md.indexOf('const readRailsLog = ', start)
+  if (start < 0 || end < 0) throw new Error('triage.md: the Rails log reader was not found')
+  const js = transformSync(md.slice(start, end), { loader: 'ts' }).code
+  return new Function(`${js}\nreturn railsLine`)() as (line: string) => RailsLine
+}
 
 /** Every completed request of a log, as the triage reads it: when, and whether it was a 5xx. */
 function requests(log: string): { t: number; failed: boolean }[] {
+  const railsLine = triageReader()
   const out: { t: number; failed: boolean }[] = []
   for (const line of log.split('\n')) {
-    const m = COMPLETED.exec(line)
-    if (m) out.push({ t: new Date(m[1]!).getTime(), failed: m[2]!.startsWith('5') })
+    const l = railsLine(line)
+    const m = /^Completed (\d{3}) /.exec(l.text)
+    if (m) out.push({ t: l.time, failed: m[1]!.startsWith('5') })
   }
   return out
 }
@@ -89,8 +108,13 @@ describe('the app traffic', () => {
     for (let i = 0; i < 200; i++) {
       const lines = trafficRequestLines(now, random)
       expect(lines.join('\n')).not.toMatch(/Completed 5\d\d|ERROR/)
-      const completed = lines.find((l) => l.includes('Completed'))!
-      expect(completed).toContain('2026-11-28T10:00:00.')
+      // The current format: the request started its duration before now (to the second).
+      const ms = Number(/Completed \d{3} .* in (\d+)ms/.exec(lines.join('\n'))![1])
+      const at = / at (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) ([+-]\d\d)(\d\d)$/.exec(lines[0]!)!
+      expect(Math.abs(Date.parse(`${at[1]}T${at[2]}${at[3]}:${at[4]}`) + ms - now.getTime())).toBeLessThan(1000)
+      // The older format stamps the Completed line itself.
+      const tagged = trafficRequestLines(now, random, 0, 'tagged')
+      expect(tagged.find((l) => l.includes('Completed'))).toContain('2026-11-28T10:00:00.')
     }
   })
 

@@ -105,17 +105,21 @@ SELECT 1 + floor(random() * ${s.users})::bigint,
 FROM (SELECT g, random() AS r, ${pick(['pro', 'pro', 'pro', 'business', 'pro_yearly'])} AS pl, ${age(now, 1.4)} AS t FROM generate_series(1, ${s.payments}) g) x;
 `
 
-/** Background jobs (solid_queue), a few unfinished, some failed. */
+/** Background jobs (solid_queue), a few unfinished, some failed (finished_at NULL, as Solid Queue leaves it). */
 const jobs: Phase = (s, now) => `
 INSERT INTO solid_queue_jobs (queue_name, class_name, arguments, priority, active_job_id, scheduled_at, finished_at, created_at, updated_at)
 SELECT q, c, '{"job_class":"' || c || '","arguments":[' || g || ']}', CASE WHEN q = 'default' THEN 0 ELSE 10 END,
-       md5('job' || g)::uuid::text, t,
+       md5('job' || g)::uuid::text,
+       CASE WHEN r < 0.975 OR t < ${now} - interval '1 day' THEN t ELSE ${now} + (1 + random() * 6) * interval '1 day' END,
        CASE WHEN r < 0.975 OR t < ${now} - interval '1 day' THEN t + (1 + power(random(), 4) * 300) * interval '1 second' END,
        t, t
 FROM (SELECT g, random() AS r, ${pick(['default', 'ai_analysis', 'ai_analysis', 'file_processing', 'mailers'])} AS q,
              ${pick(['ExcelFileProcessJob', 'AiAnalysisJob', 'AiAnalysisJob', 'UsageRollupJob', 'PaymentWebhookJob', 'ActionMailer::MailDeliveryJob'])} AS c,
              ${age(now, 1.2)} AS t FROM generate_series(1, ${s.jobs}) g) x;
-UPDATE solid_queue_jobs SET finished_at = NULL WHERE id IN (SELECT id FROM solid_queue_jobs WHERE class_name = 'AiAnalysisJob' ORDER BY id DESC LIMIT 40);
+-- A queue that keeps up: what is not finished is scheduled for later (retries with a wait,
+-- recurring jobs, days ahead so that a sandbox left up stays healthy), none is overdue.
+UPDATE solid_queue_jobs SET finished_at = NULL, scheduled_at = ${now} + (1 + random() * 6) * interval '1 day'
+WHERE id IN (SELECT id FROM solid_queue_jobs WHERE class_name = 'AiAnalysisJob' ORDER BY id DESC LIMIT 40);
 
 INSERT INTO solid_queue_failed_executions (job_id, error, created_at)
 SELECT id, ${pick([
@@ -124,6 +128,9 @@ SELECT id, ${pick([
     '{"exception_class":"ActiveRecord::RecordNotFound","message":"Couldn\'t find ExcelFile","backtrace":["app/jobs/excel_file_process_job.rb:12:in `perform\'"]}',
   ])}, finished_at
 FROM solid_queue_jobs WHERE finished_at IS NOT NULL AND random() < 0.015;
+-- Solid Queue marks a job finished only when it succeeded: a failed job keeps finished_at NULL and
+-- has a solid_queue_failed_executions row (until it is retried or discarded), as in production.
+UPDATE solid_queue_jobs SET finished_at = NULL WHERE id IN (SELECT job_id FROM solid_queue_failed_executions);
 `
 
 /** Every row of every table, in the order the foreign keys need. */

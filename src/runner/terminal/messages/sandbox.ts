@@ -109,6 +109,7 @@ export const ko = {
   notSandboxRedis: (variable: string, url: string) => `${variable}=${url}: 샌드박스의 Redis 데이터베이스가 아님`,
   pathNotShims: (dir: string) => `PATH의 첫 폴더가 샌드박스의 명령 심 폴더가 아님 (${dir})`,
   unset: '(없음)',
+  badLogFormat: (value: string, known: string) => `SANDBOX_RAILS_LOG_FORMAT=${value}: 알 수 없는 형식입니다 (가능한 값: ${known})`,
 }
 
 export const en: typeof ko = {
@@ -213,4 +214,5 @@ export const en: typeof ko = {
   notSandboxRedis: (variable, url) => `${variable}=${url}: not the sandbox's Redis database`,
   pathNotShims: (dir) => `PATH does not start with the sandbox's command shim folder (${dir})`,
   unset: '(none)',
+  badLogFormat: (value, known) => `SANDBOX_RAILS_LOG_FORMAT=${value}: unknown format (expected ${known})`,
 }

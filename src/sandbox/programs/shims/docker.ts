@@ -1,22 +1,29 @@
 // docker on the simulated host: one container, formula-engine, played by the FormulaEngine
-// stand-in (ps, logs, restart/stop/kill/start, inspect, images, stats, scan, info).
+// stand-in (ps, logs, restart/stop/kill/start, inspect, images, stats, scan, info). Like the
+// production image, the container has no HEALTHCHECK: docker knows no health status for it
+// (`State` has no `Health`, `docker ps` shows no "(healthy)"), only the service's /health does.
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { readHostState, updateHostState, type HostState } from '../../host.js'
 import { readStandin, runningStandin } from '../../standins.js'
 import { ago, did, err, notSimulated, optionValue, out, simulated, TOOL_EXIT, type ShimContext } from './context.js'
+import { goTemplate, TemplateError } from './gotemplate.js'
 import { restartFormulaEngine, setService } from './services.js'
 
 const CONTAINER = 'formula-engine'
 const CONTAINER_ID = '3f9c2a1b7d4e'
 const IMAGE = 'excelapp/formula-engine:2.4.1'
+/** Whether the image declares a HEALTHCHECK (production's does not). */
+const HAS_HEALTHCHECK = false
 
-export function containerState(ctx: ShimContext, state: HostState): { running: boolean; health: string; status: string } {
+export function containerState(ctx: ShimContext, state: HostState): { running: boolean; health?: string; status: string } {
   const running = Boolean(runningStandin(ctx.root, 'formula-engine')) && (state.services[CONTAINER]?.active ?? true)
   const since = state.services[CONTAINER]?.since ?? state.bootedAt
-  if (!running) return { running, health: 'none', status: `Exited (0) ${ago(since, ctx.now())}` }
+  if (!running) return { running, status: `Exited (0) ${ago(since, ctx.now())}` }
+  const up = `Up ${ago(since, ctx.now()).replace(' ago', '')}`
+  if (!HAS_HEALTHCHECK) return { running, status: up }
   const health = state.faults['formula-engine-down'] ? 'unhealthy' : 'healthy'
-  return { running, health, status: `Up ${ago(since, ctx.now()).replace(' ago', '')} (${health})` }
+  return { running, health, status: `${up} (${health})` }
 }
 
 function inspectObject(ctx: ShimContext, state: HostState): Record<string, unknown> {
@@ -29,8 +36,8 @@ function inspectObject(ctx: ShimContext, state: HostState): Record<string, unkno
       Status: c.running ? 'running' : 'exited',
       Running: c.running,
       ExitCode: 0,
-      StartedAt: state.services[CONTAINER]?.since,
-      Health: { Status: c.health, FailingStreak: state.faults['formula-engine-down'] ? 7 : 0 },
+      StartedAt: state.services[CONTAINER]?.since ?? state.bootedAt,
+      ...(c.health ? { Health: { Status: c.health, FailingStreak: state.faults['formula-engine-down'] ? 7 : 0 } } : {}),
     },
     Config: { Image: IMAGE, Env: ['NODE_ENV=production', 'PORT=3002'] },
     RestartCount: 0,
@@ -39,13 +46,15 @@ function inspectObject(ctx: ShimContext, state: HostState): Record<string, unkno
   }
 }
 
-/** The subset of Go templates `--format` uses: `{{.Field.Sub}}` and `{{json .Field}}`. */
-export function goTemplate(template: string, obj: Record<string, unknown>): string {
-  return template.replace(/\{\{\s*(json\s+)?\.([\w.]*)\s*\}\}/g, (_m, json: string | undefined, p: string) => {
-    let v: unknown = obj
-    for (const k of p.split('.').filter(Boolean)) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined
-    return json || (v && typeof v === 'object') ? JSON.stringify(v) : v === undefined ? '<no value>' : String(v)
-  })
+/** Runs a --format template; on a template error says what docker says and gives nothing. */
+function templated(ctx: ShimContext, render: () => string[]): string[] | undefined {
+  try {
+    return render()
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e
+    err(ctx, `Template parsing error: ${e.message}`)
+    return undefined
+  }
 }
 
 function ps(ctx: ShimContext, state: HostState, rest: string[]): number {
@@ -60,7 +69,9 @@ function ps(ctx: ShimContext, state: HostState, rest: string[]): number {
   if (format) {
     const tpl = format.replace(/^table\s+/, '')
     if (format.startsWith('table')) out(ctx, tpl.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_m, k: string) => k.toUpperCase()))
-    for (const r of rows) out(ctx, goTemplate(tpl, r))
+    const rendered = templated(ctx, () => rows.map((r) => goTemplate(tpl, r)))
+    if (!rendered) return TOOL_EXIT.failed
+    for (const r of rendered) out(ctx, r)
   } else {
     out(ctx, 'CONTAINER ID   IMAGE                           COMMAND                  CREATED       STATUS                     PORTS                       NAMES')
     for (const r of rows) out(ctx, `${r.ID}   ${r.Image.padEnd(31)} ${r.Command.padEnd(24)} ${r.CreatedAt.padEnd(13)} ${r.Status.padEnd(26)} ${r.Ports.padEnd(27)} ${r.Names}`)
@@ -157,7 +168,9 @@ export async function docker(ctx: ShimContext, args: string[]): Promise<number> 
       if (!needContainer()) return TOOL_EXIT.failed
       const obj = inspectObject(ctx, state)
       const format = optionValue(rest, '--format', '-f')
-      out(ctx, format ? goTemplate(format, obj) : JSON.stringify([obj], null, 4))
+      const text = format ? templated(ctx, () => [goTemplate(format, obj)]) : [JSON.stringify([obj], null, 4)]
+      if (!text) return TOOL_EXIT.failed
+      out(ctx, text[0]!)
       simulated(ctx, 'simulated container')
       return TOOL_EXIT.ok
     }

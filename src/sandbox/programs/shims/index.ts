@@ -36,7 +36,7 @@ export const SHIM_TABLE: Readonly<Record<string, Shim>> = {
   sudo,
   free,
   df,
-  top: (ctx) => top(ctx),
+  top,
   uptime: (ctx) => uptime(ctx),
   ps,
   logrotate,

@@ -6,6 +6,7 @@ import { readHostState, type HostState } from '../../host.js'
 import { runningStandin } from '../../standins.js'
 import { ago, did, err, notSimulated, optionValue, out, simulated, TOOL_EXIT, type ShimContext } from './context.js'
 import { restartFormulaEngine, restartRails, roleOf, setService } from './services.js'
+import { asRoot } from './sudo.js'
 
 const unit = (u: string | undefined) => (u ?? '').replace(/\.service$/, '')
 
@@ -41,7 +42,7 @@ export function unitStatus(ctx: ShimContext, state: HostState, name: string, isR
     `     Active: ${isRunning ? `active (running) ${when}` : `inactive (dead) ${when}`}`,
   ]
   if (isRunning) lines.push(`     Memory: ${mem}`, `     CGroup: /system.slice/${name}.service`)
-  if (name === 'formula-engine' && state.faults['formula-engine-down']) lines.push('     Status: "container unhealthy: /health answers 503"')
+  if (name === 'formula-engine' && state.faults['formula-engine-down']) lines.push('     Status: "worker pool exhausted: /health answers 503"')
   return lines.join('\n')
 }
 
@@ -77,6 +78,17 @@ function queryUnit(ctx: ShimContext, verb: string, state: HostState, name: strin
     default:
       return undefined
   }
+}
+
+/** What systemctl may do only as root (the operator is not: production asks polkit, and fails). */
+const NEEDS_ROOT = ['start', 'stop', 'restart', 'try-restart', 'reload-or-restart', 'force-reload', 'reload', 'enable', 'disable', 'mask', 'unmask', 'kill', 'reset-failed', 'daemon-reload', 'daemon-reexec', 'edit', 'set-property', 'isolate']
+
+/** An unprivileged systemctl over ssh: polkit has no agent to ask, so the change is refused. */
+function refused(ctx: ShimContext, verb: string, name?: string): number {
+  if (!name) err(ctx, `Failed to ${verb === 'daemon-reload' ? 'reload daemon' : verb}: Interactive authentication required.`)
+  else err(ctx, `Failed to ${verb} ${name}.service: Interactive authentication required.\nSee system logs and 'systemctl status ${name}.service' for details.`)
+  simulated(ctx, `the operator is not root: run it with sudo (sudo systemctl ${verb}${name ? ` ${name}` : ''})`)
+  return TOOL_EXIT.failed
 }
 
 /** Changes to one unit: restart, start, stop, reload, enable, …. */
@@ -124,6 +136,7 @@ export async function systemctl(ctx: ShimContext, args: string[]): Promise<numbe
   const [verb = 'list-units', ...units] = args.filter((a) => !a.startsWith('-'))
   const state = readHostState(ctx.root, ctx.now())
   if (verb === 'list-units' || verb === 'list-unit-files') return listUnits(ctx, state)
+  if (NEEDS_ROOT.includes(verb) && !asRoot(ctx)) return refused(ctx, verb, units[0] === undefined ? undefined : unit(units[0]))
   if (['daemon-reload', 'daemon-reexec'].includes(verb)) {
     did(ctx, `systemctl ${verb} (simulated)`)
     return TOOL_EXIT.ok
@@ -161,7 +174,15 @@ export function journalctl(ctx: ShimContext, args: string[]): number {
   const u = unit(optionValue(args, '-u', '--unit'))
   const n = Number(optionValue(args, '-n', '--lines') ?? 50)
   if (args.some((a) => a.startsWith('--vacuum') || a === '--rotate')) {
+    if (!asRoot(ctx)) return refused(ctx, 'rotate journal')
     did(ctx, `journalctl ${args.join(' ')} (simulated)`)
+    return TOOL_EXIT.ok
+  }
+  if (!asRoot(ctx)) {
+    // Not in the adm or systemd-journal group: only the operator's own (empty) user journal.
+    err(ctx, "No journal files were found.\nHint: You are currently not seeing messages from other users and the system.\n      Users in groups 'adm', 'systemd-journal' can see all messages.\n      Pass -q to turn off this notice.")
+    out(ctx, '-- No entries --')
+    simulated(ctx, 'the operator is not root and not in the adm group: no system journal (use sudo journalctl)')
     return TOOL_EXIT.ok
   }
   const file = u === 'formula-engine' ? 'formula_engine.log' : u === 'excelapp-rails' ? 'production.log' : undefined

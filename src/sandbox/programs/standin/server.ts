@@ -32,6 +32,19 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(text)
 }
 
+/**
+ * Rails::HealthController#show (Rails 7.1+, the `/up` route of a new app) answers HTML, not JSON:
+ * a green page with 200 when the app booted, a red one with 500 when it raised while answering.
+ */
+export function railsUpPage(ok: boolean): string {
+  return `<!DOCTYPE html><html><body style="background-color: ${ok ? 'green' : 'red'}"></body></html>`
+}
+
+function sendHtml(res: http.ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) })
+  res.end(html)
+}
+
 function answerApp(o: StandinOptions, req: http.IncomingMessage, res: http.ServerResponse): void {
   const t0 = o.now().getTime()
   const slow = Boolean(readHostState(o.root, o.now()).faults['slow-app'])
@@ -39,10 +52,11 @@ function answerApp(o: StandinOptions, req: http.IncomingMessage, res: http.Serve
   setTimeout(
     () => {
       if (res.destroyed) return
-      if (pathname === '/up') send(res, 200, { status: 'ok', version: '1.3.0', environment: 'production' })
+      if (pathname === '/up') sendHtml(res, 200, railsUpPage(true))
       else send(res, 200, { ok: true, path: pathname })
       // It answered 200: its log line says so (never a random 500).
-      appendLog(o.root, 'production.log', railsRequestLines(new Date(t0), o.random, { durationMs: o.now().getTime() - t0, path: pathname, error: false }))
+      const format = readHostState(o.root, o.now()).railsLogFormat
+      appendLog(o.root, 'production.log', railsRequestLines(new Date(t0), o.random, { durationMs: o.now().getTime() - t0, path: pathname, error: false, format }))
     },
     slow ? SLOW_APP_MS : 2 + Math.floor(o.random() * 10),
   )
@@ -77,8 +91,8 @@ export function startAppTraffic(o: StandinOptions): () => void {
   let timer: NodeJS.Timeout | undefined
   const next = () => {
     timer = setTimeout(() => {
-      const slow = Boolean(readHostState(o.root, o.now()).faults['slow-app'])
-      appendLog(o.root, 'production.log', trafficRequestLines(o.now(), o.random, slow ? SLOW_APP_MS : 0))
+      const host = readHostState(o.root, o.now())
+      appendLog(o.root, 'production.log', trafficRequestLines(o.now(), o.random, host.faults['slow-app'] ? SLOW_APP_MS : 0, host.railsLogFormat))
       next()
     }, trafficGapMs(o.random))
     timer.unref()
