@@ -151,9 +151,10 @@ test('under a pty: a key typed while a step runs does not answer the next questi
       { waitFor: msg.run.skipReasonPrompt, keys: '\r' },
     ],
   )
-  expect(r.code, r.screen).toBe(0)
+  // Skipping the destructive step declines it: exit 3, the run incomplete; nothing ran.
+  expect(r.code, r.screen).toBe(3)
   expect(existsSync(canary)).toBe(false)
-  expect(r.report!.json.steps.map((s) => s.status)).toEqual(['passed', 'skipped'])
+  expect(r.report!.json.steps.map((s) => s.status)).toEqual(['passed', 'declined'])
 })
 
 const TWO_STEPS = `# 두 단계\n\n## 하나\n\n\`\`\`bash {id=one}\necho first-step\n\`\`\`\n\n## 둘\n\n\`\`\`bash {id=two}\necho second-step\n\`\`\`\n`

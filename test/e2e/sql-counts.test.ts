@@ -7,10 +7,17 @@ import { screen } from '@inquirer/testing/vitest'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import pg from 'pg'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { msg } from '../../src/runner/terminal/messages/index.js'
 import { readReport, reportFiles, runCli, stepStatus, tempDir, writeRunbook } from '../helpers/cli.js'
 import { randomSuffix, scratchDatabase } from '../helpers/servers.js'
+
+// The runner's own single-key prompt draws on the test screen too.
+vi.mock('../../src/runner/terminal/key-prompt.js', async (importOriginal) => {
+  const { wrapPrompt } = await import('@inquirer/testing/vitest')
+  const actual = await importOriginal<typeof import('../../src/runner/terminal/key-prompt.js')>()
+  return { ...actual, keyPrompt: wrapPrompt(actual.keyPrompt as never) }
+})
 
 const { runRunbook } = await import('../../src/runner/run/run.js')
 const { inquirerPrompts } = await import('../../src/runner/terminal/prompts.js')
