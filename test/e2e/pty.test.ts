@@ -1,5 +1,4 @@
 // The real CLI under a pseudo-terminal (util-linux `script`), typed at like an operator would.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
@@ -7,39 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { allMessages, msg } from '../../src/runner/terminal/messages/index.js'
 import { createItems, itemCount, randomSuffix, resetItems, scratchDatabase } from '../helpers/servers.js'
 import { BIN, readReport, reportFiles, tempDir, writeRunbook } from '../helpers/cli.js'
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`
-}
-
-/** Runs a command in a pty; `script` types to it: each answer is sent once `waitFor` shows up. */
-function inPty(command: string, answers: { waitFor: string; keys: string }[]): Promise<{ code: number | null; screen: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {
-      env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: '1', COLUMNS: '120', LINES: '40' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let screen = ''
-    let next = 0
-    let seenUpTo = 0
-    child.stdout.on('data', (d: Buffer) => {
-      screen += d.toString()
-      const answer = answers[next]
-      if (answer && screen.indexOf(answer.waitFor, seenUpTo) !== -1) {
-        seenUpTo = screen.length
-        next++
-        setTimeout(() => child.stdin.write(answer.keys), 150)
-      }
-    })
-    child.stderr.on('data', (d: Buffer) => (screen += d.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, screen })
-    })
-  })
-}
+import { inPty, shellQuote } from '../helpers/pty.js'
 
 test('under a pty: the destructive step is shown in red with the target, and runs after the operator confirms', async () => {
   const dir = tempDir('rb-pty-')
