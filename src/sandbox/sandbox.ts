@@ -93,33 +93,58 @@ async function upNow(root: string, env: Env, log: Log, deps: SandboxDeps): Promi
   const previous = readState(root)
   const state: SandboxState = previous ?? { version: 1, root, createdAt: now.toISOString() }
   state.node = process.execPath
+  // Its stages, each said as it starts and when it ends: `up` from nothing takes a while.
+  const stage = stages(log)
+  stage('programs')
   await buildPrograms(root)
   writeShims(root)
+  stage('postgres')
   const generated = await upPostgres(root, state, previous, env, log, now)
+  stage('redis')
   const defaultSandbox = root === path.join(projectRoot(), DEFAULT_SANDBOX_DIR)
   const redis: RedisState = (await ensureRedis(root, previous?.redis, env, defaultSandbox, log)).redis
   state.redis = redis
   writeState(root, state)
   await seedRedisDb(redis, root, false, now)
 
+  stage('files')
   seedMissingFiles(root, now, format)
   reconcileFaults(root, now)
   updateHostState(root, now, (s) => {
     for (const svc of ['excelapp-rails', 'formula-engine']) if (!s.services[svc]?.active) s.services[svc] = { active: true, since: now.toISOString() }
   })
 
+  stage('standins')
   const app = await startStandin(root, 'app', await choosePort(root, 'app', previous?.app?.port, env), now)
   state.app = { port: app.port, pid: app.pid }
   const fe = await startStandin(root, 'formula-engine', await choosePort(root, 'formula-engine', previous?.formulaEngine?.port, env), now)
   state.formulaEngine = { port: fe.port, pid: fe.pid }
 
+  stage('env')
   const values = sandboxEnvValues(root, state, basePath(root, env))
   state.basePath = basePath(root, env)
   state.upAt = deps.now().toISOString()
   writeEnvFile(root, values)
   writeState(root, state)
   recordHistory(root, 'sandbox up', deps.now())
+  stage()
   return { root, ms: performance.now() - t0, generated, state, env: values }
+}
+
+type Stage = keyof typeof msg.sandbox.upStageNames
+const STAGES: Stage[] = ['programs', 'postgres', 'redis', 'files', 'standins', 'env']
+
+/** Says each stage as it starts, and how long the one before took; `stage()` ends the last. */
+function stages(log: Log): (next?: Stage) => void {
+  let started = 0
+  let n = 0
+  return (next) => {
+    if (n > 0) log(`  ${msg.sandbox.upStageDone(((performance.now() - started) / 1000).toFixed(1))}`)
+    if (!next) return
+    n++
+    started = performance.now()
+    log(msg.sandbox.upStage(n, STAGES.length, msg.sandbox.upStageNames[next]))
+  }
 }
 
 function requireState(root: string): SandboxState {

@@ -270,6 +270,10 @@ describe('sandbox on this machine\'s PostgreSQL and Redis', () => {
     expect(r.code).toBe(0)
     expect(ms).toBeLessThan(45_000)
     expect(r.stdout).toContain(msg.cli.sandboxGenerated)
+    // Its stages and progress, as they happen (on stderr, each with how long it took).
+    const stageLines = r.stderr.split('\n').filter((l) => /\[\d\/6\]/.test(l))
+    expect(stageLines).toHaveLength(6)
+    expect(r.stderr.match(new RegExp(msg.sandbox.upStageDone('\\d+\\.\\d').replace(/[()]/g, '\\$&'), 'g'))?.length).toBe(6)
     const env = s.envFile()
     for (const key of ['DATABASE_URL', 'REDIS_URL', 'APP_URL', 'FORMULA_ENGINE_URL', 'LOG_DIR', 'STORAGE_DIR', 'BACKUP_DIR', 'BACKUP_S3_URI', 'APP_DIR', 'SANDBOX', 'SANDBOX_DIR', 'PATH']) expect(env[key], key).toBeTruthy()
     expect(env.SANDBOX_DIR).toBe(s.dir)

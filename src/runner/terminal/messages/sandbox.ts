@@ -110,6 +110,9 @@ export const ko = {
   pathNotShims: (dir: string) => `PATH의 첫 폴더가 샌드박스의 명령 심 폴더가 아님 (${dir})`,
   unset: '(없음)',
   badLogFormat: (value: string, known: string) => `SANDBOX_RAILS_LOG_FORMAT=${value}: 알 수 없는 형식입니다 (가능한 값: ${known})`,
+  upStage: (n: number, total: number, what: string) => `[${n}/${total}] ${what}`,
+  upStageNames: { programs: '프로그램과 명령 심', postgres: 'PostgreSQL과 데이터 (처음이면 약 2년치를 만듭니다)', redis: 'Redis', files: '로그와 호스트 상태', standins: '앱과 FormulaEngine 대역', env: '환경 파일' },
+  upStageDone: (seconds: string) => `끝 (${seconds}초)`,
 }
 
 export const en: typeof ko = {
@@ -215,4 +218,7 @@ export const en: typeof ko = {
   pathNotShims: (dir) => `PATH does not start with the sandbox's command shim folder (${dir})`,
   unset: '(none)',
   badLogFormat: (value, known) => `SANDBOX_RAILS_LOG_FORMAT=${value}: unknown format (expected ${known})`,
+  upStage: (n, total, what) => `[${n}/${total}] ${what}`,
+  upStageNames: { programs: 'programs and command shims', postgres: 'PostgreSQL and its data (about two years of it the first time)', redis: 'Redis', files: 'logs and the host state', standins: 'the app and FormulaEngine stand-ins', env: 'the env file' },
+  upStageDone: (seconds) => `done (${seconds} s)`,
 }
