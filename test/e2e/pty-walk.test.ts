@@ -5,24 +5,11 @@
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { msg } from '../../src/runner/terminal/messages/index.js'
-import { BIN, readReport, reportFiles, ROOT, runCli, tempDir } from '../helpers/cli.js'
+import { BIN, readReport, reportFiles, ROOT, runCli } from '../helpers/cli.js'
 import { inPty, shellQuote, type PtyAnswer } from '../helpers/pty.js'
+import { sandboxTestEnv } from '../helpers/sandbox-env.js'
 
-const REDIS_BASE = (() => {
-  const u = new URL(process.env.RB_TEST_REDIS_URL!)
-  u.pathname = ''
-  return u.toString().replace(/\/$/, '')
-})()
-
-const dir = path.join(tempDir('rb-pty-walk-'), 'sb')
-const reports = path.join(path.dirname(dir), 'reports')
-const env: Record<string, string> = {
-  RUNBOOK_SANDBOX_DIR: dir,
-  SANDBOX_FORMULA_ENGINE_PORT: '0',
-  SANDBOX_LOCAL_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
-  SANDBOX_REDIS_URL: REDIS_BASE,
-  RUNBOOK_LANG: 'ko',
-}
+const { reports, env } = sandboxTestEnv('rb-pty-walk-', { RUNBOOK_LANG: 'ko' })
 
 beforeAll(async () => {
   const up = await runCli(['sandbox', 'up'], { env, timeoutMs: 180_000 })

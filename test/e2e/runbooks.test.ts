@@ -11,26 +11,11 @@ import { findRunbookFiles } from '../../src/runner/parse/load.js'
 import { RAILS_ERRORS, railsRequestLines, rng, type RailsLogFormat } from '../../src/sandbox/logs.js'
 import { STEP_MARK } from '../../src/runner/report/status.js'
 import { msg } from '../../src/runner/terminal/messages/index.js'
-import { readReport, reportFiles, ROOT, runCli, tempDir, type CliResult, type ReportJson } from '../helpers/cli.js'
+import { readReport, reportFiles, ROOT, runCli, type CliResult, type ReportJson } from '../helpers/cli.js'
+import { sandboxTestEnv } from '../helpers/sandbox-env.js'
 
-const REDIS_BASE = (() => {
-  const u = new URL(process.env.RB_TEST_REDIS_URL!)
-  u.pathname = ''
-  return u.toString().replace(/\/$/, '')
-})()
-
-const dir = path.join(tempDir('rb-runbooks-'), 'sb')
-const reports = path.join(path.dirname(dir), 'reports')
-const env: Record<string, string> = {
-  RUNBOOK_SANDBOX_DIR: dir,
-  SANDBOX_FORMULA_ENGINE_PORT: '0',
-  // A throwaway PostgreSQL of the sandbox's own (nothing listens on port 1), so pg_stat_statements
-  // is preloaded when the contrib package is installed; Redis: one database of the test server.
-  SANDBOX_LOCAL_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
-  SANDBOX_REDIS_URL: REDIS_BASE,
-  // The operator's locale: procps and coreutils print Korean (메모리:, %Cpu:) and the parsers must not care.
-  LANG: 'ko_KR.UTF-8',
-}
+// The operator's locale: procps and coreutils print Korean (메모리:, %Cpu:) and the parsers must not care.
+const { dir, reports, env } = sandboxTestEnv('rb-runbooks-', { LANG: 'ko_KR.UTF-8' })
 
 const sb = (args: string[], timeoutMs = 180_000): Promise<CliResult> => runCli(['sandbox', ...args], { env, timeoutMs })
 
