@@ -31,8 +31,8 @@ describe('list', () => {
     expect(lines[0]).toMatch(new RegExp(`^${[...Object.values(before), msg.cli.listSourceHead, lastRun].join('\\s+')}$`))
     expect(lines).toHaveLength(3)
     const row = (...cells: string[]) => new RegExp(`^${cells.map((c) => c.replace(/[()]/g, '\\$&')).join('\\s+')}$`, 'm')
-    expect(r.stdout).toMatch(row('overdue-review', 'Overdue review', 'monthly', '운영팀', '3', '2', msg.cli.reviewOverdue('2020-04-01'), '—', msg.cli.never))
-    expect(r.stdout).toMatch(row('current-review', 'Current review', 'daily', 'DBA팀', '1', '0', msg.cli.reviewNext('2099-12-31'), '—', msg.cli.never))
+    expect(r.stdout).toMatch(row('overdue-review', 'Overdue review', 'monthly', '—', '운영팀', '3', '2', msg.cli.reviewOverdue('2020-04-01'), '—', msg.cli.never))
+    expect(r.stdout).toMatch(row('current-review', 'Current review', 'daily', '2025-06-02 02:00', 'DBA팀', '1', '0', msg.cli.reviewNext('2099-12-31'), '—', msg.cli.never))
     expect(r.stdout).not.toContain('Not a runbook')
   })
 
@@ -47,11 +47,11 @@ describe('list', () => {
     const row = (...cells: string[]) => new RegExp(`^${cells.map((c) => c.replace(/[()>]/g, '\\$&')).join('\\s+')}$`, 'm')
     const late = await at(new Date(2026, 10, 28))
     expect(late.code, late.stderr).toBe(EXIT.ok)
-    expect(late.stdout).toMatch(row('derived-from-guide', 'Derived from the guide', 'monthly', '—', '1', '0', msg.cli.reviewNext('2027-02-26'), msg.cli.sourceOverdue('2025-10-19'), msg.cli.never))
-    expect(late.stdout).toMatch(row('own-runbook', 'Not derived', 'daily', '—', '1', '0', msg.cli.reviewNext('2027-02-26'), '—', msg.cli.never))
+    expect(late.stdout).toMatch(row('derived-from-guide', 'Derived from the guide', 'monthly', '—', '—', '1', '0', msg.cli.reviewNext('2027-02-26'), msg.cli.sourceOverdue('2025-10-19'), msg.cli.never))
+    expect(late.stdout).toMatch(row('own-runbook', 'Not derived', 'daily', '—', '—', '1', '0', msg.cli.reviewNext('2027-02-26'), '—', msg.cli.never))
     // Before the guide's date it is not overdue: the mark follows the clock, not the data.
     const early = await at(new Date(2025, 9, 10))
-    expect(early.stdout).toMatch(row('derived-from-guide', 'Derived from the guide', 'monthly', '—', '1', '0', msg.cli.reviewNext('2027-02-26'), msg.cli.sourceDueSoon('2025-10-19'), msg.cli.never))
+    expect(early.stdout).toMatch(row('derived-from-guide', 'Derived from the guide', 'monthly', '—', '—', '1', '0', msg.cli.reviewNext('2027-02-26'), msg.cli.sourceDueSoon('2025-10-19'), msg.cli.never))
     expect(early.stdout).not.toContain(msg.cli.sourceOverdue('2025-10-19'))
     const json = await outcome('list', (io) => listCommand(ROOT, { dir: fixture('list-source'), json: true, reports: noReports }, io), { now: new Date(2026, 10, 28) })
     expect(JSON.parse(json.stdout)).toEqual([
@@ -62,6 +62,16 @@ describe('list', () => {
       }),
       expect.objectContaining({ id: 'own-runbook', source: null }),
     ])
+  })
+
+  test('the next run follows the clock: after 02:00 it is the next day, a weekly time its next weekday', async () => {
+    const at = async (now: Date) => {
+      const r = await outcome('list', (io) => listCommand(ROOT, { dir: fixture('list'), json: true, reports: noReports }, io), { now })
+      return (JSON.parse(r.stdout) as { id: string; nextRun: string | null }[]).find((e) => e.id === 'current-review')!.nextRun
+    }
+    expect(await at(new Date(2026, 10, 28, 1, 59))).toBe(new Date(2026, 10, 28, 2, 0).toISOString())
+    expect(await at(new Date(2026, 10, 28, 2, 0))).toBe(new Date(2026, 10, 29, 2, 0).toISOString())
+    expect(await at(new Date(2026, 11, 31, 23, 0))).toBe(new Date(2027, 0, 1, 2, 0).toISOString())
   })
 
   test('--json', async () => {
@@ -75,12 +85,14 @@ describe('list', () => {
         schedule: 'daily',
         owner: 'DBA팀',
         cron: '0 2 * * *',
+        // 02:00 local time the day after the test clock (2025-06-01 10:00 local)
+        nextRun: new Date(2025, 5, 2, 2, 0).toISOString(),
         steps: 1,
         destructive: 0,
         review: { next: '2099-12-31', status: 'ok' },
         lastRun: null,
       }),
-      expect.objectContaining({ id: 'overdue-review', schedule: 'monthly', owner: '운영팀', steps: 3, destructive: 2, review: { next: '2020-04-01', status: 'overdue' } }),
+      expect.objectContaining({ id: 'overdue-review', nextRun: null, schedule: 'monthly', owner: '운영팀', steps: 3, destructive: 2, review: { next: '2020-04-01', status: 'overdue' } }),
     ])
   })
 

@@ -11,6 +11,8 @@ export interface CatalogueEntry {
   schedule: string | null
   owner: string | null
   cron: string | null
+  /** When the `cron` time next fires after the command's clock (UTC, ISO 8601); null without one. */
+  nextRun: string | null
   steps: number
   destructive: number
   review: { next: string | null; status: 'ok' | 'due-soon' | 'overdue' | 'none' }
@@ -32,11 +34,12 @@ export function reviewStatus(next: string | undefined, today: string): Catalogue
 export function renderList(entries: CatalogueEntry[], c: ChalkInstance): string {
   if (entries.length === 0) return c.dim(msg.cli.noRunbooks) + '\n'
   const h = msg.cli.listHead
-  const head = [h.id, h.title, h.schedule, h.owner, h.steps, h.destructive, h.review, msg.cli.listSourceHead, h.lastRun].map((text) => c.dim(text))
+  const head = [h.id, h.title, h.schedule, h.nextRun, h.owner, h.steps, h.destructive, h.review, msg.cli.listSourceHead, h.lastRun].map((text) => c.dim(text))
   const rows = entries.map((e) => [
     e.problems > 0 ? c.red(msg.cli.invalidEntry(e.id)) : e.id,
     e.title,
     e.schedule ?? '—',
+    e.nextRun ? localMinute(new Date(e.nextRun)) : c.dim('—'),
     e.owner ?? '—',
     String(e.steps),
     e.destructive > 0 ? c.red(String(e.destructive)) : '0',
@@ -45,6 +48,12 @@ export function renderList(entries: CatalogueEntry[], c: ChalkInstance): string 
     e.lastRun ? `${e.lastRun.started.slice(0, 16).replace('T', ' ')} ${msg.run.runStatus(e.lastRun.status as RunStatus) ?? e.lastRun.status}` : c.dim(msg.cli.never),
   ])
   return table([head, ...rows]) + '\n'
+}
+
+/** crontab fires in the machine's local time, so the table says the time there. */
+export function localMinute(d: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`
 }
 
 function renderReview(review: CatalogueEntry['review'], c: ChalkInstance): string {

@@ -6,6 +6,7 @@
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml'
 import { z } from 'zod'
 import { parseDuration } from './duration.js'
+import { cronProblem, isCalendarDate } from './cron.js'
 import { msg } from '../terminal/messages/index.js'
 import type { Diagnostic, EnvSpec, InputSpec, RunbookMeta, Schedule } from '../model/runbook.js'
 
@@ -13,7 +14,11 @@ export const SCHEDULES = ['daily', 'weekly', 'monthly', 'quarterly', 'yearly', '
 
 const scalar = z.union([z.string(), z.number(), z.boolean()])
 // Messages are functions so they are read in the language active when a runbook is parsed.
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: () => msg.parse.expectedDate })
+// A day of the calendar: the shape alone let 2025-02-30 and 2099-99-99 through.
+const isoDate = z.string().superRefine((s, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) ctx.addIssue({ code: 'custom', message: msg.parse.expectedDate, input: s })
+  else if (!isCalendarDate(s)) ctx.addIssue({ code: 'custom', message: msg.parse.notCalendarDate(s), input: s })
+})
 const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: () => msg.parse.expectedVarName })
 
 const envSpecSchema = z.union([
@@ -33,11 +38,20 @@ const inputSpecSchema = z.strictObject({
   description: z.string().optional(),
 })
 
-const cronSchema = z
-  .string()
-  .refine((s) => /^(@(daily|hourly|weekly|monthly|yearly|annually)|(\S+\s+){4}\S+)$/.test(s.trim()), {
-    error: () => msg.parse.expectedCron,
-  })
+// Parsed by croner, limited to what crontab runs: `runbook cron` must never print a line cron rejects.
+const cronSchema = z.string().superRefine((s, ctx) => {
+  const problem = cronProblem(s)
+  if (!problem) return
+  const message =
+    problem.kind === 'shape'
+      ? msg.parse.expectedCron
+      : problem.kind === 'extension'
+        ? msg.parse.cronExtension(problem.token)
+        : problem.kind === 'never'
+          ? msg.parse.cronNever
+          : msg.parse.cronInvalid(problem.reason)
+  ctx.addIssue({ code: 'custom', message, input: s })
+})
 
 export const frontMatterSchema = z.strictObject({
   id: z

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT, RunbookError } from '../../model/errors.js'
 import { findRunbookFiles, loadRunbook } from '../../parse/load.js'
+import { cronProblem } from '../../parse/cron.js'
 import { msg, recordLanguage } from '../../terminal/messages/index.js'
 import { renderCrontab, type CronEntry } from '../render-cron.js'
 import { done, type CommandIo, type CommandResult } from '../io.js'
@@ -31,8 +32,11 @@ export async function cronCommand(cwd: string, options: CronOptions, io: Command
   for (const file of await findRunbookFiles([options.dir ?? 'runbooks'], cwd)) {
     try {
       const runbook = await loadRunbook(file, cwd)
-      if (!runbook.meta.cron) continue
-      if (runbook.diagnostics.some((d) => d.severity === 'error')) {
+      // An invalid `cron` is dropped from the runbook's data; its error (which starts with the key)
+      // still says the runbook meant to be scheduled, so it is refused aloud, not skipped in silence.
+      const errors = runbook.diagnostics.filter((d) => d.severity === 'error')
+      if (!runbook.meta.cron && !errors.some((d) => d.message.startsWith('cron: '))) continue
+      if (errors.length > 0 || !runbook.meta.cron || cronProblem(runbook.meta.cron)) {
         io.stderr.write(`${file}: ${msg.cli.notScheduled}\n`)
         continue
       }

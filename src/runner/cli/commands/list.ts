@@ -6,6 +6,7 @@ import { openDetectionCache } from '../../plan/judge-cache.js'
 import { lastRuns, readHistory, reportsDir } from '../../report/history.js'
 import { findRunbookFiles, loadRunbook } from '../../parse/load.js'
 import { plan } from '../../plan/plan.js'
+import { nextCronRun } from '../../parse/cron.js'
 import { renderList, reviewStatus, type CatalogueEntry } from '../render-list.js'
 import { chalkFor } from '../colour.js'
 import { done, fromCwd, type CommandIo, type CommandResult } from '../io.js'
@@ -35,6 +36,7 @@ export async function listCommand(cwd: string, options: ListOptions, io: Command
         schedule: runbook.meta.schedule ?? null,
         owner: runbook.meta.owner ?? null,
         cron: runbook.meta.cron ?? null,
+        nextRun: runbook.meta.cron ? (nextCronRun(runbook.meta.cron, io.now())?.toISOString() ?? null) : null,
         steps: planned.steps.length,
         destructive: planned.steps.filter((s) => s.destructive).length,
         review: reviewStatus(runbook.meta.review?.next, today),

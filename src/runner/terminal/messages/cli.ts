@@ -16,7 +16,7 @@ export const ko = {
   booleanBothWays: (option: string, command: string) => `옵션 ${option} 켜기와 끄기를 함께 줄 수 없습니다 (명령 runbook ${command})`,
 
   // list
-  listHead: { id: 'id', title: '제목', schedule: '주기', owner: '담당', steps: '단계', destructive: '위험', review: '검토', lastRun: '마지막 실행' },
+  listHead: { id: 'id', title: '제목', schedule: '주기', nextRun: '다음 실행', owner: '담당', steps: '단계', destructive: '위험', review: '검토', lastRun: '마지막 실행' },
   noRunbooks: '런북이 없습니다.',
   invalidEntry: (id: string) => `${id} (오류: runbook lint 참고)`,
   never: '없음',
@@ -136,7 +136,7 @@ export const en: typeof ko = {
   booleanBothWays: (option, command) => `\`runbook ${command}\`: ${option} given both on and off`,
 
   // list
-  listHead: { id: 'id', title: 'title', schedule: 'schedule', owner: 'owner', steps: 'steps', destructive: 'destructive', review: 'review', lastRun: 'last run' },
+  listHead: { id: 'id', title: 'title', schedule: 'schedule', nextRun: 'next run', owner: 'owner', steps: 'steps', destructive: 'destructive', review: 'review', lastRun: 'last run' },
   noRunbooks: 'No runbooks found.',
   invalidEntry: (id) => `${id} (invalid: lint)`,
   never: 'never',
