@@ -70,7 +70,7 @@ export interface ReportJson {
   target: string
   operator: string
   state: Record<string, unknown>
-  inputs: Record<string, string>
+  inputs: Record<string, string | number>
   resumes: unknown[]
   checklist: { text: string; checked: boolean; by: string }[]
   steps: {

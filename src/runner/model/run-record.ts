@@ -2,6 +2,9 @@
 // the journal and the report are all built from these.
 import type { PlannedStep, StepKind } from './runbook.js'
 
+/** An input as the run uses it: a `number` input is a number (in the JSON and the report), the rest strings. */
+export type InputValue = string | number
+
 export type StepStatus =
   | 'passed'
   /** Failed, then a later step that `rechecks` it passed: found and fixed. */
@@ -134,7 +137,7 @@ export interface StepContext {
   runId: string
   target: string
   env: Record<string, string>
-  inputs: Record<string, string>
+  inputs: Record<string, InputValue>
   state: Record<string, unknown>
   timeoutMs: number
   signal: AbortSignal
@@ -233,7 +236,7 @@ export interface RunRecord {
   finished: string | null
   status: RunStatus
   options: { dryRun: boolean; yes: boolean; auto: boolean; step?: string; from?: string }
-  inputs: Record<string, string>
+  inputs: Record<string, InputValue>
   state: Record<string, unknown>
   /** KEY=value outputs of shell steps, given to the env of later steps (and after resume). */
   outputs?: Record<string, string>

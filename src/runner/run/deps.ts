@@ -2,7 +2,7 @@
 // executors, clock, report, sandbox guard), so that every stage of it can be run with fakes.
 import type { ChalkInstance } from 'chalk'
 import type { Clock } from '../model/clock.js'
-import type { ExecutorRegistry, RunEvent, RunRecord } from '../model/run-record.js'
+import type { ExecutorRegistry, InputValue, RunEvent, RunRecord } from '../model/run-record.js'
 import type { PlannedStep } from '../model/runbook.js'
 import type { ConsoleView } from '../terminal/console-view.js'
 import type { Prompts } from '../terminal/prompts.js'
@@ -21,7 +21,7 @@ export interface RunSettings {
   cwd: string
   tmpDir: string
   env: Record<string, string>
-  inputs: Record<string, string>
+  inputs: Record<string, InputValue>
   logName: string
   /** The OS guard as found at the start of the run, the scratch folder and the reports folder.
    * Absent (in-process tests): steps run as they are and record no guard. */

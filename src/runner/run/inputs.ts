@@ -7,6 +7,7 @@ import { EXIT, RunbookError } from '../model/errors.js'
 import { msg } from '../terminal/messages/index.js'
 import { resolveEnv, targetEnvFile, type ResolvedEnv } from './env.js'
 import type { InputSpec, Runbook } from '../model/runbook.js'
+import type { InputValue } from '../model/run-record.js'
 import type { Prompts } from '../terminal/prompts.js'
 
 export interface EnvChoice {
@@ -44,10 +45,10 @@ export async function resolveInputs(
   given: Record<string, string>,
   prompts: Prompts | null,
   file: string,
-): Promise<Record<string, string>> {
+): Promise<Record<string, InputValue>> {
   const unknown = Object.keys(given).filter((k) => !specs.some((s) => s.name === k))
   if (unknown.length > 0) throw new RunbookError(msg.run.unknownInput(unknown, specs.map((s) => s.name)), EXIT.usage, file)
-  const values: Record<string, string> = {}
+  const values: Record<string, InputValue> = {}
   for (const spec of specs) {
     let value = given[spec.name]
     if (value === undefined && prompts) value = await prompts.askInput(spec)
@@ -55,7 +56,8 @@ export async function resolveInputs(
     if (value === undefined) throw new RunbookError(msg.run.inputMissing(spec.name, spec.description), EXIT.usage, file)
     const problem = inputProblem(spec, value)
     if (problem) throw new RunbookError(msg.run.inputInvalid(spec.name, problem), EXIT.usage, file)
-    values[spec.name] = value
+    // Checked above: a number input is finite, so it is recorded as the number it is.
+    values[spec.name] = spec.type === 'number' ? Number(value) : value
   }
   return values
 }
@@ -74,6 +76,6 @@ function inputProblem(spec: InputSpec, value: string): string | undefined {
 }
 
 /** Inputs reach shell steps as INPUT_<NAME>, GitHub Actions' convention. */
-export function inputsAsEnv(inputs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+export function inputsAsEnv(inputs: Record<string, InputValue>): Record<string, string> {
+  return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, String(v)]))
 }
