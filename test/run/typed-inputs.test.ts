@@ -21,6 +21,11 @@ inputs:
 \`\`\`bash {id=show}
 echo "$INPUT_COUNT $INPUT_RATIO $INPUT_LABEL $INPUT_LEVEL"
 \`\`\`
+
+\`\`\`ts {id=typed}
+check('count is a number', typeof inputs.count === 'number', typeof inputs.count)
+check('label is text', typeof inputs.label === 'string', typeof inputs.label)
+\`\`\`
 `
 
 function run(opts: Partial<RunOptions>) {
@@ -41,6 +46,8 @@ describe('typed inputs', () => {
     const front = parseYaml(md.split('\n---\n')[0]!.replace(/^---\n/, '')) as { inputs: Record<string, unknown> }
     expect(front.inputs).toEqual(expected)
     expect(r.record.steps[0]!.output).toBe('3 0.5 007 2\n')
+    // A TypeScript step sees the number (the worker is dist/: npm test builds first).
+    expect(r.record.steps[1]!.status, JSON.stringify(r.record.steps[1])).toBe('passed')
   })
 
   test('a given number is recorded as the number it spells (" 1e3 " → 1000)', async () => {
