@@ -73,6 +73,14 @@ export function assertValid(runbook: Runbook): Runbook {
   return runbook
 }
 
+/** The warnings of a valid runbook (unknown keys and attributes, Runme's names with no meaning
+ * here) as `file:line: warning: message` lines: commands that go on still say what they ignored. */
+export function warningLines(runbook: Runbook): string[] {
+  return runbook.diagnostics
+    .filter((d) => d.severity === 'warning')
+    .map((d) => `${d.file}:${d.line}: ${msg.lint.warning}: ${d.message} [${d.rule}]\n`)
+}
+
 /** Expands files and folders into the runbook files below them, in a stable order. */
 export async function findRunbookFiles(paths: string[], cwd?: string): Promise<string[]> {
   const found: string[] = []

@@ -1,4 +1,5 @@
 // `runbook lint [PATH…]`: every problem of every runbook as file:line; exit 1 when one is an error.
+import path from 'node:path'
 import { EXIT, RunbookError } from '../../model/errors.js'
 import { openDetectionCache } from '../../plan/judge-cache.js'
 import { lint, localDate } from '../../plan/lint.js'
@@ -14,6 +15,23 @@ export interface LintOptions {
   /** Files or folders (default runbooks/). */
   paths?: string[]
   json?: boolean
+  /** Unknown keys and attributes are errors (they always are for files under runbooks/). */
+  strict?: boolean
+}
+
+/** Rules that are warnings for a document written for another tool and errors for ours. */
+const STRICT_RULES = new Set(['unknown-key', 'unknown-attribute'])
+
+/** This project's runbooks live under runbooks/: there an unknown name is a typo to fix, not
+ * another tool's vocabulary. */
+function isStrict(cwd: string, file: string, strict: boolean | undefined): boolean {
+  if (strict) return true
+  const relative = path.relative(cwd, path.resolve(cwd, file))
+  return relative.split(path.sep)[0] === 'runbooks'
+}
+
+function strictly(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => (d.severity === 'warning' && STRICT_RULES.has(d.rule) ? { ...d, severity: 'error' } : d))
 }
 
 export async function lintCommand(cwd: string, options: LintOptions, io: CommandIo): Promise<CommandResult> {
@@ -39,7 +57,8 @@ export async function lintCommand(cwd: string, options: LintOptions, io: Command
   for (const file of files) {
     try {
       const runbook = await loadRunbook(file, cwd)
-      diagnostics.push(...lint(runbook, await plan(runbook, cache), today, cache))
+      const found = lint(runbook, await plan(runbook, cache), today, cache)
+      diagnostics.push(...(isStrict(cwd, file, options.strict) ? strictly(found) : found))
     } catch (e) {
       unreadable(e, file)
     }
