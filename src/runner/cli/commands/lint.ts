@@ -3,7 +3,7 @@ import path from 'node:path'
 import { EXIT, RunbookError } from '../../model/errors.js'
 import { openDetectionCache } from '../../plan/judge-cache.js'
 import { lint, localDate } from '../../plan/lint.js'
-import { findRunbookFiles, loadRunbook } from '../../parse/load.js'
+import { findRunbookFiles, loadRunbook, strictly } from '../../parse/load.js'
 import { plan } from '../../plan/plan.js'
 import { msg } from '../../terminal/messages/index.js'
 import { chalkFor } from '../colour.js'
@@ -19,9 +19,6 @@ export interface LintOptions {
   strict?: boolean
 }
 
-/** Rules that are warnings for a document written for another tool and errors for ours. */
-const STRICT_RULES = new Set(['unknown-key', 'unknown-attribute'])
-
 /** This project's runbooks live under runbooks/: there an unknown name is a typo to fix, not
  * another tool's vocabulary. */
 function isStrict(cwd: string, file: string, strict: boolean | undefined): boolean {
@@ -30,9 +27,6 @@ function isStrict(cwd: string, file: string, strict: boolean | undefined): boole
   return relative.split(path.sep)[0] === 'runbooks'
 }
 
-function strictly(diagnostics: Diagnostic[]): Diagnostic[] {
-  return diagnostics.map((d) => (d.severity === 'warning' && STRICT_RULES.has(d.rule) ? { ...d, severity: 'error' } : d))
-}
 
 export async function lintCommand(cwd: string, options: LintOptions, io: CommandIo): Promise<CommandResult> {
   const paths = options.paths?.length ? options.paths : ['runbooks']
