@@ -102,7 +102,20 @@ describe('plan', () => {
     const file = fixture('frontmatter/bad-values.md')
     const r = await plan(file)
     expectOneLineError(r, file, 2)
-    expect(r.stderr).toContain(msg.parse.moreProblems(12, file))
+    // 13 problems, one of them (an unknown key) a warning: the first error and 11 more.
+    expect(r.stderr).toContain(msg.parse.moreProblems(11, file))
+  })
+
+  test('a document written for Runme plans: each name is the step id, what is ignored is said on stderr', async () => {
+    const file = fixture('runme/yaml-frontmatter.md')
+    const r = await plan(file, true)
+    expect(r.code, r.stderr).toBe(EXIT.ok)
+    const steps = (JSON.parse(r.stdout) as { steps: { id: string; destructive: boolean }[] }).steps
+    expect(steps.map((s) => s.id)).toEqual(['hello', 'json-name', 'where', 'ask', 'not-attached', 'excluded', 'in-background'])
+    expect(steps.every((s) => !s.destructive)).toBe(true)
+    const warnings = r.stderr.trimEnd().split('\n')
+    expect(warnings).toHaveLength(9)
+    expect(warnings).toContain(`${file}:${lineOf(readFixture('runme/yaml-frontmatter.md'), '{name=ask')}: ${msg.lint.warning}: ${msg.parse.promptEnvIgnored} [runme-no-meaning]`)
   })
 
   test('duplicate explicit ids stop plan at the second one', async () => {

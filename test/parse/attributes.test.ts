@@ -24,6 +24,7 @@ describe('parseInfo: brace syntax', () => {
       language: 'bash',
       attrs: { id: 'restart', destructive: true, continueOnError: true, requires: ['psql', 'redis-cli'], timeout: '30s' },
       problems: [],
+      warnings: [],
     })
   })
 
@@ -82,17 +83,17 @@ describe('parseInfo: brace syntax', () => {
   })
 
   test('whitespace around the braces and between pairs', () => {
-    expect(parseInfo('bash   {  id=x    skip  }  ')).toEqual({ language: 'bash', attrs: { id: 'x', skip: true }, problems: [] })
+    expect(parseInfo('bash   {  id=x    skip  }  ')).toEqual({ language: 'bash', attrs: { id: 'x', skip: true }, problems: [], warnings: [] })
   })
 
   test('{} is no attributes', () => {
-    expect(parseInfo('bash {}')).toEqual({ language: 'bash', attrs: {}, problems: [] })
+    expect(parseInfo('bash {}')).toEqual({ language: 'bash', attrs: {}, problems: [], warnings: [] })
   })
 })
 
 describe('parseInfo: Runme JSON syntax', () => {
   test('{"name":"x"}', () => {
-    expect(parseInfo('sh {"name":"runme-json"}')).toEqual({ language: 'sh', attrs: { id: 'runme-json' }, problems: [] })
+    expect(parseInfo('sh {"name":"runme-json"}')).toEqual({ language: 'sh', attrs: { id: 'runme-json' }, problems: [], warnings: [] })
   })
 
   test('spaces, JSON booleans, numbers and Runme\'s string booleans', () => {
@@ -100,6 +101,7 @@ describe('parseInfo: Runme JSON syntax', () => {
       language: 'bash',
       attrs: { id: 'x', skip: true, maxRows: 5, timeout: '45s' },
       problems: [],
+      warnings: [],
     })
   })
 
@@ -110,14 +112,16 @@ describe('parseInfo: Runme JSON syntax', () => {
     expect(problems[0]!.startsWith(msg.parse.badJsonAttributes(''))).toBe(true)
   })
 
-  test('unknown keys in JSON form are unknown attributes', () => {
-    expect(parseInfo('sh {"a":1}').problems).toEqual([msg.parse.unknownAttribute('a', Object.keys(ATTRIBUTE_RULES).join(', '))])
+  test('unknown keys in JSON form are unknown attributes: a warning, the step stays', () => {
+    expect(parseInfo('sh {"zebra":1,"name":"x"}')).toMatchObject({ attrs: { id: 'x' }, problems: [], warnings: [{ rule: 'unknown-attribute', message: msg.parse.unknownAttributeWarning('zebra') }] })
   })
 })
 
 describe('parseInfo: problems', () => {
   test.each([
-    ['bash {colour=red}', msg.parse.unknownAttribute('colour', Object.keys(ATTRIBUTE_RULES).join(', '))],
+    ['bash {critcal}', msg.parse.looksMisspelt('critcal', 'critical')],
+    ['bash {destrutive}', msg.parse.looksMisspelt('destrutive', 'destructive')],
+    ['sql {max_rows=5}', msg.parse.looksMisspelt('max_rows', 'max-rows')],
     ['bash {timeout=soon}', msg.parse.badDuration('timeout', 'soon')],
     ['bash {timeout=0s}', msg.parse.badDuration('timeout', '0s')],
     ['bash {timeout=-5s}', msg.parse.badDuration('timeout', '-5s')],
@@ -140,7 +144,16 @@ describe('parseInfo: problems', () => {
   })
 
   test('a bad attribute does not drop the good ones', () => {
-    expect(parseInfo('bash {id=keep colour=red timeout=5s}')).toMatchObject({ attrs: { id: 'keep', timeout: '5s' }, problems: [expect.stringContaining('colour')] })
+    expect(parseInfo('bash {id=keep critcal timeout=5s}')).toMatchObject({ attrs: { id: 'keep', timeout: '5s' }, problems: [expect.stringContaining('critcal')] })
+  })
+
+  test('an unknown attribute far from ours is a warning, never a problem', () => {
+    expect(parseInfo('bash {id=keep colour=red}')).toEqual({
+      language: 'bash',
+      attrs: { id: 'keep' },
+      problems: [],
+      warnings: [{ rule: 'unknown-attribute', message: msg.parse.unknownAttributeWarning('colour') }],
+    })
   })
 
   test('durations', () => {
@@ -154,7 +167,7 @@ describe('ATTRIBUTE_RULES', () => {
     const docs = readFileSync(new URL('../../docs/runbook-format.md', import.meta.url), 'utf8')
     const table = docs.slice(docs.indexOf('| attribute | meaning |'))
     const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2)
-    const documented = rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([a-z-]+)/g)].map((m) => m[1]!))
+    const documented = rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([A-Za-z-]+)/g)].map((m) => m[1]!))
     expect(Object.keys(ATTRIBUTE_RULES).sort()).toEqual([...new Set(documented)].sort())
   })
 })
@@ -182,6 +195,6 @@ describe('attributes on fixture steps (attributes.md)', () => {
 
   test('problems are located at the fence line', () => {
     const bad = runbook.diagnostics.find((d) => d.message.includes('"colour"'))
-    expect(bad).toMatchObject({ line: lineOf(text, '{id=unknown-attr'), rule: 'attributes', severity: 'error' })
+    expect(bad).toMatchObject({ line: lineOf(text, '{id=unknown-attr'), rule: 'unknown-attribute', severity: 'warning' })
   })
 })

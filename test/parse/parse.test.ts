@@ -209,7 +209,7 @@ describe('attribute problems on steps (attributes.md)', () => {
     const runbook = parseFixture('attributes.md')
     expect(runbook.diagnostics.map((d) => [d.line, d.rule])).toEqual(
       ['{id=unknown-attr', '{id=bad-timeout', '{id=zero-timeout', '{id=bad-count', '{id=unclosed-quote', 'id=no-braces', '{"name": broken}'].map(
-        (needle) => [lineOf(text, needle), 'attributes'],
+        (needle) => [lineOf(text, needle), needle === '{id=unknown-attr' ? 'unknown-attribute' : 'attributes'],
       ),
     )
     expect(runbook.displays.map((d) => d.language)).toEqual(['yaml'])

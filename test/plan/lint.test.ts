@@ -71,13 +71,22 @@ const CASES: Case[] = [
     ],
   },
   {
-    name: 'an unknown attribute',
-    rule: 'attributes',
-    severity: 'error',
+    name: 'an unknown attribute (another tool\'s: ignored)',
+    rule: 'unknown-attribute',
+    severity: 'warning',
     bad: doc('', step('bash {id=a colour=red}', 'echo ok')),
     at: 'colour=red',
-    message: pattern(msg.parse.unknownAttribute('colour', ANY)),
+    message: pattern(msg.parse.unknownAttributeWarning('colour')),
     clean: [doc('', step('bash {id=a}', 'echo ok'))],
+  },
+  {
+    name: 'an attribute that looks like ours misspelt',
+    rule: 'attributes',
+    severity: 'error',
+    bad: doc('', step('bash {id=a critcal}', 'echo ok')),
+    at: 'critcal',
+    message: pattern(msg.parse.looksMisspelt('critcal', 'critical')),
+    clean: [doc('', step('bash {id=a critical}', 'echo ok'))],
   },
   {
     name: 'a bad timeout value',
@@ -453,7 +462,7 @@ describe('lint as a whole', () => {
     )
     const found = await lintText(text, 'x.md', TODAY)
     expect(found.map((d) => d.line)).toEqual([...found.map((d) => d.line)].sort((a, b) => a - b))
-    expect(found.map((d) => d.rule)).toEqual(['review-overdue', 'env-description', 'attributes', 'undeclared-destructive', 'duplicate-id', 'refused-sql'])
+    expect(found.map((d) => d.rule)).toEqual(['review-overdue', 'env-description', 'unknown-attribute', 'undeclared-destructive', 'duplicate-id', 'refused-sql'])
   })
 
   test('the same problem is not reported twice', async () => {

@@ -68,10 +68,11 @@ const lint: Define = ({ cwd, io, finish }) =>
     args: {
       paths: { type: 'positional', description: 'files or folders (default: runbooks/)', required: false },
       json: { type: 'boolean', description: 'print the problems as JSON' },
+      strict: { type: 'boolean', description: 'unknown keys and attributes are errors (always so under runbooks/)' },
     },
     run: async ({ args }) => {
       const { lintCommand } = await import('./commands/lint.js')
-      return finish(lintCommand(cwd, { paths: args._.map(String), json: args.json }, io))
+      return finish(lintCommand(cwd, { paths: args._.map(String), json: args.json, strict: args.strict }, io))
     },
   })
 

@@ -46,6 +46,8 @@ export interface RunbookMeta {
   defaults: { timeoutMs?: number }
   exclusive: boolean
   approvals: number
+  /** Runme's document-wide `shell` and `cwd`: defaults for each step's interpreter and cwd. */
+  runme?: { shell?: string; cwd?: string }
 }
 
 export interface RunbookSource {
@@ -88,6 +90,14 @@ export interface StepAttributes {
   skip?: boolean
   /** Runs without a run/skip question (a step that only records); only when judged read-only. */
   quiet?: boolean
+  /** Runme: the shell that runs a shell step, as written (only bash and sh are accepted). */
+  interpreter?: string
+  /** Runme: skipped unless selected with `--step`. */
+  excludeFromRunAll?: boolean
+  /** Runme: a background step; refused here (shown, never run). */
+  background?: boolean
+  /** Runme: asking for exported variables; accepted and ignored (a warning). */
+  promptEnv?: string
 }
 
 export interface Step {

@@ -1,10 +1,11 @@
 // Fence attributes: `ts {id=app-up destructive="restarts rails" timeout=10s requires=psql,jq}`,
 // or Runme's JSON form `sh {"name":"app-up"}`. Attribute rules are data, so lint and docs agree.
 import { parseDuration } from './duration.js'
+import { misspeltOf, RUNME_NO_MEANING_ATTRIBUTES } from './runme.js'
 import { msg } from '../terminal/messages/index.js'
 import type { StepAttributes } from '../model/runbook.js'
 
-type Kind = 'flag' | 'text' | 'flag-or-text' | 'list' | 'count' | 'duration'
+type Kind = 'flag' | 'text' | 'flag-or-text' | 'list' | 'count' | 'duration' | 'any'
 
 export const ATTRIBUTE_RULES: Record<string, { kind: Kind; key: keyof StepAttributes; help: string }> = {
   id: { kind: 'text', key: 'id', help: 'stable step id' },
@@ -30,12 +31,23 @@ export const ATTRIBUTE_RULES: Record<string, { kind: Kind; key: keyof StepAttrib
   interactive: { kind: 'flag', key: 'interactive', help: 'needs the terminal' },
   skip: { kind: 'flag', key: 'skip', help: 'shown, never run' },
   quiet: { kind: 'flag', key: 'quiet', help: 'only records (state, notes): runs without its own question when read-only' },
+  // Runme's cell attributes that mean something here (see runme.ts for the ones that do not).
+  interpreter: { kind: 'text', key: 'interpreter', help: 'Runme: the shell that runs the step (bash or sh; others are refused)' },
+  excludeFromRunAll: { kind: 'flag', key: 'excludeFromRunAll', help: 'Runme: skipped unless selected with --step' },
+  background: { kind: 'flag', key: 'background', help: 'Runme: a background step; refused here (shown, never run)' },
+  promptEnv: { kind: 'any', key: 'promptEnv', help: 'Runme: asking for exported variables; ignored with a warning' },
 }
+
+/** Our own attribute names: an unknown name close to one of them is a misspelling, not Runme's. */
+const OWN_ATTRIBUTES = Object.keys(ATTRIBUTE_RULES)
 
 export interface ParsedInfo {
   language: string
   attrs: StepAttributes
+  /** Errors: the step cannot be read as written. */
   problems: string[]
+  /** Names accepted and ignored (unknown, or Runme's with no meaning here): reported, never fatal. */
+  warnings: { rule: 'unknown-attribute' | 'runme-no-meaning'; message: string }[]
 }
 
 /** Splits a fence's info string into its language and attributes. */
@@ -44,12 +56,13 @@ export function parseInfo(info: string): ParsedInfo {
   const language = (/^[^\s{]+/.exec(trimmed)?.[0] ?? '').toLowerCase()
   const rest = trimmed.slice(language.length).trim()
   const problems: string[] = []
-  if (rest === '') return { language, attrs: {}, problems }
+  const warnings: ParsedInfo['warnings'] = []
+  if (rest === '') return { language, attrs: {}, problems, warnings }
   if (!rest.startsWith('{') || !rest.endsWith('}')) {
-    return { language, attrs: {}, problems: [msg.parse.needsBraces(rest)] }
+    return { language, attrs: {}, problems: [msg.parse.needsBraces(rest)], warnings }
   }
   const pairs = /^\{\s*("|\}$)/.test(rest) ? parseJsonForm(rest, problems) : parseBraceForm(rest.slice(1, -1), problems)
-  return { language, attrs: applyRules(pairs, problems), problems }
+  return { language, attrs: applyRules(pairs, problems, warnings), problems, warnings }
 }
 
 type Pair = [name: string, value: string | true]
@@ -106,14 +119,22 @@ function parseBraceForm(text: string, problems: string[]): Pair[] {
   return pairs
 }
 
-function applyRules(pairs: Pair[], problems: string[]): StepAttributes {
+function applyRules(pairs: Pair[], problems: string[], warnings: ParsedInfo['warnings']): StepAttributes {
   const attrs: Record<string, unknown> = {}
   for (const [name, value] of pairs) {
     const rule = ATTRIBUTE_RULES[name]
     if (!rule) {
-      problems.push(msg.parse.unknownAttribute(name, Object.keys(ATTRIBUTE_RULES).join(', ')))
+      if ((RUNME_NO_MEANING_ATTRIBUTES as readonly string[]).includes(name)) {
+        warnings.push({ rule: 'runme-no-meaning', message: msg.parse.noMeaningHere(name) })
+        continue
+      }
+      // A misspelt `critical` ignored would run the step without its typed confirmation.
+      const near = misspeltOf(name, OWN_ATTRIBUTES)
+      if (near !== undefined) problems.push(msg.parse.looksMisspelt(name, near))
+      else warnings.push({ rule: 'unknown-attribute', message: msg.parse.unknownAttributeWarning(name) })
       continue
     }
+    if (name === 'promptEnv') warnings.push({ rule: 'runme-no-meaning', message: msg.parse.promptEnvIgnored })
     const parsed = convert(rule.kind, name, value, problems)
     if (parsed !== undefined) attrs[rule.key] = parsed
   }
@@ -127,6 +148,8 @@ function convert(kind: Kind, name: string, value: string | true, problems: strin
     return undefined
   }
   switch (kind) {
+    case 'any':
+      return String(value)
     case 'flag': {
       const flag = asFlag(value)
       if (flag === undefined) problems.push(msg.parse.flagTakesNoValue(name, String(value)))

@@ -7,6 +7,8 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, typ
 import { z } from 'zod'
 import { parseDuration } from './duration.js'
 import { cronProblem, isCalendarDate } from './cron.js'
+import { readTomlFrontMatter, jsonProblem } from './frontmatter-format.js'
+import { misspeltOf, RUNME_NO_MEANING_KEYS } from './runme.js'
 import { msg } from '../terminal/messages/index.js'
 import type { Diagnostic, EnvSpec, InputSpec, RunbookMeta, Schedule } from '../model/runbook.js'
 
@@ -86,14 +88,24 @@ export const frontMatterSchema = z.strictObject({
       next: isoDate.optional(),
     })
     .optional(),
+  // Runme's keys (docs/runbook-format.md): `shell` and `cwd` are each step's defaults; the rest
+  // are accepted so a document written for Runme plans unchanged.
+  runme: z.looseObject({ id: z.string().optional(), version: z.string().optional() }).optional(),
+  shell: z.string().min(1).optional(),
+  cwd: z.string().min(1).optional(),
+  skipPrompts: z.boolean().optional(),
+  category: z.union([z.string(), z.array(z.string())]).optional(),
+  terminalRows: z.number().int().positive().optional(),
 })
 
 type FrontMatter = z.infer<typeof frontMatterSchema>
 
 export interface FrontMatterSplit {
-  /** The YAML text between the delimiters ('' when there is no front matter). */
+  /** The front matter's text between the delimiters ('' when there is none), whatever its format. */
   yaml: string
-  /** 1-based file line of the YAML's first line. */
+  /** `---` holds YAML, or JSON when it starts with `{`; `+++` holds TOML (as Runme reads them). */
+  format: 'yaml' | 'json' | 'toml'
+  /** 1-based file line of the text's first line. */
   yamlLine: number
   /** Character offset where the body starts. */
   bodyOffset: number
@@ -102,22 +114,26 @@ export interface FrontMatterSplit {
   present: boolean
 }
 
-const OPEN = /^---[ \t]*\n/
-const CLOSE = /^(?:---|\.\.\.)[ \t]*$/m
+const NONE: FrontMatterSplit = { yaml: '', format: 'yaml', yamlLine: 1, bodyOffset: 0, bodyLine: 1, present: false }
+const DELIMITERS = [
+  { open: /^---[ \t]*\n/, close: /^(?:---|\.\.\.)[ \t]*$/m, format: 'yaml' as const },
+  { open: /^\+\+\+[ \t]*\n/, close: /^\+\+\+[ \t]*$/m, format: 'toml' as const },
+]
 
 export function splitFrontMatter(source: string): FrontMatterSplit {
-  if (!OPEN.test(source)) return { yaml: '', yamlLine: 1, bodyOffset: 0, bodyLine: 1, present: false }
+  const delimiter = DELIMITERS.find((d) => d.open.test(source))
+  if (!delimiter) return NONE
   const start = source.indexOf('\n') + 1
-  CLOSE.lastIndex = 0
   const rest = source.slice(start)
-  const close = CLOSE.exec(rest)
+  const close = delimiter.close.exec(rest)
   // Without a closing delimiter it is a thematic break, not front matter (gray-matter agrees).
-  if (!close) return { yaml: '', yamlLine: 1, bodyOffset: 0, bodyLine: 1, present: false }
-  const yaml = rest.slice(0, close.index)
+  if (!close) return NONE
+  const text = rest.slice(0, close.index)
   const afterClose = start + close.index + close[0].length
   const bodyOffset = source[afterClose] === '\n' ? afterClose + 1 : afterClose
   const bodyLine = countLines(source.slice(0, bodyOffset)) + 1
-  return { yaml, yamlLine: 2, bodyOffset, bodyLine, present: true }
+  const format = delimiter.format === 'yaml' && text.trimStart().startsWith('{') ? 'json' : delimiter.format
+  return { yaml: text, format, yamlLine: 2, bodyOffset, bodyLine, present: true }
 }
 
 function countLines(text: string): number {
@@ -139,13 +155,23 @@ export function parseFrontMatter(split: FrontMatterSplit, file: string, fallback
 
   let data: FrontMatter = {}
   if (split.present && split.yaml.trim() !== '') {
+    if (split.format === 'toml') {
+      const toml = readTomlFrontMatter(split.yaml, split.yamlLine)
+      if ('problem' in toml) error(toml.problem.line, 'front-matter-toml', msg.parse.invalidToml(toml.problem.message))
+      else data = validate(toml.data, (path, issue) => tomlLocations(toml.keyLine, path, issue), diagnostics, file)
+      return { meta: toMeta(data, fallbackId), diagnostics }
+    }
     const lineCounter = new LineCounter()
-    const doc = parseDocument(split.yaml, { lineCounter, prettyErrors: false, uniqueKeys: true })
-    // An error at the very end (an unclosed bracket or quote) belongs to the last YAML line, not
+    // An error at the very end (an unclosed bracket or quote) belongs to the last line, not
     // to the closing `---`.
     const lastOffset = Math.max(0, split.yaml.trimEnd().length - 1)
     const toFileLine = (offset: number) => lineCounter.linePos(Math.min(offset, lastOffset)).line + split.yamlLine - 1
-    if (doc.errors.length > 0) {
+    // JSON is read as YAML (a superset) to keep positions, after JSON's own stricter rules passed.
+    const json = split.format === 'json' ? jsonProblem(split.yaml) : undefined
+    const doc = parseDocument(split.yaml, { lineCounter, prettyErrors: false, uniqueKeys: true })
+    if (json) {
+      error(toFileLine(json.offset), 'front-matter-json', msg.parse.invalidJson(json.message))
+    } else if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         error(toFileLine(e.pos[0]), 'front-matter-yaml', msg.parse.invalidYaml(firstLine(e.message)))
       }
@@ -163,24 +189,52 @@ export function parseFrontMatter(split: FrontMatterSplit, file: string, fallback
         error(toFileLine(0), 'front-matter-yaml', msg.parse.invalidYaml(firstLine((e as Error).message)))
         return { meta: toMeta(data, fallbackId), diagnostics }
       }
-      // The input is reported so a wrong type can say what it received.
-      const result = frontMatterSchema.safeParse(raw, { reportInput: true })
-      if (result.success) data = result.data
-      else {
-        for (const issue of flattenUnions(result.error.issues)) {
-          const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
-          for (const { key, offset } of issueLocations(doc, path, issue)) {
-            const where = [...path, ...(key === undefined ? [] : [key])].join('.')
-            error(toFileLine(offset), 'front-matter-schema', describeIssue(where, issue, key))
-          }
-        }
-        // Keep what is valid so later stages still see the id, env and inputs.
-        data = salvage(raw)
-      }
+      const locate = (path: (string | number)[], issue: Issue) =>
+        issueLocations(doc, path, issue).map(({ key, offset }) => ({ key, line: toFileLine(offset) }))
+      data = validate(raw, locate, diagnostics, file)
     }
   }
 
   return { meta: toMeta(data, fallbackId), diagnostics }
+}
+
+type Locate = (path: (string | number)[], issue: Issue) => { key?: string; line: number }[]
+
+/** Checks the data against the schema; what is invalid becomes a diagnostic at its line and what
+ * is valid is kept, so later stages still see the id, env and inputs. */
+function validate(raw: unknown, locate: Locate, diagnostics: Diagnostic[], file: string): FrontMatter {
+  const report = (line: number, severity: Diagnostic['severity'], rule: string, message: string) =>
+    diagnostics.push({ file, line, severity, rule, message })
+  const topLine = (key: string) => locate([], { code: 'unrecognized_keys', keys: [key], path: [], message: '', input: undefined })[0]?.line ?? 1
+  const present = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {}
+  for (const key of RUNME_NO_MEANING_KEYS) {
+    if (key in present) report(topLine(key), 'warning', 'runme-no-meaning', msg.parse.noMeaningHere(key))
+  }
+  if ('skipPrompts' in present) report(topLine('skipPrompts'), 'warning', 'runme-no-meaning', msg.parse.skipPromptsIgnored)
+  // The input is reported so a wrong type can say what it received.
+  const result = frontMatterSchema.safeParse(raw, { reportInput: true })
+  if (result.success) return result.data
+  for (const issue of flattenUnions(result.error.issues)) {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))
+    for (const { key, line } of locate(path, issue)) {
+      const where = [...path, ...(key === undefined ? [] : [key])].join('.')
+      // An unknown top-level key is another tool's (a warning), unless it looks like one of ours
+      // misspelt: ignoring `aprovals: 2` would drop a safety rule.
+      if (issue.code === 'unrecognized_keys' && path.length === 0 && key !== undefined) {
+        const near = misspeltOf(key, TOP_KEYS)
+        if (near !== undefined) report(line, 'error', 'front-matter-schema', msg.parse.looksMisspelt(key, near))
+        else report(line, 'warning', 'unknown-key', msg.parse.unknownTopKeyWarning(key))
+      } else report(line, 'error', 'front-matter-schema', describeIssue(where, issue, key))
+    }
+  }
+  return salvage(raw)
+}
+
+/** TOML has no positions after parsing: a key is found by its line (`key =` or `[table]`). */
+function tomlLocations(keyLine: (path: string[]) => number, path: (string | number)[], issue: Issue): { key?: string; line: number }[] {
+  const names = path.filter((p): p is string => typeof p === 'string')
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ key, line: keyLine([...names, key]) }))
+  return [{ line: keyLine(names) }]
 }
 
 function firstLine(text: string): string {
@@ -247,7 +301,8 @@ function nodeOffset(node: unknown): number {
   return range?.[0] ?? 0
 }
 
-const KNOWN_KEYS = Object.keys(frontMatterSchema.shape).join(', ')
+const TOP_KEYS = Object.keys(frontMatterSchema.shape)
+const KNOWN_KEYS = TOP_KEYS.join(', ')
 
 function describeIssue(where: string, issue: Issue, key: string | undefined): string {
   if (issue.code === 'unrecognized_keys') {
@@ -324,5 +379,6 @@ function toMeta(data: FrontMatter, fallbackId: string): RunbookMeta {
     exclusive: data.exclusive ?? false,
     approvals: data.approvals ?? 1,
     ...(data.source ? { source: data.source } : {}),
+    ...(data.shell !== undefined || data.cwd !== undefined ? { runme: { shell: data.shell, cwd: data.cwd } } : {}),
   }
 }

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { EXIT, RunbookError } from '../model/errors.js'
 import { msg } from '../terminal/messages/index.js'
 import { parseRunbook } from './parse.js'
-import type { Runbook } from '../model/runbook.js'
+import type { Diagnostic, Runbook } from '../model/runbook.js'
 
 /** Runbooks are prose and a few dozen steps; anything bigger is not one. */
 export const MAX_RUNBOOK_BYTES = 5 * 1024 * 1024
@@ -71,6 +71,22 @@ export function assertValid(runbook: Runbook): Runbook {
     throw new RunbookError(error.message + suffix, EXIT.usage, error.file, error.line)
   }
   return runbook
+}
+
+/** The warnings of a valid runbook (unknown keys and attributes, Runme's names with no meaning
+ * here) as `file:line: warning: message` lines: commands that go on still say what they ignored. */
+export function warningLines(runbook: Runbook): string[] {
+  return runbook.diagnostics
+    .filter((d) => d.severity === 'warning')
+    .map((d) => `${d.file}:${d.line}: ${msg.lint.warning}: ${d.message} [${d.rule}]\n`)
+}
+
+/** Rules that are warnings for a document written for another tool and errors for this
+ * project's runbooks (`lint --strict`, anything under runbooks/, what `cron` schedules). */
+const STRICT_RULES = new Set(['unknown-key', 'unknown-attribute'])
+
+export function strictly(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => (d.severity === 'warning' && STRICT_RULES.has(d.rule) ? { ...d, severity: 'error' as const } : d))
 }
 
 /** Expands files and folders into the runbook files below them, in a stable order. */

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import path from 'node:path'
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it'
 import { parseInfo } from './attributes.js'
+import { judgedShell } from './runme.js'
 import { parseFrontMatter, splitFrontMatter } from './frontmatter.js'
 import { slugify } from './slug.js'
 import { msg } from '../terminal/messages/index.js'
@@ -13,8 +14,10 @@ import type {
   DisplayBlock,
   Heading,
   Runbook,
+  RunbookMeta,
   Segment,
   Step,
+  StepAttributes,
   StepKind,
 } from '../model/runbook.js'
 
@@ -85,7 +88,7 @@ export function parseRunbook(raw: string | Buffer, file: string): Runbook {
       proseStart = map[1]
     } else if ((token.type === 'fence' || token.type === 'code_block') && map) {
       const prose = takeProse(map[0])
-      const info = token.type === 'fence' ? parseInfo(token.info) : { language: '', attrs: {}, problems: [] }
+      const info = token.type === 'fence' ? parseInfo(token.info) : { language: '', attrs: {}, problems: [], warnings: [] }
       const kind = STEP_KINDS[info.language]
       const line = toFileLine(map[0])
       const endLine = toFileLine(map[1])
@@ -93,18 +96,24 @@ export function parseRunbook(raw: string | Buffer, file: string): Runbook {
         for (const problem of info.problems) {
           diagnostics.push({ file, line, severity: 'error', rule: 'attributes', message: problem })
         }
+        for (const w of info.warnings) diagnostics.push({ file, line, severity: 'warning', ...w })
+        const attrs = withDocumentDefaults(info.attrs, kind, meta.runme)
+        const shell = interpreterOf(attrs.interpreter, kind, (message) =>
+          diagnostics.push({ file, line, severity: 'error', rule: 'interpreter', message }),
+        )
         const step: Step = {
           index: steps.length,
           id: info.attrs.id ?? '',
           idExplicit: info.attrs.id !== undefined,
           title: currentTitle,
-          language: info.language,
+          // The executor picks bash or sh by the language: an interpreter decides it.
+          language: shell ?? info.language,
           kind,
           code: token.content,
           line,
           codeLine: line + 1,
           endLine,
-          attrs: info.attrs,
+          attrs,
           prose,
         }
         steps.push(step)
@@ -137,6 +146,27 @@ export function parseRunbook(raw: string | Buffer, file: string): Runbook {
     segments,
     diagnostics,
   }
+}
+
+/** Runme's front-matter `cwd` and `shell` are each step's defaults; a cell's own value wins. */
+function withDocumentDefaults(attrs: StepAttributes, kind: StepKind, doc: RunbookMeta['runme']): StepAttributes {
+  const out = { ...attrs }
+  if (doc?.cwd !== undefined && out.cwd === undefined) out.cwd = doc.cwd
+  if (doc?.shell !== undefined && kind === 'shell' && out.interpreter === undefined) out.interpreter = doc.shell
+  return out
+}
+
+/** The shell an interpreter names; one the judge cannot judge is an error (fail closed: never run
+ * code whose meaning the judge did not see). */
+function interpreterOf(interpreter: string | undefined, kind: StepKind, fail: (message: string) => void): 'bash' | 'sh' | undefined {
+  if (interpreter === undefined) return undefined
+  if (kind !== 'shell') {
+    fail(msg.parse.interpreterNotShell(interpreter))
+    return undefined
+  }
+  const shell = judgedShell(interpreter)
+  if (shell === undefined) fail(msg.parse.unknownInterpreter(interpreter))
+  return shell
 }
 
 function firstNonBlank(lines: string[], from: number): number {

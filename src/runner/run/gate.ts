@@ -44,6 +44,10 @@ export async function gateStep(planned: PlannedStep, g: GateContext): Promise<Ga
   const { settings, deps } = g
   const attrs = planned.step.attrs
   if (planned.skip) return { skip: msg.run.exampleStep }
+  // Runme's background steps are refused (docs/runbook-format.md): a step that outlives its
+  // question and its record is not something this runner can account for.
+  if (attrs.background) return { skip: msg.run.backgroundStep }
+  if (attrs.excludeFromRunAll && settings.only !== planned.id) return { skip: msg.run.excludedFromRunAll }
   const missing = planned.requires.filter((cmd) => !deps.onPath(cmd))
   if (missing.length > 0) return { skip: msg.run.missingCommands(missing) }
   if (attrs.interactive && !deps.prompts) return { block: msg.run.interactiveNoTty }

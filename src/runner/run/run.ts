@@ -6,7 +6,7 @@ import path from 'node:path'
 import { EXIT, RunbookError } from '../model/errors.js'
 import { systemClock, type Clock } from '../model/clock.js'
 import { blankStep } from './step.js'
-import { assertValid, loadRunbook } from '../parse/load.js'
+import { assertValid, loadRunbook, warningLines } from '../parse/load.js'
 import { gitState, operatorIdentity } from './operator.js'
 import { plan as planRunbook } from '../plan/plan.js'
 import { acquireRunLock, type RunLock } from './lock.js'
@@ -69,6 +69,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunResult> {
   if (opts.step && opts.from) throw new RunbookError(msg.run.stepAndFrom, EXIT.usage)
   const now = opts.now ?? systemClock
   const runbook = assertValid(await loadRunbook(opts.file))
+  for (const line of warningLines(runbook)) (opts.out ?? process.stderr).write(line)
   const plan = await planRunbook(runbook)
   const ids = plan.steps.map((s) => s.id)
   for (const id of [opts.step, opts.from]) {

@@ -58,11 +58,22 @@ export const ko = {
   notAnObject: '객체가 아님',
   unexpectedInAttributes: (text: string) => `속성에 예상하지 못한 글자 "${text}": name 또는 name=value 형태로 쓰세요`,
   unclosedQuote: (quote: string, name: string) => `${name} 값: 닫는 따옴표 ${quote} 없음`,
-  unknownAttribute: (name: string, known: string) => `알 수 없는 속성 "${name}" (쓸 수 있는 속성: ${known})`,
   flagTakesNoValue: (name: string, value: string) => `속성 ${name}: 값을 받지 않습니다 (true, false만 가능), 받은 값 "${value}"`,
   needsValue: (name: string, example: string) => `속성 ${name}: 값이 필요합니다 (예: ${example})`,
   needsCount: (name: string, value: string) => `속성 ${name}: 0 이상의 정수가 필요합니다, 받은 값 "${value}"`,
   badDuration: (name: string, value: string) => `잘못된 ${name} 값 "${value}": 시간 길이로 쓰세요 (예: 30s, 10m, 1h, 500ms)`,
+
+  // Runme's vocabulary (docs/runbook-format.md, "Documents written for Runme")
+  unknownTopKeyWarning: (key: string) => `알 수 없는 front matter 키 "${key}": 무시합니다`,
+  unknownAttributeWarning: (name: string) => `알 수 없는 속성 "${name}": 무시합니다`,
+  looksMisspelt: (name: string, known: string) => `"${name}": 오타로 보입니다 (비슷한 이름: ${known}). 안전 규칙이 빠질 수 있어 무시하지 않습니다`,
+  noMeaningHere: (name: string) => `Runme의 "${name}": 여기서는 의미가 없어 무시합니다`,
+  skipPromptsIgnored: 'Runme의 "skipPrompts": 여기서는 확인 질문을 건너뛰지 않습니다',
+  promptEnvIgnored: 'Runme의 "promptEnv": 변수를 묻지 않습니다. 환경 변수나 inputs로 주세요',
+  unknownInterpreter: (value: string) => `interpreter "${value}": 판단할 수 없어 실행하지 않습니다 (판단할 수 있는 interpreter: bash, sh)`,
+  interpreterNotShell: (value: string) => `interpreter "${value}": 셸 단계에서만 쓸 수 있습니다 (bash, sh)`,
+  invalidJson: (detail: string) => `JSON front matter 오류: ${detail}`,
+  invalidToml: (detail: string) => `TOML front matter 오류: ${detail}`,
 
   // Step ids
   duplicateId: (id: string, firstLine: number) => `단계 id "${id}": ${firstLine}번째 줄의 단계가 이미 쓰고 있습니다. 단계마다 다른 id를 주세요`,
@@ -111,11 +122,22 @@ export const en: typeof ko = {
   notAnObject: 'not an object',
   unexpectedInAttributes: (text) => `unexpected "${text}" in attributes; write name or name=value`,
   unclosedQuote: (quote, name) => `unclosed ${quote} in the value of ${name}`,
-  unknownAttribute: (name, known) => `unknown attribute "${name}" (known: ${known})`,
   flagTakesNoValue: (name, value) => `attribute ${name} takes no value (or true/false), got "${value}"`,
   needsValue: (name, example) => `attribute ${name} needs a value, like ${example}`,
   needsCount: (name, value) => `attribute ${name} needs a whole number, got "${value}"`,
   badDuration: (name, value) => `bad ${name} "${value}": write a duration like 30s, 10m, 1h or 500ms`,
+
+  // Runme's vocabulary
+  unknownTopKeyWarning: (key) => `unknown front-matter key "${key}": ignored`,
+  unknownAttributeWarning: (name) => `unknown attribute "${name}": ignored`,
+  looksMisspelt: (name, known) => `"${name}" looks like a misspelling of "${known}": not ignored, a safety rule could be lost`,
+  noMeaningHere: (name) => `Runme's "${name}" has no meaning here: ignored`,
+  skipPromptsIgnored: 'Runme\'s "skipPrompts" is ignored: questions are never skipped here',
+  promptEnvIgnored: 'Runme\'s "promptEnv" is ignored: variables are not asked; give them in the environment or as inputs',
+  unknownInterpreter: (value) => `interpreter "${value}": only bash and sh can be judged, so the step is not run`,
+  interpreterNotShell: (value) => `interpreter "${value}" applies only to shell steps (bash, sh)`,
+  invalidJson: (detail) => `JSON front matter does not parse: ${detail}`,
+  invalidToml: (detail) => `TOML front matter does not parse: ${detail}`,
 
   // Step ids
   duplicateId: (id, firstLine) => `step id "${id}" is already used by the step at line ${firstLine}; give each step its own id`,

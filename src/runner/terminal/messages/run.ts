@@ -75,6 +75,8 @@ export const ko = {
   // Why a step did not run (recorded in the report)
   notSelected: (flag: string) => `선택되지 않음 (${flag})`,
   exampleStep: '예시 단계 ({skip}): 실행하지 않음',
+  backgroundStep: '백그라운드 단계 (Runme의 background): 여기서는 실행하지 않음',
+  excludedFromRunAll: '전체 실행에서 제외된 단계 (excludeFromRunAll): --step으로 고르면 실행',
   missingCommands: (commands: string[]) => `필요한 명령이 PATH에 없음: ${commands.join(', ')}`,
   interactiveNoTty: '터미널이 필요한 단계(interactive)인데 TTY가 없음',
   probeFailed: (probe: string, output: string) => `probe 실패 (${probe}): ${output || '출력 없음'}`,
@@ -229,6 +231,8 @@ export const en: typeof ko = {
   // Why a step did not run (recorded in the report)
   notSelected: (flag) => `not selected (${flag})`,
   exampleStep: 'example step ({skip}): not run',
+  backgroundStep: 'background step (Runme\'s background): not run here',
+  excludedFromRunAll: 'excluded from a whole run (excludeFromRunAll): select it with --step to run it',
   missingCommands: (commands) => `required commands not on PATH: ${commands.join(', ')}`,
   interactiveNoTty: 'the step needs a terminal (interactive) and there is no TTY',
   probeFailed: (probe, output) => `probe failed (${probe}): ${output || 'no output'}`,
