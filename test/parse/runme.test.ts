@@ -40,7 +40,6 @@ describe('the Runme corpus (test/fixtures/runme)', () => {
       [lineOf(text, '{name=where'), 'runme-no-meaning', msg.parse.noMeaningHere('tag')],
       [lineOf(text, '{name=where'), 'runme-no-meaning', msg.parse.noMeaningHere('category')],
       [lineOf(text, '{name=where'), 'runme-no-meaning', msg.parse.noMeaningHere('terminalRows')],
-      [lineOf(text, '{name=ask'), 'runme-no-meaning', msg.parse.promptEnvIgnored],
     ].sort((a, b) => (a[0] as number) - (b[0] as number)))
   })
 

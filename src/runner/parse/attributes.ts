@@ -35,7 +35,7 @@ export const ATTRIBUTE_RULES: Record<string, { kind: Kind; key: keyof StepAttrib
   interpreter: { kind: 'text', key: 'interpreter', help: 'Runme: the shell that runs the step (bash or sh; others are refused)' },
   excludeFromRunAll: { kind: 'flag', key: 'excludeFromRunAll', help: 'Runme: skipped unless selected with --step' },
   background: { kind: 'flag', key: 'background', help: 'Runme: a background step; refused here (shown, never run)' },
-  promptEnv: { kind: 'any', key: 'promptEnv', help: 'Runme: asking for exported variables; ignored with a warning' },
+  promptEnv: { kind: 'any', key: 'promptEnv', help: 'Runme: the step\'s `export NAME=value` lines asked like inputs (shell steps)' },
 }
 
 /** Our own attribute names: an unknown name close to one of them is a misspelling, not Runme's. */
@@ -134,7 +134,6 @@ function applyRules(pairs: Pair[], problems: string[], warnings: ParsedInfo['war
       else warnings.push({ rule: 'unknown-attribute', message: msg.parse.unknownAttributeWarning(name) })
       continue
     }
-    if (name === 'promptEnv') warnings.push({ rule: 'runme-no-meaning', message: msg.parse.promptEnvIgnored })
     const parsed = convert(rule.kind, name, value, problems)
     if (parsed !== undefined) attrs[rule.key] = parsed
   }

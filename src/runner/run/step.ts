@@ -4,6 +4,7 @@
 import { OutputCapture } from './capture.js'
 import { createStreamRedactor, maskUrlSecrets, redact } from './redact.js'
 import { createVisibleStream } from './visible.js'
+import { askExports } from './prompt-env.js'
 import { findLeftovers } from './leftovers.js'
 import { emptyResults } from '../report/fold.js'
 import { localIso } from '../report/time.js'
@@ -76,6 +77,14 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
     const safe = maskUrlSecrets(redact(text, deps.secrets))
     if (deps.view.said) deps.view.said(safe)
     else deps.view.output(safe)
+  }
+  // Runme's promptEnv: the step's `export NAME=value` lines asked like inputs; the step then runs
+  // with them set to what was given, and those lines are shown and recorded as they run.
+  const asked = planned.kind === 'shell' ? await askExports(planned.step.code, planned.step.attrs.promptEnv, { prompts: deps.prompts, env: w.env, description: msg.run.promptEnvAsk }) : undefined
+  if (asked) {
+    planned = { ...planned, step: { ...planned.step, code: asked.code } }
+    say(msg.run.promptEnvRunsAs(asked.shown))
+    rec.notes.push(msg.run.promptEnvRunsAs(asked.shown))
   }
   const label = `[${index + 1}] ${planned.id}`
   deps.view.stepStarted(label)

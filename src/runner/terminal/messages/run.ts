@@ -167,6 +167,8 @@ export const ko = {
   touchNoFiles: (pattern: string) => `일치하는 파일 없음 (${pattern})`,
   touchNamed: (kind: 'unit' | 'container' | 'host') => ({ unit: 'systemd 유닛:', container: 'Docker 컨테이너:', host: '접속 호스트:' })[kind],
   touchMore: (n: number) => `… 외 ${n}개`,
+  promptEnvAsk: (name: string) => `이 단계가 export하는 ${name} 값 (Runme promptEnv)`,
+  promptEnvRunsAs: (lines: string[]) => `promptEnv: 이 단계는 다음 값으로 실행됨\n${lines.map((l) => `    ${l}`).join('\n')}`,
   // Answering by keys; Ctrl-C at a prompt; a skip's reason; a folded step; the introduction
   keysHint: (keys: string) => `↑↓ 이동 • ⏎ 선택 • 바로 선택: ${keys} • Ctrl-C 중단`,
   keyAction: (action: string) => ({ navigate: '이동', select: '선택', submit: '확정', all: '모두', invert: '반전' })[action] ?? action,
@@ -323,6 +325,8 @@ export const en: typeof ko = {
   touchNoFiles: (pattern) => `no file matches ${pattern}`,
   touchNamed: (kind) => ({ unit: 'systemd units:', container: 'Docker containers:', host: 'hosts:' })[kind],
   touchMore: (n) => `… and ${n} more`,
+  promptEnvAsk: (name) => `the value of ${name}, which this step exports (Runme promptEnv)`,
+  promptEnvRunsAs: (lines) => `promptEnv: the step runs with\n${lines.map((l) => `    ${l}`).join('\n')}`,
   keysHint: (keys) => `↑↓ navigate • ⏎ select • keys: ${keys} • Ctrl-C stops`,
   keyAction: (action) => action,
   answerYes: 'yes',
