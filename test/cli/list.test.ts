@@ -1,5 +1,5 @@
 // `runbook list` and `runbook history` in-process: the catalogue with review state and last run.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -127,6 +127,24 @@ describe('list', () => {
   test('no runbooks at all', async () => {
     const r = await list(noReports)
     expect(r.stdout).toBe(`${msg.cli.noRunbooks}\n`)
+  })
+})
+
+describe('list holds runbooks/ strictly, as lint does', () => {
+  test('an unknown front matter key makes a runbook under runbooks/ invalid; elsewhere it is a warning', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'rb-list-strict-'))
+    const doc = '---\ntitle: 엄격\ncolour: red\n---\n# 엄격\n\n```bash {id=a}\ntrue\n```\n'
+    for (const dir of ['runbooks', 'elsewhere']) {
+      mkdirSync(path.join(cwd, dir))
+      writeFileSync(path.join(cwd, dir, 'strict.md'), doc)
+    }
+    const problems = async (dir: string) => {
+      const r = await outcome('list', (io) => listCommand(cwd, { dir, json: true, reports: noReports }, io))
+      return (JSON.parse(r.stdout) as { problems: number }[])[0]!.problems
+    }
+    expect(await problems('runbooks')).toBeGreaterThan(0)
+    expect(await problems('elsewhere')).toBe(0)
+    rmSync(cwd, { recursive: true, force: true })
   })
 })
 

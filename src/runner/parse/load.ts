@@ -85,6 +85,13 @@ export function warningLines(runbook: Runbook): string[] {
  * project's runbooks (`lint --strict`, anything under runbooks/, what `cron` schedules). */
 const STRICT_RULES = new Set(['unknown-key', 'unknown-attribute'])
 
+/** This project's runbooks (under `runbooks/`) are held strictly, as is any file with `--strict`. */
+export function isStrictFor(cwd: string, file: string, strict?: boolean): boolean {
+  if (strict) return true
+  const relative = path.relative(cwd, path.resolve(cwd, file))
+  return relative.split(path.sep)[0] === 'runbooks'
+}
+
 export function strictly(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.map((d) => (d.severity === 'warning' && STRICT_RULES.has(d.rule) ? { ...d, severity: 'error' as const } : d))
 }

@@ -1,9 +1,8 @@
 // `runbook lint [PATH…]`: every problem of every runbook as file:line; exit 1 when one is an error.
-import path from 'node:path'
 import { EXIT, RunbookError } from '../../model/errors.js'
 import { openDetectionCache } from '../../plan/judge-cache.js'
 import { lint, localDate } from '../../plan/lint.js'
-import { findRunbookFiles, loadRunbook, strictly } from '../../parse/load.js'
+import { findRunbookFiles, isStrictFor, loadRunbook, strictly } from '../../parse/load.js'
 import { plan } from '../../plan/plan.js'
 import { msg } from '../../terminal/messages/index.js'
 import { chalkFor } from '../colour.js'
@@ -21,13 +20,6 @@ export interface LintOptions {
 
 /** This project's runbooks live under runbooks/: there an unknown name is a typo to fix, not
  * another tool's vocabulary. */
-function isStrict(cwd: string, file: string, strict: boolean | undefined): boolean {
-  if (strict) return true
-  const relative = path.relative(cwd, path.resolve(cwd, file))
-  return relative.split(path.sep)[0] === 'runbooks'
-}
-
-
 export async function lintCommand(cwd: string, options: LintOptions, io: CommandIo): Promise<CommandResult> {
   const paths = options.paths?.length ? options.paths : ['runbooks']
   const today = localDate(io.now())
@@ -52,7 +44,7 @@ export async function lintCommand(cwd: string, options: LintOptions, io: Command
     try {
       const runbook = await loadRunbook(file, cwd)
       const found = lint(runbook, await plan(runbook, cache), today, cache)
-      diagnostics.push(...(isStrict(cwd, file, options.strict) ? strictly(found) : found))
+      diagnostics.push(...(isStrictFor(cwd, file, options.strict) ? strictly(found) : found))
     } catch (e) {
       unreadable(e, file)
     }

@@ -4,7 +4,7 @@ import type { RunbookSource } from '../../model/runbook.js'
 import { localDate } from '../../plan/lint.js'
 import { openDetectionCache } from '../../plan/judge-cache.js'
 import { lastRuns, readHistory, reportsDir } from '../../report/history.js'
-import { findRunbookFiles, loadRunbook } from '../../parse/load.js'
+import { findRunbookFiles, isStrictFor, loadRunbook, strictly } from '../../parse/load.js'
 import { plan } from '../../plan/plan.js'
 import { nextCronRun } from '../../parse/cron.js'
 import { renderList, reviewStatus, type CatalogueEntry } from '../render-list.js'
@@ -41,7 +41,8 @@ export async function listCommand(cwd: string, options: ListOptions, io: Command
         destructive: planned.steps.filter((s) => s.destructive).length,
         review: reviewStatus(runbook.meta.review?.next, today),
         lastRun: lastRunOf(last.get(runbook.meta.id)),
-        problems: runbook.diagnostics.filter((d) => d.severity === 'error').length,
+        // As lint counts them: this project's runbooks strictly (an unknown key is an error there).
+        problems: (isStrictFor(cwd, file) ? strictly(runbook.diagnostics) : runbook.diagnostics).filter((d) => d.severity === 'error').length,
         source: sourceOf(runbook.meta.source, today),
       })
     } catch (e) {
