@@ -73,19 +73,8 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
     deps.recorder.appendLog(planned.id, text)
   }
   const columns = deps.view.columns?.()
-  const say = (text: string) => {
-    const safe = maskUrlSecrets(redact(text, deps.secrets))
-    if (deps.view.said) deps.view.said(safe)
-    else deps.view.output(safe)
-  }
-  // Runme's promptEnv: the step's `export NAME=value` lines asked like inputs; the step then runs
-  // with them set to what was given, and those lines are shown and recorded as they run.
-  const asked = planned.kind === 'shell' ? await askExports(planned.step.code, planned.step.attrs.promptEnv, { prompts: deps.prompts, env: w.env, description: msg.run.promptEnvAsk }) : undefined
-  if (asked) {
-    planned = { ...planned, step: { ...planned.step, code: asked.code } }
-    say(msg.run.promptEnvRunsAs(asked.shown))
-    rec.notes.push(msg.run.promptEnvRunsAs(asked.shown))
-  }
+  const say = sayer(deps)
+  planned = await withAskedExports(planned, w, (note) => void (say(note), rec.notes.push(note)))
   const label = `[${index + 1}] ${planned.id}`
   deps.view.stepStarted(label)
   const signal = deps.interrupts.stepSignal()
@@ -183,6 +172,27 @@ export async function runStep(planned: PlannedStep, index: number, attempt: numb
     await w.emit({ type: 'state-changed', state, outputs })
   }
   return { step, event: { type: 'step-finished', at: step.finished!, step }, outputs: outcome.outputs, reasonIsChecks }
+}
+
+/** What a step says (notes, tables, checks) on the screen when it says it, redacted. */
+function sayer(deps: AttemptContext['deps']): (text: string) => void {
+  return (text) => {
+    const safe = maskUrlSecrets(redact(text, deps.secrets))
+    if (deps.view.said) deps.view.said(safe)
+    else deps.view.output(safe)
+  }
+}
+
+/**
+ * Runme's promptEnv: the step's `export NAME=value` lines asked like inputs; the step then runs
+ * with them set to what was given, and those lines are said and recorded as they run.
+ */
+async function withAskedExports(planned: PlannedStep, w: AttemptContext, note: (text: string) => void): Promise<PlannedStep> {
+  if (planned.kind !== 'shell') return planned
+  const asked = await askExports(planned.step.code, planned.step.attrs.promptEnv, { prompts: w.deps.prompts, env: w.env, description: msg.run.promptEnvAsk })
+  if (!asked) return planned
+  note(msg.run.promptEnvRunsAs(asked.shown))
+  return { ...planned, step: { ...planned.step, code: asked.code } }
 }
 
 /** A step whose `writes=` cannot be granted: it fails before it starts. */
