@@ -43,8 +43,8 @@ export function renderList(entries: CatalogueEntry[], c: ChalkInstance): string 
     e.owner ?? '—',
     String(e.steps),
     e.destructive > 0 ? c.red(String(e.destructive)) : '0',
-    renderReview(e.review, c),
-    e.source ? renderSourceReview(e.source, c) : c.dim('—'),
+    renderDue(e.review, REVIEW_WORDS(), c),
+    e.source ? renderDue(e.source, SOURCE_WORDS(), c) : c.dim('—'),
     e.lastRun ? `${e.lastRun.started.slice(0, 16).replace('T', ' ')} ${msg.run.runStatus(e.lastRun.status as RunStatus) ?? e.lastRun.status}` : c.dim(msg.cli.never),
   ])
   return table([head, ...rows]) + '\n'
@@ -56,29 +56,26 @@ export function localMinute(d: Date): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`
 }
 
-function renderReview(review: CatalogueEntry['review'], c: ChalkInstance): string {
-  switch (review.status) {
-    case 'none':
-      return c.dim('—')
-    case 'overdue':
-      return c.red(msg.cli.reviewOverdue(review.next ?? ''))
-    case 'due-soon':
-      return c.yellow(msg.cli.reviewDueSoon(review.next ?? ''))
-    case 'ok':
-      return msg.cli.reviewNext(review.next ?? '')
-  }
+/** How a review date is said: the runbook's own, or (in its own column, so a freshly reviewed
+ * runbook cannot hide a late guide) its source's. */
+interface DueWords {
+  overdue(next: string): string
+  dueSoon(next: string): string
+  next(next: string): string
 }
 
-/** The source's review in its own column, so a freshly reviewed runbook cannot hide a late guide. */
-function renderSourceReview(source: NonNullable<CatalogueEntry['source']>, c: ChalkInstance): string {
-  switch (source.status) {
+const REVIEW_WORDS = (): DueWords => ({ overdue: msg.cli.reviewOverdue, dueSoon: msg.cli.reviewDueSoon, next: msg.cli.reviewNext })
+const SOURCE_WORDS = (): DueWords => ({ overdue: msg.cli.sourceOverdue, dueSoon: msg.cli.sourceDueSoon, next: msg.cli.sourceNext })
+
+function renderDue(due: CatalogueEntry['review'], words: DueWords, c: ChalkInstance): string {
+  switch (due.status) {
     case 'none':
       return c.dim('—')
     case 'overdue':
-      return c.red(msg.cli.sourceOverdue(source.next ?? ''))
+      return c.red(words.overdue(due.next ?? ''))
     case 'due-soon':
-      return c.yellow(msg.cli.sourceDueSoon(source.next ?? ''))
+      return c.yellow(words.dueSoon(due.next ?? ''))
     case 'ok':
-      return msg.cli.sourceNext(source.next ?? '')
+      return words.next(due.next ?? '')
   }
 }
