@@ -67,17 +67,17 @@ function queryPasswords(value: string): string[] {
 export function maskUrlSecrets(text: string): string {
   if (!text.includes('://') && !/[?&;][a-z_]*(pass|pwd|token|key|secret)/i.test(text)) return text
   return text
-    .replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#]*)@/g, (_m, head: string, password: string) => (password ? `${head}${MASK}@` : `${head}@`))
+    .replace(URL_USERINFO, (_m, head: string, password: string) => (password ? `${head}${MASK}@` : `${head}@`))
     .replace(SECRET_QUERY, (m, secret: string) => m.slice(0, m.length - secret.length) + MASK)
 }
 
 // scheme://user:password@host — the password runs to the last `@` of the authority, so an
 // unencoded `@` inside it is still covered.
-const URL_USERINFO = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:([^\s/?#]*)@/g
+const URL_USERINFO = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#]*)@/g
 
 function urlPasswords(value: string): string[] {
   const out: string[] = []
-  for (const m of value.matchAll(URL_USERINFO)) if (m[1]) out.push(m[1])
+  for (const m of value.matchAll(URL_USERINFO)) if (m[2]) out.push(m[2])
   return out
 }
 
