@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Plugin } from 'esbuild'
+import { shellQuote } from '../runner/api.js'
 import { layout, projectRoot } from './paths.js'
 
 /** Every command the sandbox simulates (or, for npm, ps and redis-cli, partly passes through). */
@@ -77,7 +78,6 @@ export async function buildPrograms(root: string): Promise<void> {
   })
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
 
 /** Writes one sh script per simulated command into .sandbox/bin. */
 export function writeShims(root: string, node = process.execPath): string[] {
@@ -87,7 +87,7 @@ export function writeShims(root: string, node = process.execPath): string[] {
   const program = path.join(l.programs, 'shim.mjs')
   for (const name of SHIMMED) {
     const file = path.join(l.bin, name)
-    writeFileSync(file, `#!/bin/sh\n# ExcelApp sandbox: simulated \`${name}\` (see docs/sandbox.md)\nexec ${quote(node)} ${quote(program)} ${quote(root)} ${name} "$@"\n`)
+    writeFileSync(file, `#!/bin/sh\n# ExcelApp sandbox: simulated \`${name}\` (see docs/sandbox.md)\nexec ${shellQuote(node)} ${shellQuote(program)} ${shellQuote(root)} ${name} "$@"\n`)
     chmodSync(file, 0o755)
   }
   return [...SHIMMED]

@@ -8,6 +8,7 @@
 // lands in reports/ as usual; cron.log keeps the runner's own output. A runbook whose inputs have
 // no default cannot run unattended: it is listed as a comment with the reason.
 
+import { shellWord as shellQuote } from '../model/shell-quote.js'
 import { msg } from '../terminal/messages/index.js'
 
 export interface CronEntry {
@@ -40,10 +41,7 @@ export interface CrontabOptions {
 }
 
 /** Quotes a word for sh when it needs it. */
-export function shellQuote(word: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(word)) return word
-  return `'${word.replace(/'/g, `'\\''`)}'`
-}
+export { shellQuote }
 
 /** In a crontab command, an unescaped % ends the command (the rest becomes stdin): escape it. */
 function cronEscape(command: string): string {

@@ -3,6 +3,7 @@
 // the one written in the step); without one the same default is used. The step then runs with each
 // such line rewritten to `export NAME='the value'` (single-quoted: a value cannot run anything),
 // and those lines are shown and recorded as they run, so what runs is what was shown.
+import { shellQuote } from '../model/shell-quote.js'
 
 /** Runme's spellings: `true`/`yes`/`auto` ask, `false`/`no`/`never` do not. */
 export function promptEnvOn(value: string | undefined): boolean {
@@ -27,10 +28,6 @@ export function exportLines(code: string): ExportLine[] {
     if (m) found.push({ index, name: m[2]!, written: m[4] ?? m[5] ?? m[6] ?? '' })
   })
   return found
-}
-
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`
 }
 
 /** The code with each asked line set to its value; and those lines as they now read. */

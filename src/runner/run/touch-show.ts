@@ -3,6 +3,7 @@
 // when the judge proves it read-only, as a probe runs (the step's env, in its cwd, 15 s, under the
 // OS guard when there is one). Whatever is not certain — a command that failed, timed out or was
 // not proven read-only — is left out, without a word.
+import { shellQuote } from '../model/shell-quote.js'
 import { judgeProbe, probeRefusals } from '../plan/probe.js'
 import { msg } from '../terminal/messages/index.js'
 import { findTouches, type Touch } from './touches.js'
@@ -46,7 +47,7 @@ export async function showTouches(planned: PlannedStep, g: GateContext): Promise
 
 /** The lines a read-only listing prints, or null when it is not proven read-only or did not finish. */
 async function listFiles(command: string, cwd: string, env: Record<string, string>, g: GateContext): Promise<string[] | null> {
-  const script = `cd -- ${quote(cwd)} && { ${command} 2>/dev/null && echo ${MARK}0 || echo "${MARK}$?"; }`
+  const script = `cd -- ${shellQuote(cwd)} && { ${command} 2>/dev/null && echo ${MARK}0 || echo "${MARK}$?"; }`
   const refusals = probeRefusals(await judgeProbe(script))
   if (refusals.length > 0) return null
   const result = await g.deps.probe(script, env)
@@ -60,8 +61,4 @@ async function listFiles(command: string, cwd: string, env: Record<string, strin
   // removed either.
   if (exit !== 0 && !(command.startsWith('ls ') && exit <= 2)) return null
   return [...new Set(lines.slice(0, end).filter((l) => l !== ''))]
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`
 }

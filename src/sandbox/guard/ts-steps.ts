@@ -1,7 +1,7 @@
 // TS/JS steps: their `$` templates are judged as shell scripts, and fs writes by their path when
 // it is static (a literal, env.X, a template of those, path.join of those). What is only known
 // at run time is left to the run-time check of TS commands and to the shims.
-import { msg, PLACEHOLDER } from '../../runner/api.js'
+import { msg, PLACEHOLDER, shellQuote } from '../../runner/api.js'
 import type { Ctx, Scope } from './context.js'
 import { checkPath } from './paths.js'
 
@@ -9,7 +9,6 @@ const FS_WRITE = /^(writeFile|writeFileSync|appendFile|appendFileSync|outputFile
 const FS_TWO = /^(copy|copySync|copyFile|copyFileSync|cp|cpSync|move|moveSync|rename|renameSync|symlink|symlinkSync|link|linkSync)$/
 const FS_OWNERS = ['fs', 'fsp', 'fse', 'fsExtra', 'promises']
 
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
 
 async function parse(code: string, loader: 'ts' | 'js'): Promise<any> {
   const [{ transform }, acorn] = await Promise.all([import('esbuild'), import('acorn')])
