@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { chmod, chown, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { parse } from 'yaml'
 import { EXIT, RunbookError } from '../model/errors.js'
 import { msg } from '../terminal/messages/index.js'
+import { readSettings, SETTINGS_FILE } from './settings.js'
 
 export interface ReportAccess {
   fileMode: number
@@ -20,8 +20,6 @@ export interface ReportAccess {
 
 export const PRIVATE_ACCESS: ReportAccess = { fileMode: 0o600, dirMode: 0o700 }
 
-export const SETTINGS_FILE = path.join('.runbook', 'settings.yaml')
-
 /** The access of a project's reports: its settings file and the environment (which wins). */
 export function reportAccess(cwd: string, env: Readonly<Record<string, string | undefined>>, groupFile = '/etc/group'): ReportAccess {
   const group = env.RUNBOOK_REPORTS_GROUP?.trim() || settingsGroup(cwd)
@@ -30,21 +28,9 @@ export function reportAccess(cwd: string, env: Readonly<Record<string, string | 
 }
 
 function settingsGroup(cwd: string): string | undefined {
-  const file = path.join(cwd, SETTINGS_FILE)
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch {
-    return undefined
-  }
-  let value: unknown
-  try {
-    value = (parse(text) as { reports?: { group?: unknown } } | null)?.reports?.group
-  } catch (e) {
-    throw new RunbookError(msg.report.settingsInvalid(file, (e as Error).message), EXIT.usage)
-  }
+  const value = (readSettings(cwd).reports as { group?: unknown } | undefined)?.group
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'string' && typeof value !== 'number') throw new RunbookError(msg.report.settingsInvalid(file, 'reports.group'), EXIT.usage)
+  if (typeof value !== 'string' && typeof value !== 'number') throw new RunbookError(msg.report.settingsInvalid(path.join(cwd, SETTINGS_FILE), 'reports.group'), EXIT.usage)
   return String(value)
 }
 
