@@ -6,7 +6,9 @@
 // the cursor and lets a later text overwrite the line), DEL, C1, the Arabic letter mark, zero-width
 // and directional marks (U+200B–U+200F), the bidi embeddings and overrides (U+202A–U+202E), word
 // joiner (U+2060), the bidi isolates (U+2066–U+2069) and a BOM inside the text (U+FEFF).
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g
+/** The part beyond C0 (which JSON and YAML escape themselves): report/invisible.ts escapes it. */
+export const BEYOND_C0 = '\\u007F-\\u009F\\u061C\\u200B-\\u200F\\u202A-\\u202E\\u2060\\u2066-\\u2069\\uFEFF'
+const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F${BEYOND_C0}]`, 'g')
 
 export interface ControlChar {
   /** 1-based line within the text. */
